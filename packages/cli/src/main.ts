@@ -1,0 +1,1 @@
+console.log('netschema: not yet');

@@ -1,0 +1,2 @@
+export * from './schema/decorators.js';
+export { DecodeError, EncodeError } from './wire/decode-error.js';

@@ -1,0 +1,43 @@
+import type { WireType } from './catalog.js';
+
+/** What the decorators record about one field. */
+export interface FieldInfo {
+  readonly name: string;
+  /** Position in the class, inherited fields first: the bit in the change mask. */
+  readonly index: number;
+  readonly type: WireType;
+  readonly optional: boolean;
+  /** A schema object, array or map: changes inside it propagate to this field. */
+  readonly nested: boolean;
+}
+
+/** What `@schema` records about one class, stored on the constructor under `CLASS_INFO`. */
+export interface ClassInfo {
+  readonly name: string;
+  readonly ctor: abstract new (...args: never[]) => object;
+  readonly base: ClassInfo | null;
+  /** All fields, inherited first. */
+  readonly fields: readonly FieldInfo[];
+  /** Whether the first instance was checked for fields that shadow the tracking accessors. */
+  checked: boolean;
+}
+
+export const CLASS_INFO: unique symbol = Symbol.for('netschema.classInfo') as never;
+/** Own field list in TC39 decorator metadata, before `@schema` turns it into a ClassInfo. */
+export const OWN_FIELDS: unique symbol = Symbol.for('netschema.ownFields') as never;
+
+export function classInfoOf(ctor: unknown): ClassInfo | undefined {
+  if (typeof ctor !== 'function' || !Object.hasOwn(ctor, CLASS_INFO)) return undefined;
+  return (ctor as unknown as Record<symbol, ClassInfo>)[CLASS_INFO];
+}
+
+/** Schema classes by name, for linking decorated classes to generated codecs. */
+const registry = new Map<string, ClassInfo>();
+
+export function registerClass(info: ClassInfo): void {
+  registry.set(info.name, info);
+}
+
+export function registeredClass(name: string): ClassInfo | undefined {
+  return registry.get(name);
+}
