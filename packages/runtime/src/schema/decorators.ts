@@ -2,6 +2,8 @@ import './metadata-polyfill.js';
 import { initSlots, makeAccessor, zeroValue, type ClassState } from '../tracking/accessors.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { bitsForPrecision, LIMITS, PRIMITIVES, type PrimitiveName, type WireType } from './catalog.js';
+import type { NetArray } from '../collections/net-array.js';
+import type { NetMap } from '../collections/net-map.js';
 import { CLASS_INFO, OWN_FIELDS, classInfoOf, registerClass, type ClassInfo, type FieldInfo } from './class-info.js';
 
 /** The wire type a decorator stands for: lets `array(u8)` and `optional(string)` take decorators. */
@@ -87,7 +89,8 @@ function fieldDecorator<V>(type: RuntimeType): FieldDecorator<V> {
         );
       }
       if (context.kind !== 'accessor' || context.static || context.private) {
-        throw new Error(`${name}: netschema field decorators go on public instance \`accessor\` fields, not on a ${context.static ? 'static ' : ''}${context.private ? 'private ' : ''}${context.kind}`);
+        const c = context as { static?: boolean; private?: boolean };
+        throw new Error(`${name}: netschema field decorators go on public instance \`accessor\` fields, not on a ${c.static ? 'static ' : ''}${c.private ? 'private ' : ''}${context.kind}`);
       }
       const meta = context.metadata as object | undefined;
       if (!meta) throw new Error(`${name}: decorator metadata is missing; netschema needs TypeScript >= 5.2 or esbuild >= 0.21`);
@@ -212,22 +215,36 @@ function typeOf(t: FieldDecorator<unknown> | ClassRef): RuntimeType {
 
 /** A nested schema object. Pass a thunk (`() => Node`) to refer to a class declared later. */
 export function child<T extends object>(cls: (abstract new (...args: never[]) => T) | (() => abstract new (...args: never[]) => T)): FieldDecorator<T> {
-  return fieldDecorator<T>(refType(cls as ClassRef));
+  return fieldDecorator<T>(refType(cls as unknown as ClassRef));
 }
 
+type Instance<C> = C extends abstract new (...args: never[]) => infer T ? T : never;
+type KeyOf<K extends 'string' | 'number'> = K extends 'string' ? string : number;
+
 /** A `NetArray` of a primitive, quantized, enum or schema element type. */
-export function array<V>(element: FieldDecorator<V> | ClassRef): FieldDecorator<import('../collections/net-array.js').NetArray<V>> {
-  return fieldDecorator({ kind: 'array', element: typeOf(element as FieldDecorator<unknown>) });
+export function array<C extends AnyClass>(element: C | (() => C)): FieldDecorator<NetArray<Instance<C>>>;
+export function array<V>(element: FieldDecorator<V>): FieldDecorator<NetArray<V>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function array(element: FieldDecorator<unknown> | ClassRef): FieldDecorator<any> {
+  return fieldDecorator({ kind: 'array', element: typeOf(element) });
 }
 
 /** A `NetMap` with string or number keys. */
-export function map<V>(key: 'string' | 'number', value: FieldDecorator<V> | ClassRef): FieldDecorator<import('../collections/net-map.js').NetMap<string | number, V>> {
-  return fieldDecorator({ kind: 'map', key, value: typeOf(value as FieldDecorator<unknown>) });
+export function map<K extends 'string' | 'number', C extends AnyClass>(key: K, value: C | (() => C)): FieldDecorator<NetMap<KeyOf<K>, Instance<C>>>;
+export function map<K extends 'string' | 'number', V>(key: K, value: FieldDecorator<V>): FieldDecorator<NetMap<KeyOf<K>, V>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function map(key: 'string' | 'number', value: FieldDecorator<unknown> | ClassRef): FieldDecorator<any> {
+  if (key !== 'string' && key !== 'number') throw new Error(`map: keys are 'string' or 'number', got ${String(key)}`);
+  return fieldDecorator({ kind: 'map', key, value: typeOf(value) });
 }
 
 /** A value that may be absent (`undefined`): one presence bit. */
-export function optional<V>(t: FieldDecorator<V> | ClassRef): FieldDecorator<V | undefined> {
-  return fieldDecorator<V | undefined>({ ...typeOf(t as FieldDecorator<unknown>), optional: true } as RuntimeType);
+export function optional<C extends AnyClass>(t: C | (() => C)): FieldDecorator<Instance<C> | undefined>;
+export function optional<V>(t: FieldDecorator<V>): FieldDecorator<V | undefined>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function optional(t: FieldDecorator<unknown> | ClassRef): FieldDecorator<any> {
+  // Not a spread: a class reference resolves lazily (forward references) through a getter.
+  return fieldDecorator(Object.create(typeOf(t), { optional: { value: true, enumerable: true } }) as RuntimeType);
 }
 
 function checkShadowing(o: object, info: ClassInfo): void {
@@ -325,7 +342,7 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
   Object.defineProperty(Wrapped, CLASS_INFO, { value: info });
   Object.defineProperty(target, CLASS_INFO, { value: info });
   registerClass(info);
-  return Wrapped as C;
+  return Wrapped as unknown as C;
 }
 
 export { classInfoOf };

@@ -12,6 +12,7 @@ export function initSlots(o: Tracked): void {
   o.$c1 = 0;
   o.$r0 = 0;
   o.$r1 = 0;
+  o.$id = 0;
 }
 
 /** Shared by the accessors of one class: flipped by `@schema` when the class is complete. */

@@ -18,6 +18,8 @@ export interface Tracked {
   /** Nested fields replaced (assigned a new object) this tick: they go out whole, not as a patch. */
   $r0: number;
   $r1: number;
+  /** Network id while this object is an entity of a world; 0 otherwise. */
+  $id: number;
   /** Resets the per-tick change record. */
   $clear(): void;
   /** Calls `fn` for each directly nested tracked object (children, elements, map values). */

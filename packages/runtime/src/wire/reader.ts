@@ -28,6 +28,9 @@ export class Reader {
   pos: number;
   end: number;
   depth = 0;
+  /** Changed-field masks of the last object `decodePatch` applied (for change events). */
+  mask0 = 0;
+  mask1 = 0;
   readonly limits: ReaderLimits;
   private acc = 0;
   private nacc = 0;

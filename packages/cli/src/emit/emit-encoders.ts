@@ -1,0 +1,404 @@
+import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
+import { angleEncodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
+import { num, type Printer } from './printer.js';
+
+/** Names of the generated functions of a class. */
+export const fn = {
+  encode: (c: string) => `encode${c}`,
+  encodePatch: (c: string) => `encode${c}Patch`,
+  decode: (c: string) => `decode${c}`,
+  decodePatch: (c: string) => `decode${c}Patch`,
+  size: (c: string) => `size${c}`,
+  ids: (c: string) => `${c}$ids`,
+  enumIndex: (e: string) => `${e}$index`,
+  enumValues: (e: string) => `${e}$values`,
+};
+
+/**
+ * Emits the encoders: full state, patch and size bound, one straight-line function each per
+ * class. Helpers take the code of the value to encode and print statements.
+ */
+export class EncoderEmitter {
+  private tmp = 0;
+  constructor(
+    private readonly ctx: SchemaContext,
+    private readonly p: Printer,
+    private readonly srcType: (className: string) => string,
+  ) {}
+
+  private t(prefix: string): string {
+    return `${prefix}${this.tmp++}`;
+  }
+
+  /** A bit-block value. */
+  private bits(t: TypeIR, v: string): void {
+    const p = this.p;
+    switch (t.kind) {
+      case 'primitive': p.line(`w.bits(${v} ? 1 : 0, 1);`); return;
+      case 'quantized': p.line(`w.quantized(${v}, ${quantArgs(t)});`); return;
+      case 'angle': p.line(`w.angle(${v}, ${angleEncodeArgs(t)});`); return;
+      case 'enum': {
+        const n = this.ctx.bitsOf(t);
+        if (n > 0) p.line(`w.bits(${fn.enumIndex(t.name)}(${v}), ${n});`);
+        return;
+      }
+      default: throw new Error(`internal: ${t.kind} is not a bit-block type`);
+    }
+  }
+
+  private fixed(t: TypeIR, v: string): void {
+    if (t.kind !== 'primitive') throw new Error('internal: not a fixed type');
+    this.p.line(`w.${t.name}(${v});`);
+  }
+
+  /** A value in whichever block it belongs to, for collection elements (bit values own their padding). */
+  private element(t: TypeIR, v: string): void {
+    const b = this.ctx.blockOf(t);
+    if (b === 'bits') {
+      this.p.line('w.reserve(4);');
+      this.bits(t, v);
+      this.p.line('w.flushBits();');
+    } else if (b === 'fixed') {
+      this.p.line(`w.reserve(${this.ctx.fixedBytesOf(t)});`);
+      this.fixed(t, v);
+    } else {
+      this.varFull(t, v);
+    }
+  }
+
+  private refFull(className: string, v: string): void {
+    if (this.ctx.polymorphic(className)) this.p.line(`$rt.encodeAnyFull(netschema, w, ${v}, ${fn.ids(className)});`);
+    else this.p.line(`${fn.encode(className)}(w, ${v});`);
+  }
+
+  private refPatch(className: string, v: string): void {
+    if (this.ctx.polymorphic(className)) this.p.line(`$rt.encodeAnyPatch(netschema, w, ${v}, ${fn.ids(className)});`);
+    else this.p.line(this.refPatchExpr(className, v));
+  }
+
+  /** A variable-block value, whole. Each of these reserves what it writes. */
+  private varFull(t: TypeIR, v: string): void {
+    const p = this.p;
+    switch (t.kind) {
+      case 'primitive':
+        p.line(`w.${t.name}(${v});`);
+        return;
+      case 'ref':
+        this.refFull(t.className, v);
+        return;
+      case 'array': {
+        const a = this.t('a');
+        const i = this.t('i');
+        p.block('', () => {
+          p.line(`const ${a} = ${v}.$items();`);
+          const eb = this.ctx.blockOf(t.element);
+          if (eb === 'bits') {
+            p.line(`w.reserve(8 + Math.ceil(${a}.length * ${this.ctx.bitsOf(t.element)} / 8));`);
+            p.line(`w.varuint(${a}.length);`);
+            p.block(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++)`, () => this.bits(t.element, `${a}[${i}]!`));
+            p.line('w.flushBits();');
+          } else if (eb === 'fixed') {
+            p.line(`w.reserve(8 + ${a}.length * ${this.ctx.fixedBytesOf(t.element)});`);
+            p.line(`w.varuint(${a}.length);`);
+            p.block(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++)`, () => this.fixed(t.element, `${a}[${i}]!`));
+          } else {
+            p.line('w.reserve(8);');
+            p.line(`w.varuint(${a}.length);`);
+            p.block(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++)`, () => this.varFull(t.element, `${a}[${i}]!`));
+          }
+        });
+        return;
+      }
+      case 'map': {
+        const m = this.t('m');
+        const k = this.t('k');
+        const x = this.t('v');
+        p.block('', () => {
+          p.line(`const ${m} = ${v}.$map();`);
+          p.line('w.reserve(8);');
+          p.line(`w.varuint(${m}.size);`);
+          p.block(`for (const [${k}, ${x}] of ${m})`, () => {
+            this.key(t.key, k);
+            this.element(t.value, x);
+          });
+        });
+        return;
+      }
+      default:
+        throw new Error(`internal: ${t.kind} is not a variable-block type`);
+    }
+  }
+
+  private key(kind: 'string' | 'number', k: string): void {
+    if (kind === 'string') this.p.line(`w.string(${k});`);
+    else {
+      this.p.line('w.reserve(8);');
+      this.p.line(`w.varint(${k});`);
+    }
+  }
+
+  /** A nested field that changed in place: its own patch. */
+  private varPatch(t: TypeIR, v: string): void {
+    const p = this.p;
+    switch (t.kind) {
+      case 'ref':
+        this.refPatch(t.className, v);
+        return;
+      case 'array': {
+        const a = this.t('a');
+        const idx = this.t('idx');
+        const j = this.t('j');
+        const i = this.t('i');
+        const prev = this.t('prev');
+        const schemaElems = t.element.kind === 'ref';
+        p.block('', () => {
+          p.line(`const ${a} = ${v}.$items();`);
+          p.line(`const ${idx} = ${v}.$patchIndices();`);
+          p.line('w.reserve(16);');
+          p.line(`w.varuint(${a}.length);`);
+          p.line(`w.varuint(${idx}.length);`);
+          p.line(`let ${prev} = 0;`);
+          p.block(`for (let ${j} = 0; ${j} < ${idx}.length; ${j}++)`, () => {
+            p.line(`const ${i} = ${idx}[${j}]!;`);
+            p.line('w.reserve(9);');
+            p.line(`w.varuint(${i} - ${prev});`);
+            p.line(`${prev} = ${i};`);
+            if (schemaElems) {
+              const op = this.t('op');
+              p.line(`const ${op} = ${v}.$opAt(${i});`);
+              p.line(`w.u8(${op});`);
+              const el = this.t('el');
+              p.line(`if (${op} === $rt.ARRAY_OP_PATCH) {`);
+              p.line(`  const ${el} = ${a}[${i}]!;`);
+              p.line(`  ${this.refPatchExpr((t.element as { className: string }).className, el)}`);
+              p.line('} else {');
+              p.line(`  ${this.refFullExpr((t.element as { className: string }).className, `${a}[${i}]!`)}`);
+              p.line('}');
+            } else {
+              this.element(t.element, `${a}[${i}]!`);
+            }
+          });
+        });
+        return;
+      }
+      case 'map': {
+        const m = this.t('m');
+        const ops = this.t('ops');
+        const k = this.t('k');
+        const op = this.t('op');
+        p.block('', () => {
+          p.line(`const ${m} = ${v}.$map();`);
+          p.line(`const ${ops} = ${v}.$ops();`);
+          p.line('w.reserve(9);');
+          p.line(`const ${ops}Cleared = ${v}.$wasCleared();`);
+          p.line(`w.varuint(${ops}.size + (${ops}Cleared ? 1 : 0));`);
+          p.line(`if (${ops}Cleared) w.u8($rt.MAP_OP_CLEAR);`);
+          p.block(`for (const [${k}, ${op}] of ${ops})`, () => {
+            p.line('w.reserve(1);');
+            p.line(`w.u8(${op});`);
+            this.key(t.key, k);
+            p.block(`if (${op} === $rt.MAP_OP_SET || ${op} === $rt.MAP_OP_READD)`, () => this.element(t.value, `${m}.get(${k})!`));
+            if (t.value.kind === 'ref') {
+              const cn = t.value.className;
+              p.block(`else if (${op} === $rt.MAP_OP_PATCH)`, () => {
+                const el = this.t('el');
+                p.line(`const ${el} = ${m}.get(${k})!;`);
+                p.line(this.refPatchExpr(cn, el));
+              });
+            }
+          });
+        });
+        return;
+      }
+      default:
+        throw new Error(`internal: ${t.kind} has no patch form`);
+    }
+  }
+
+  private refFullExpr(className: string, v: string): string {
+    return this.ctx.polymorphic(className)
+      ? `$rt.encodeAnyFull(netschema, w, ${v}, ${fn.ids(className)});`
+      : `${fn.encode(className)}(w, ${v});`;
+  }
+
+  private refPatchExpr(className: string, v: string): string {
+    return this.ctx.polymorphic(className)
+      ? `$rt.encodeAnyPatch(netschema, w, ${v}, ${fn.ids(className)});`
+      : `{ const t = ${v} as unknown as $rt.Tracked; ${fn.encodePatch(className)}(w, ${v}, t.$c0, t.$c1, t.$r0, t.$r1); }`;
+  }
+
+  private fieldsIn(c: ClassIR, block: 'bits' | 'fixed' | 'var'): FieldIR[] {
+    return c.fields.filter((f) => this.ctx.blockOf(f.type) === block);
+  }
+
+  /** Bytes reserved up front: the bit block at its largest, plus the fixed block. */
+  private fixedPart(c: ClassIR, patch: boolean): number {
+    let bits = 0;
+    let bytes = patch ? 5 * wordCount(c) : 0;
+    for (const f of c.fields) {
+      if (f.optional) bits++;
+      if (patch && this.ctx.isNested(f.type)) bits++;
+      bits += this.ctx.bitsOf(f.type);
+      bytes += this.ctx.fixedBytesOf(f.type);
+    }
+    return Math.ceil(bits / 8) + bytes;
+  }
+
+  emitClass(c: ClassIR): void {
+    this.emitFull(c);
+    this.emitPatch(c);
+    this.emitSize(c);
+  }
+
+  private emitFull(c: ClassIR): void {
+    const p = this.p;
+    p.line(`/** Writes every field of a ${c.name}. */`);
+    p.block(`function ${fn.encode(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}): void`, () => {
+      p.line(`w.reserve(${this.fixedPart(c, false)});`);
+      for (const f of c.fields) {
+        const v = `e.${f.name}`;
+        const isBits = this.ctx.blockOf(f.type) === 'bits';
+        if (f.optional) {
+          p.line(`w.bits(${v} !== undefined ? 1 : 0, 1); // ${f.name} present`);
+          if (isBits) p.block(`if (${v} !== undefined)`, () => this.bits(f.type, v));
+        } else if (isBits) {
+          this.bits(f.type, v);
+        }
+      }
+      p.line('w.flushBits();');
+      for (const f of this.fieldsIn(c, 'fixed')) {
+        const v = `e.${f.name}`;
+        if (f.optional) p.line(`if (${v} !== undefined) w.${(f.type as { name: string }).name}(${v});`);
+        else this.fixed(f.type, v);
+      }
+      for (const f of this.fieldsIn(c, 'var')) {
+        const v = `e.${f.name}`;
+        if (f.optional) {
+          const x = this.t('x');
+          p.line(`const ${x} = ${v};`);
+          p.block(`if (${x} !== undefined)`, () => this.varFull(f.type, x));
+        } else {
+          this.varFull(f.type, v);
+        }
+      }
+    });
+    p.line();
+  }
+
+  private emitPatch(c: ClassIR): void {
+    const p = this.p;
+    const two = wordCount(c) === 2;
+    p.line(`/** Writes the fields of a ${c.name} flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */`);
+    p.block(`function ${fn.encodePatch(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}, c0: number, c1: number, r0: number, r1: number): void`, () => {
+      if (!two) p.line('void c1, r1; // one mask word: fields 32 and up do not exist');
+      if (c.fields.every((f) => !this.ctx.isNested(f.type))) p.line('void r0, r1; // no nested fields');
+      p.line(`w.reserve(${this.fixedPart(c, true)});`);
+      p.line('w.varuint(c0 >>> 0);');
+      if (two) p.line('w.varuint(c1 >>> 0);');
+      for (const f of c.fields) {
+        const isBits = this.ctx.blockOf(f.type) === 'bits';
+        const nested = this.ctx.isNested(f.type);
+        if (!f.optional && !isBits && !nested) continue;
+        const v = `e.${f.name}`;
+        p.block(`if (${maskTest('c', f)})`, () => {
+          if (f.optional) {
+            p.line(`w.bits(${v} !== undefined ? 1 : 0, 1); // ${f.name} present`);
+            if (isBits) p.block(`if (${v} !== undefined)`, () => this.bits(f.type, v));
+            if (nested) p.line(`if (${v} !== undefined) w.bits(${maskTest('r', f)} ? 1 : 0, 1); // ${f.name} replaced`);
+          } else if (isBits) {
+            this.bits(f.type, v);
+          } else {
+            p.line(`w.bits(${maskTest('r', f)} ? 1 : 0, 1); // ${f.name} replaced`);
+          }
+        });
+      }
+      p.line('w.flushBits();');
+      for (const f of this.fieldsIn(c, 'fixed')) {
+        const v = `e.${f.name}`;
+        const cond = f.optional ? `${maskTest('c', f)} && ${v} !== undefined` : maskTest('c', f);
+        p.line(`if (${cond}) w.${(f.type as { name: string }).name}(${v});`);
+      }
+      for (const f of this.fieldsIn(c, 'var')) {
+        const x = this.t('x');
+        p.block(`if (${maskTest('c', f)})`, () => {
+          p.line(`const ${x} = e.${f.name};`);
+          const body = () => {
+            if (this.ctx.isNested(f.type)) {
+              p.block(`if (${maskTest('r', f)})`, () => this.varFull(f.type, x));
+              p.block('else', () => this.varPatch(f.type, x));
+            } else {
+              this.varFull(f.type, x);
+            }
+          };
+          if (f.optional) p.block(`if (${x} !== undefined)`, body);
+          else body();
+        });
+      }
+    });
+    p.line();
+  }
+
+  private sizeOf(t: TypeIR, v: string): string {
+    switch (t.kind) {
+      case 'primitive':
+        if (t.name === 'string') return `8 + 3 * ${v}.length`;
+        if (t.name === 'bytes') return `8 + ${v}.length`;
+        return String(this.ctx.fixedBytesOf(t) || 1);
+      case 'quantized':
+      case 'angle':
+      case 'enum':
+        return String(Math.ceil(this.ctx.bitsOf(t) / 8) || 0);
+      case 'ref':
+        return this.ctx.polymorphic(t.className)
+          ? `8 + netschema.byName.get(${v}.constructor.name)!.sizeBound(${v} as never)`
+          : `${fn.size(t.className)}(${v})`;
+      case 'array': {
+        const eb = this.ctx.blockOf(t.element);
+        if (eb === 'bits') return `8 + Math.ceil(${v}.length * ${this.ctx.bitsOf(t.element)} / 8)`;
+        if (eb === 'fixed') return `8 + ${v}.length * ${this.ctx.fixedBytesOf(t.element)}`;
+        return `${v}.$items().reduce((n: number, x) => n + ${this.sizeOf(t.element, 'x')}, 8)`;
+      }
+      case 'map': {
+        const key = t.key === 'string' ? '8 + 3 * k.length' : '8';
+        return `[...${v}.$map()].reduce((n: number, [k, x]) => n + ${key} + ${this.sizeOf(t.value, 'x')}, 8)`;
+      }
+    }
+  }
+
+  private emitSize(c: ClassIR): void {
+    const p = this.p;
+    const vars = this.fieldsIn(c, 'var');
+    p.line(`/** Upper bound of ${fn.encode(c.name)}'s output, in bytes. */`);
+    const param = vars.length > 0 ? 'e' : '_e';
+    p.block(`function ${fn.size(c.name)}(${param}: ${this.srcType(c.name)}): number`, () => {
+      p.line(`let n = ${this.fixedPart(c, false)};`);
+      for (const f of vars) {
+        const x = this.t('x');
+        p.line(`const ${x} = e.${f.name};`);
+        if (f.optional) p.line(`if (${x} !== undefined) n += ${this.sizeOf(f.type, x)};`);
+        else p.line(`n += ${this.sizeOf(f.type, x)};`);
+      }
+      p.line('return n;');
+    });
+    p.line();
+  }
+
+  /** Enum value → wire index. Contiguous numeric enums (0, 1, 2...) need no lookup. */
+  emitEnumIndex(name: string): void {
+    const e = this.ctx.enum(name);
+    const p = this.p;
+    const contiguous = e.members.every((m, i) => m.value === i);
+    p.block(`function ${fn.enumIndex(name)}(v: ${this.srcType(name)}): number`, () => {
+      if (contiguous) {
+        p.line(`if ((v as number) >>> 0 !== v || (v as number) >= ${e.members.length}) throw new $rt.EncodeError(\`${name}: \${String(v)} is not a member\`);`);
+        p.line('return v as number;');
+      } else {
+        p.block('switch (v as number | string)', () => {
+          e.members.forEach((m, i) => p.line(`case ${typeof m.value === 'string' ? JSON.stringify(m.value) : num(m.value)}: return ${i};`));
+          p.line(`default: throw new $rt.EncodeError(\`${name}: \${String(v)} is not a member\`);`);
+        });
+      }
+    });
+    p.line();
+  }
+}

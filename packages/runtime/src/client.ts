@@ -1,0 +1,8 @@
+/**
+ * Everything a client needs, and nothing that loads decorated classes: safe to bundle for
+ * browsers with any bundler.
+ */
+export { ReplicaWorld, type FrameChanges } from './state/replica-world.js';
+export { DecodeError } from './wire/decode-error.js';
+export { Reader, type ReaderLimits } from './wire/reader.js';
+export type { ClassCodec, SchemaModule, Manifest } from './codec/schema-module.js';

@@ -1,0 +1,107 @@
+import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
+import { DecodeError } from '../wire/decode-error.js';
+import { Reader, type ReaderLimits } from '../wire/reader.js';
+import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
+import { schemaModuleOf } from './link.js';
+
+/** What one applied frame changed, in the order the frame carried it. Reused frame to frame. */
+export interface FrameChanges {
+  readonly added: readonly number[];
+  /** Ids of entities patched, with the changed-field masks of each (two words per entity). */
+  readonly changed: readonly number[];
+  readonly masks: readonly number[];
+  readonly removed: readonly number[];
+}
+
+/**
+ * The client side of a World: entities decoded into plain replica objects. Frames that fail to
+ * decode throw DecodeError and leave earlier entities in place (a new full frame resyncs).
+ */
+export class ReplicaWorld {
+  readonly schema: SchemaModule;
+  readonly entities = new Map<number, object>();
+  private readonly r: Reader;
+  private readonly out = { added: [] as number[], changed: [] as number[], masks: [] as number[], removed: [] as number[] };
+
+  constructor(schema: SchemaModule | { netschema: SchemaModule }, limits: Partial<ReaderLimits> = {}) {
+    this.schema = schemaModuleOf(schema);
+    this.r = new Reader(new Uint8Array(0), limits);
+  }
+
+  get(id: number): object | undefined {
+    return this.entities.get(id);
+  }
+
+  /** Applies a full or patch frame. */
+  apply(frame: Uint8Array): FrameChanges {
+    const r = this.r;
+    const out = this.out;
+    out.added.length = out.changed.length = out.masks.length = out.removed.length = 0;
+    r.reset(frame);
+    const kind = r.u8();
+    if (kind === FRAME_FULL) {
+      const n = r.count('entities', 2);
+      const next = new Map<number, object>();
+      let id = 0;
+      for (let i = 0; i < n; i++) {
+        id = this.readId(r, id);
+        next.set(id, this.readEntity(r));
+        out.added.push(id);
+      }
+      this.entities.clear();
+      for (const [k, v] of next) this.entities.set(k, v);
+    } else if (kind === FRAME_PATCH) {
+      const created = r.count('created entities', 2);
+      let id = 0;
+      for (let i = 0; i < created; i++) {
+        id = this.readId(r, id);
+        this.entities.set(id, this.readEntity(r));
+        out.added.push(id);
+      }
+      const changed = r.count('changed entities', 2);
+      id = 0;
+      for (let i = 0; i < changed; i++) {
+        const at = r.pos;
+        id = this.readId(r, id);
+        const o = this.entities.get(id);
+        if (o === undefined) throw new DecodeError('patch for an unknown entity', at, 'the id of a live entity', String(id));
+        this.codecOfReplica(o, at).decodePatch(r, o);
+        out.changed.push(id);
+        out.masks.push(r.mask0, r.mask1);
+      }
+      const removed = r.count('removed entities', 1);
+      id = 0;
+      for (let i = 0; i < removed; i++) {
+        id = this.readId(r, id);
+        this.entities.delete(id);
+        out.removed.push(id);
+      }
+    } else {
+      throw new DecodeError('unknown frame kind', 0, `${FRAME_FULL} (full) or ${FRAME_PATCH} (patch)`, String(kind));
+    }
+    if (r.pos !== r.end) throw r.error('trailing bytes after the frame', 'the end of the frame', `${r.end - r.pos} more bytes`);
+    return out;
+  }
+
+  private readId(r: Reader, prev: number): number {
+    const at = r.pos;
+    const id = prev + r.varint();
+    if (!(id >= 1 && id <= Number.MAX_SAFE_INTEGER)) throw new DecodeError('entity id out of range', at, 'an id of at least 1', String(id));
+    return id;
+  }
+
+  private readEntity(r: Reader): object {
+    const at = r.pos;
+    const classId = r.varuint();
+    const codec = this.schema.classes[classId];
+    if (codec === undefined) throw new DecodeError('unknown class id', at, `a class id of this schema (1 to ${this.schema.classes.length - 1})`, String(classId));
+    return codec.decodeFull(r) as object;
+  }
+
+  private codecOfReplica(o: object, at: number): ClassCodec<unknown, object> {
+    const id = (o.constructor as { $id?: number }).$id ?? 0;
+    const codec = this.schema.classes[id];
+    if (codec === undefined) throw new DecodeError('replica of an unknown class', at, 'a generated replica', String(id));
+    return codec as ClassCodec<unknown, object>;
+  }
+}

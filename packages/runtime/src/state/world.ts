@@ -1,0 +1,162 @@
+import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
+import { setWorld, type Tracked } from '../tracking/tracked.js';
+import { Writer } from '../wire/writer.js';
+import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
+import { codecFor, schemaModuleOf } from './link.js';
+
+/**
+ * The authoritative state on the server: a set of entities, each a schema object with a
+ * network id. Field writes are tracked as they happen; `encodePatch` turns this tick's changes
+ * into one frame, and `commit` starts the next tick.
+ */
+export class World {
+  readonly schema: SchemaModule;
+  private readonly entities = new Map<number, Tracked>();
+  /** Every tracked object of this world changed this tick (filled by the accessors). */
+  readonly changes: Tracked[] = [];
+  private created: Tracked[] = [];
+  private readonly createdSet = new Set<Tracked>();
+  private removed: number[] = [];
+  private nextId = 1;
+  private readonly codecs = new Map<unknown, ClassCodec>();
+  private readonly w = new Writer(1 << 16);
+
+  constructor(schema: SchemaModule | { netschema: SchemaModule }) {
+    this.schema = schemaModuleOf(schema);
+  }
+
+  get size(): number {
+    return this.entities.size;
+  }
+
+  /** Adds an entity and returns it; its id is `idOf(entity)`. */
+  add<T extends object>(entity: T): T {
+    const e = entity as unknown as Tracked;
+    this.codecOf(e);
+    if (e.$id !== 0 || e.$p !== null) throw new Error(`${entity.constructor.name} is already in a world or owned by another object`);
+    e.$id = this.nextId++;
+    setWorld(e, this.changes);
+    this.entities.set(e.$id, e);
+    this.created.push(e);
+    this.createdSet.add(e);
+    return entity;
+  }
+
+  /** Removes an entity; clients get a removal in the next patch. */
+  remove(entity: object): boolean {
+    const e = entity as Tracked;
+    if (!this.entities.has(e.$id) || this.entities.get(e.$id) !== e) return false;
+    this.entities.delete(e.$id);
+    const i = this.created.indexOf(e);
+    if (i >= 0) {
+      this.created.splice(i, 1);
+      this.createdSet.delete(e);
+    }
+    else this.removed.push(e.$id);
+    setWorld(e, null);
+    e.$id = 0;
+    return true;
+  }
+
+  get(id: number): object | undefined {
+    return this.entities.get(id);
+  }
+
+  values(): IterableIterator<object> {
+    return this.entities.values();
+  }
+
+  idOf(entity: object): number {
+    return (entity as Tracked).$id;
+  }
+
+  codecOf(entity: object): ClassCodec {
+    return codecFor(this.schema, entity.constructor, this.codecs);
+  }
+
+  /** Every entity, whole: what a client joining now needs. */
+  encodeFull(): Uint8Array {
+    const w = this.w;
+    w.reset();
+    w.reserve(16);
+    w.u8(FRAME_FULL);
+    w.varuint(this.entities.size);
+    let prev = 0;
+    for (const e of this.entities.values()) {
+      this.writeEntity(w, e, prev);
+      prev = e.$id;
+    }
+    return w.toBytes();
+  }
+
+  private writeEntity(w: Writer, e: Tracked, prev: number): void {
+    const codec = this.codecOf(e);
+    w.reserve(16);
+    w.varint(e.$id - prev);
+    w.varuint(codec.id);
+    codec.encodeFull(w, e);
+  }
+
+  /** This tick's changes as one frame: created entities whole, changed ones as patches, removals. */
+  encodePatch(): Uint8Array {
+    const w = this.w;
+    w.reset();
+    w.reserve(16);
+    w.u8(FRAME_PATCH);
+    w.varuint(this.created.length);
+    let prev = 0;
+    for (const e of this.created) {
+      this.writeEntity(w, e, prev);
+      prev = e.$id;
+    }
+    // Count first, then write: roots are the changed objects that are live entities not created this tick.
+    const changes = this.changes;
+    let n = 0;
+    for (let i = 0; i < changes.length; i++) if (this.isPatchRoot(changes[i]!)) n++;
+    w.reserve(8);
+    w.varuint(n);
+    prev = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const e = changes[i]!;
+      if (!this.isPatchRoot(e)) continue;
+      w.reserve(8);
+      w.varint(e.$id - prev);
+      prev = e.$id;
+      this.codecOf(e).encodePatch(w, e, e.$c0, e.$c1, e.$r0, e.$r1);
+    }
+    w.reserve(8 + this.removed.length * 8);
+    w.varuint(this.removed.length);
+    prev = 0;
+    for (const id of this.removed) {
+      w.varint(id - prev);
+      prev = id;
+    }
+    return w.toBytes();
+  }
+
+  private isPatchRoot(e: Tracked): boolean {
+    // Created entities went out whole; a changed object may also have left the world since.
+    return e.$p === null && e.$id !== 0 && e.$t === this.changes && !this.createdSet.has(e);
+  }
+
+  /** Ends the tick: clears every change record. */
+  commit(): void {
+    const changes = this.changes;
+    for (let i = 0; i < changes.length; i++) {
+      const o = changes[i]!;
+      o.$clear();
+      o.$q = false;
+    }
+    changes.length = 0;
+    this.created.length = 0;
+    this.createdSet.clear();
+    this.removed.length = 0;
+  }
+
+  /** `encodePatch` then `commit`. */
+  diff(): Uint8Array {
+    const bytes = this.encodePatch();
+    this.commit();
+    return bytes;
+  }
+}
