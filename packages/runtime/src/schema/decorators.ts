@@ -69,7 +69,8 @@ function classState(bag: object): ClassState {
 function record(bag: object, name: string, type: RuntimeType, className: string): PendingField {
   const own = ownFields(bag);
   const index = Object.getPrototypeOf(bag) === null ? own.length : inheritedCount(Object.getPrototypeOf(bag) as object) + own.length;
-  if (index >= LIMITS.maxFieldsPerClass) {
+  // Standard decorators do not know the class name yet: @schema reports the overflow instead.
+  if (index >= LIMITS.maxFieldsPerClass && className !== '(class)') {
     throw new Error(`${className}.${name}: a schema class holds at most ${LIMITS.maxFieldsPerClass} fields (own and inherited); nest related fields in a child object`);
   }
   const nested = type.kind === 'ref' || type.kind === 'array' || type.kind === 'map';
@@ -279,6 +280,9 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
   }
   const own: FieldInfo[] = Object.hasOwn(bag, OWN_FIELDS) ? (bag as Record<symbol, PendingField[]>)[OWN_FIELDS]! : [];
   const fields = [...(base?.fields ?? []), ...own];
+  if (fields.length > LIMITS.maxFieldsPerClass) {
+    throw new Error(`${name}.${fields[LIMITS.maxFieldsPerClass]!.name}: a schema class holds at most ${LIMITS.maxFieldsPerClass} fields (own and inherited); nest related fields in a child object`);
+  }
   for (const f of own) {
     if (fields.some((g) => g !== f && g.name === f.name)) throw new Error(`${name}.${f.name}: already declared by a base class; a subclass cannot redeclare a schema field`);
   }

@@ -46,9 +46,11 @@ export function zeroValue(field: Pick<FieldInfo, 'type'>): unknown {
   }
 }
 
-function unfinished(state: ClassState, name: string): never {
+function unfinished(state: ClassState, name: string, self: object): never {
+  // Standard decorators learn the class name only from @schema; without it, ask the instance.
+  const cls = state.className === '?' ? self.constructor.name : state.className;
   throw new Error(
-    `${state.className}.${name} has a netschema field decorator, but ${state.className} is not decorated ` +
+    `${cls}.${name} has a netschema field decorator, but ${cls} is not decorated ` +
       `with @schema: add @schema to the class (or remove the field decorator)`,
   );
 }
@@ -67,7 +69,7 @@ export function makeAccessor(field: FieldInfo, state: ClassState, legacy: boolea
   const word = field.index >> 5;
   const bit = (1 << (field.index & 31)) | 0;
   const zero = field.optional || field.nested ? undefined : zeroValue(field);
-  const first = legacy ? `if (this.$q === undefined) { if (!state.done) unfinished(state, '${name}'); initSlots(this); }` : '';
+  const first = legacy ? `if (this.$q === undefined) { if (!state.done) unfinished(state, '${name}', this); initSlots(this); }` : '';
   let set: string;
   if (!field.nested) {
     set = `set(v) { ${first} if (v !== this.${slot}) { this.${slot} = v; this.$c${word} |= ${bit}; if (!this.$q) markDirty(this); } }`;
@@ -80,7 +82,7 @@ export function makeAccessor(field: FieldInfo, state: ClassState, legacy: boolea
   const init = legacy
     ? ''
     : `, init(v) {
-        if (!state.done) unfinished(state, '${name}');
+        if (!state.done) unfinished(state, '${name}', this);
         ${field.index === 0 ? 'initSlots(this);' : ''}
         ${zero !== undefined ? 'if (v === undefined) v = zero();' : ''}
         ${field.nested ? `if (v != null) adopt(v, this, ${field.index}, where);` : ''}

@@ -1,0 +1,143 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { classInfoOf } from '../src/schema/class-info.js';
+import type { Tracked } from '../src/tracking/tracked.js';
+import { cleanCompiled, compileAndImport, label, VARIANTS, type Variant } from './compile-variants.js';
+
+afterAll(cleanCompiled);
+
+// The same schema in each dialect: standard decorators need `accessor`, legacy ones plain fields.
+function source(v: Variant): string {
+  const acc = v.dialect === 'standard' ? 'accessor ' : '';
+  return `
+    import { schema, u8, f32, string, child, array, optional, NetArray } from '@netschema/runtime';
+    @schema export class Vec { @f32 ${acc}x = 0; @f32 ${acc}y = 0; }
+    @schema export class Item { @string ${acc}name = ''; }
+    @schema export class Unit {
+      @f32 ${acc}x = 1;
+      @u8 ${acc}hp = 100;
+      @string ${acc}name: string;
+      @child(Vec) ${acc}pos = new Vec();
+      @array(Item) ${acc}items = new NetArray();
+      @optional(u8) ${acc}shield = undefined;
+      constructor(name = 'unit') { this.name = name; }
+    }
+    @schema export class Hero extends Unit { @u8 ${acc}level = 1; }
+  `;
+}
+
+describe.each(VARIANTS)('schema classes under $compiler with $dialect decorators', (v) => {
+  it(`records fields in order, inherited first (${label(v)})`, async () => {
+    const m = await compileAndImport(source(v), v);
+    const info = classInfoOf(m.Hero)!;
+    expect(info.fields.map((f) => [f.index, f.name])).toEqual([
+      [0, 'x'], [1, 'hp'], [2, 'name'], [3, 'pos'], [4, 'items'], [5, 'shield'], [6, 'level'],
+    ]);
+    expect(info.base?.name).toBe('Unit');
+  });
+
+  it('keeps initial values and fills defaults, with nothing marked changed', async () => {
+    const m = await compileAndImport(source(v), v);
+    const h = new (m.Hero as new () => Record<string, unknown> & Tracked)();
+    expect([h.x, h.hp, h.name, h.level, h.shield]).toEqual([1, 100, 'unit', 1, undefined]);
+    expect([h.$c0, h.$q]).toEqual([0, false]);
+    expect(h instanceof (m.Unit as new () => object)).toBe(true);
+  });
+
+  it('marks a written field once and enqueues the object once per tick', async () => {
+    const m = await compileAndImport(source(v), v);
+    const u = new (m.Unit as new () => Record<string, unknown> & Tracked)();
+    const changes: Tracked[] = [];
+    u.$t = changes;
+    u.hp = 5;
+    u.hp = 6;
+    u.x = 2;
+    expect(u.$c0).toBe(0b11);
+    expect(changes).toEqual([u]);
+    u.hp = 6; // same value: not a change
+    expect(changes.length).toBe(1);
+  });
+
+  it('propagates a nested change to the owner field and flags replacement', async () => {
+    const m = await compileAndImport(source(v), v);
+    const Vec = m.Vec as new () => Record<string, unknown> & Tracked;
+    const u = new (m.Unit as new () => Record<string, unknown> & Tracked)();
+    const changes: Tracked[] = [];
+    u.$t = changes;
+    const pos = u.pos as Record<string, unknown> & Tracked;
+    pos.$t = changes;
+    pos.y = 3;
+    expect(u.$c0).toBe(1 << 3);
+    expect(u.$r0).toBe(0);
+    expect(changes).toEqual([pos, u]);
+    u.pos = new Vec();
+    expect(u.$r0).toBe(1 << 3);
+    expect(pos.$p).toBe(null);
+  });
+
+  it('refuses to give one schema object two owners', async () => {
+    const m = await compileAndImport(source(v), v);
+    const Unit = m.Unit as new () => Record<string, unknown>;
+    const a = new Unit();
+    const b = new Unit();
+    expect(() => {
+      b.pos = a.pos;
+    }).toThrow(/Unit\.pos: this Vec already belongs to another object/);
+  });
+});
+
+describe('misuse is reported when the class is defined or first built', () => {
+  it('standard decorators on a plain field fail at class definition, naming the fix', async () => {
+    const src = `import { schema, u8 } from '@netschema/runtime'; @schema export class P { @u8 hp = 1; }`;
+    for (const compiler of ['tsc', 'esbuild'] as const) {
+      await expect(compileAndImport(src, { compiler, dialect: 'standard', defineFields: true })).rejects.toThrow(/hp: .*Write `@u8 accessor hp = \.\.\.`/);
+    }
+  });
+
+  it('legacy decorators with [[Define]] class fields fail on the first instance, naming class, field and fix', async () => {
+    const src = `import { schema, u8 } from '@netschema/runtime'; @schema export class P { @u8 hp = 1; }`;
+    for (const compiler of ['tsc', 'esbuild'] as const) {
+      const m = await compileAndImport(src, { compiler, dialect: 'legacy', defineFields: true });
+      expect(() => new (m.P as new () => object)()).toThrow(/P\.hp: an own property shadows .*useDefineForClassFields.*false/);
+    }
+  });
+
+  it('a subclass redeclaring a tracked field as a plain field fails on its first instance', async () => {
+    const src = `import { schema, u8 } from '@netschema/runtime';
+      @schema export class A { @u8 accessor hp = 1; }
+      @schema export class B extends A { hp = 5; }`;
+    const m = await compileAndImport(src, { compiler: 'tsc', dialect: 'standard', defineFields: true });
+    expect(() => new (m.B as new () => object)()).toThrow(/B\.hp: an own property shadows/);
+    expect(() => new (m.A as new () => object)()).not.toThrow();
+  });
+
+  it('a decorated field in a class without @schema fails on the first instance', async () => {
+    const src = `import { u8 } from '@netschema/runtime'; export class P { @u8 accessor hp = 1; }`;
+    const m = await compileAndImport(src, { compiler: 'esbuild', dialect: 'standard', defineFields: true });
+    expect(() => new (m.P as new () => object)()).toThrow(/P\.hp has a netschema field decorator, but P is not decorated with @schema/);
+  });
+
+  it('a @schema class extending an undecorated class with fields fails at definition', async () => {
+    const src = `import { schema, u8 } from '@netschema/runtime';
+      export class A { @u8 accessor hp = 1; }
+      @schema export class B extends A { @u8 accessor mp = 1; }`;
+    await expect(compileAndImport(src, { compiler: 'tsc', dialect: 'standard', defineFields: true })).rejects.toThrow(/B extends A, which has netschema fields but no @schema/);
+  });
+
+  it('bad quantization and angle arguments fail at definition with the allowed range', async () => {
+    const bad = [
+      [`quantized({ min: 5, max: 5, bits: 8 })`, /quantized: expected finite min < max, got min 5, max 5/],
+      [`quantized({ min: 0, max: 1, bits: 40 })`, /quantized: expected 1 to 32 bits, got 40/],
+      [`angle(0)`, /angle: expected 1 to 32 bits, got 0/],
+    ] as const;
+    for (const [deco, err] of bad) {
+      const src = `import { schema, quantized, angle } from '@netschema/runtime'; void quantized; void angle; @schema export class P { @${deco} accessor v = 0; }`;
+      await expect(compileAndImport(src, { compiler: 'esbuild', dialect: 'standard', defineFields: true })).rejects.toThrow(err);
+    }
+  });
+
+  it('more fields than the limit fail at definition', async () => {
+    const fields = Array.from({ length: 65 }, (_, i) => `@u8 accessor f${i} = 0;`).join(' ');
+    const src = `import { schema, u8 } from '@netschema/runtime'; @schema export class Big { ${fields} }`;
+    await expect(compileAndImport(src, { compiler: 'tsc', dialect: 'standard', defineFields: true })).rejects.toThrow(/Big\.f64: a schema class holds at most 64 fields/);
+  });
+});
