@@ -51,7 +51,7 @@ export function emitModule(ir: SchemaIR, opts: EmitOptions): EmittedModule {
   p.line();
 
   emitEnums(p, ir);
-  for (const c of ir.classes) emitReplica(p, ctx, c);
+  for (const c of baseFirst(ir.classes)) emitReplica(p, ctx, c);
 
   const enc = new EncoderEmitter(ctx, p, srcType);
   const dec = new DecoderEmitter(ctx, p);
@@ -127,11 +127,26 @@ function initial(ctx: SchemaContext, t: TypeIR): string {
   }
 }
 
+/** Classes ordered so each base precedes its subclasses (then by id), as `extends` requires. */
+function baseFirst(classes: readonly ClassIR[]): ClassIR[] {
+  const byName = new Map(classes.map((c) => [c.name, c]));
+  const out: ClassIR[] = [];
+  const seen = new Set<string>();
+  const visit = (c: ClassIR): void => {
+    if (seen.has(c.name)) return;
+    seen.add(c.name);
+    if (c.base !== null) visit(byName.get(c.base)!);
+    out.push(c);
+  };
+  for (const c of classes) visit(c);
+  return out;
+}
+
 function emitReplica(p: Printer, ctx: SchemaContext, c: ClassIR): void {
   const dec = new DecoderEmitter(ctx, new Printer());
   p.line(`/** Client replica of ${c.name}: plain data that decoders fill in. */`);
   p.block(`export class ${c.name}${c.base ? ` extends ${c.base}` : ''}`, () => {
-    p.line(`static ${c.base ? 'override ' : ''}readonly $id = ${c.id};`);
+    p.line(`static ${c.base ? 'override ' : ''}readonly $id: number = ${c.id};`);
     for (const f of c.fields) {
       if (f.declaredIn !== c.name) continue;
       p.line(`/** ${f.index} · ${describeType(f.type)}${f.optional ? ', optional' : ''} */`);

@@ -32,7 +32,8 @@ export const PRIMITIVES: Readonly<Record<PrimitiveName, PrimitiveInfo>> = Object
   i16: { ts: 'number', bits: 0, bytes: 2, variable: false, min: -32768, max: 32767, zero: 0 },
   i32: { ts: 'number', bits: 0, bytes: 4, variable: false, min: -2147483648, max: 2147483647, zero: 0 },
   varuint: { ts: 'number', bits: 0, bytes: 8, variable: true, min: 0, max: Number.MAX_SAFE_INTEGER, zero: 0 },
-  varint: { ts: 'number', bits: 0, bytes: 8, variable: true, min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, zero: 0 },
+  // Zigzag doubles the magnitude, and the varuint under it holds 53 bits: ±2^52.
+  varint: { ts: 'number', bits: 0, bytes: 8, variable: true, min: -(2 ** 52), max: 2 ** 52 - 1, zero: 0 },
   f32: { ts: 'number', bits: 0, bytes: 4, variable: false, zero: 0 },
   f64: { ts: 'number', bits: 0, bytes: 8, variable: false, zero: 0 },
   bool: { ts: 'boolean', bits: 1, bytes: 0, variable: false, zero: false },

@@ -20,7 +20,7 @@ type ClassRef = AnyClass | (() => AnyClass);
  */
 export interface FieldDecorator<V> {
   /** TC39: `@u8 accessor hp = 100`. */
-  <This>(value: ClassAccessorDecoratorTarget<This, V>, context: ClassAccessorDecoratorContext<This, V>): ClassAccessorDecoratorResult<This, V>;
+  <This, T extends V>(value: ClassAccessorDecoratorTarget<This, T>, context: ClassAccessorDecoratorContext<This, T>): ClassAccessorDecoratorResult<This, T>;
   /** TC39 on a plain field: always an error, because the class field would shadow the tracking accessor. */
   (value: undefined, context: ClassFieldDecoratorContext): void;
   /** Legacy (`experimentalDecorators`): `@u8 hp = 100`. */

@@ -111,7 +111,7 @@ export class Writer {
   /** Zigzag LEB128 of a safe integer. */
   varint(v: number): void {
     if ((v | 0) === v) this.varuint(((v << 1) ^ (v >> 31)) >>> 0);
-    else this.varuint(v >= 0 ? v * 2 : -v * 2 - 1);
+    else this.varuint(Number.isInteger(v) ? (v >= 0 ? v * 2 : -v * 2 - 1) : v); // a non-integer reaches varuint, which rejects it
   }
 
   /** Appends the low `n` bits of `v` (1 to 32) to the current bit block, LSB first. */
