@@ -4,7 +4,7 @@ import { Reader, type ReaderLimits } from '../wire/reader.js';
 import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
 import { schemaModuleOf } from './link.js';
 
-/** What one applied frame changed, in the order the frame carried it. Reused frame to frame. */
+/** What one applied frame changed, in the order the frame carried it. */
 export interface FrameChanges {
   readonly added: readonly number[];
   /** Ids of entities patched, with the changed-field masks of each (two words per entity). */
@@ -21,7 +21,6 @@ export class ReplicaWorld {
   readonly schema: SchemaModule;
   readonly entities = new Map<number, object>();
   private readonly r: Reader;
-  private readonly out = { added: [] as number[], changed: [] as number[], masks: [] as number[], removed: [] as number[] };
 
   constructor(schema: SchemaModule | { netschema: SchemaModule }, limits: Partial<ReaderLimits> = {}) {
     this.schema = schemaModuleOf(schema);
@@ -35,8 +34,7 @@ export class ReplicaWorld {
   /** Applies a full or patch frame. */
   apply(frame: Uint8Array): FrameChanges {
     const r = this.r;
-    const out = this.out;
-    out.added.length = out.changed.length = out.masks.length = out.removed.length = 0;
+    const out = { added: [] as number[], changed: [] as number[], masks: [] as number[], removed: [] as number[] };
     r.reset(frame);
     const kind = r.u8();
     if (kind === FRAME_FULL) {

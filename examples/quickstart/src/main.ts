@@ -1,0 +1,3 @@
+import { runDemo } from './demo.js';
+
+if (!runDemo().ok) process.exitCode = 1;
