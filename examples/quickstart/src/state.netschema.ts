@@ -75,7 +75,6 @@ function Team$values(r: $rt.Reader, i: number): Team {
 /** Writes every field of a Bot. */
 function encodeBot(w: $rt.Writer, e: $src.Bot): void {
   w.reserve(9);
-  w.flushBits();
   w.f32(e.x);
   w.f32(e.y);
   w.u8(e.hp);
@@ -83,11 +82,9 @@ function encodeBot(w: $rt.Writer, e: $src.Bot): void {
 
 /** Writes the fields of a Bot flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodeBotPatch(w: $rt.Writer, e: $src.Bot, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r1; // one mask word: fields 32 and up do not exist
-  void r0, r1; // no nested fields
+  void c1, r0, r1; // one mask word (32 fields or fewer)
   w.reserve(14);
   w.varuint(c0 >>> 0);
-  w.flushBits();
   if ((c0 & 0x1) !== 0) w.f32(e.x);
   if ((c0 & 0x2) !== 0) w.f32(e.y);
   if ((c0 & 0x4) !== 0) w.u8(e.hp);
@@ -103,7 +100,6 @@ function sizeBot(_e: $src.Bot): number {
 function decodeBot(r: $rt.Reader): Bot {
   r.enter();
   const o = new Bot();
-  r.alignBits();
   o.x = r.f32();
   o.y = r.f32();
   o.hp = r.u8();
@@ -116,15 +112,12 @@ function decodeBotPatch(r: $rt.Reader, o: Bot): void {
   r.enter();
   const at = r.pos;
   const c0 = r.varuint();
-  const c1 = 0;
   if (c0 > 7) throw new $rt.DecodeError("Bot patch: unknown field", at, "field bits within 3 fields", `mask ${c0.toString(2)}`);
-  void c1;
-  r.alignBits();
   if ((c0 & 0x1) !== 0) o.x = r.f32();
   if ((c0 & 0x2) !== 0) o.y = r.f32();
   if ((c0 & 0x4) !== 0) o.hp = r.u8();
   r.mask0 = c0;
-  r.mask1 = c1;
+  r.mask1 = 0;
   r.leave();
 }
 
@@ -171,7 +164,7 @@ function encodePlayer(w: $rt.Writer, e: $src.Player): void {
 
 /** Writes the fields of a Player flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r1; // one mask word: fields 32 and up do not exist
+  void c1, r1; // one mask word (32 fields or fewer)
   w.reserve(12);
   w.varuint(c0 >>> 0);
   if ((c0 & 0x1) !== 0) {
@@ -301,9 +294,7 @@ function decodePlayerPatch(r: $rt.Reader, o: Player): void {
   r.enter();
   const at = r.pos;
   const c0 = r.varuint();
-  const c1 = 0;
   if (c0 > 1023) throw new $rt.DecodeError("Player patch: unknown field", at, "field bits within 10 fields", `mask ${c0.toString(2)}`);
-  void c1;
   if ((c0 & 0x1) !== 0) {
     o.x = r.quantized(0, 0.015259021896696421, 65535, 16);
   }
@@ -387,7 +378,7 @@ function decodePlayerPatch(r: $rt.Reader, o: Player): void {
     o.title = r.string();
   }
   r.mask0 = c0;
-  r.mask1 = c1;
+  r.mask1 = 0;
   r.leave();
 }
 
@@ -408,18 +399,15 @@ export const PlayerCodec: $rt.ClassCodec<$src.Player, Player> = {
 /** Writes every field of a Weapon. */
 function encodeWeapon(w: $rt.Writer, e: $src.Weapon): void {
   w.reserve(1);
-  w.flushBits();
   w.u8(e.ammo);
   w.string(e.kind);
 }
 
 /** Writes the fields of a Weapon flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodeWeaponPatch(w: $rt.Writer, e: $src.Weapon, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r1; // one mask word: fields 32 and up do not exist
-  void r0, r1; // no nested fields
+  void c1, r0, r1; // one mask word (32 fields or fewer)
   w.reserve(6);
   w.varuint(c0 >>> 0);
-  w.flushBits();
   if ((c0 & 0x2) !== 0) w.u8(e.ammo);
   if ((c0 & 0x1) !== 0) {
     const x18 = e.kind;
@@ -439,7 +427,6 @@ function sizeWeapon(e: $src.Weapon): number {
 function decodeWeapon(r: $rt.Reader): Weapon {
   r.enter();
   const o = new Weapon();
-  r.alignBits();
   o.ammo = r.u8();
   o.kind = r.string();
   r.leave();
@@ -451,16 +438,13 @@ function decodeWeaponPatch(r: $rt.Reader, o: Weapon): void {
   r.enter();
   const at = r.pos;
   const c0 = r.varuint();
-  const c1 = 0;
   if (c0 > 3) throw new $rt.DecodeError("Weapon patch: unknown field", at, "field bits within 2 fields", `mask ${c0.toString(2)}`);
-  void c1;
-  r.alignBits();
   if ((c0 & 0x2) !== 0) o.ammo = r.u8();
   if ((c0 & 0x1) !== 0) {
     o.kind = r.string();
   }
   r.mask0 = c0;
-  r.mask1 = c1;
+  r.mask1 = 0;
   r.leave();
 }
 

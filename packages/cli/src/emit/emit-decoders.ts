@@ -1,5 +1,5 @@
 import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
-import { fn } from './emit-encoders.js';
+import { article, fn } from './emit-encoders.js';
 import { angleDecodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
 import { str, type Printer } from './printer.js';
 
@@ -232,6 +232,7 @@ export class DecoderEmitter {
   private emitFull(c: ClassIR): void {
     const p = this.p;
     p.line(`/** Reads a whole ${c.name} into a new replica. */`);
+    const bits = c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0);
     p.block(`function ${fn.decode(c.name)}(r: $rt.Reader): ${c.name}`, () => {
       p.line('r.enter();');
       p.line(`const o = new ${c.name}();`);
@@ -247,7 +248,7 @@ export class DecoderEmitter {
           p.line(`o.${f.name} = ${this.bits(f.type)};`);
         }
       }
-      p.line('r.alignBits();');
+      if (bits) p.line('r.alignBits();');
       for (const f of this.fields(c, 'fixed')) {
         const has = present.get(f);
         p.line(has ? `if (${has}) o.${f.name} = ${this.fixed(f.type)};` : `o.${f.name} = ${this.fixed(f.type)};`);
@@ -270,14 +271,14 @@ export class DecoderEmitter {
       const n = Math.min(32, Math.max(0, c.fields.length - 32 * w));
       return n === 32 ? 0xffffffff : 2 ** n - 1;
     };
-    p.line(`/** Applies a ${c.name} patch; leaves the changed-field masks in r.mask0/r.mask1. */`);
+    p.line(`/** Applies ${article(c.name)} ${c.name} patch; leaves the changed-field masks in r.mask0/r.mask1. */`);
+    const bitsInPatch = c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || this.ctx.isNested(f.type));
     p.block(`function ${fn.decodePatch(c.name)}(r: $rt.Reader, o: ${c.name}): void`, () => {
       p.line('r.enter();');
       p.line('const at = r.pos;');
       p.line('const c0 = r.varuint();');
-      p.line(two ? 'const c1 = r.varuint();' : 'const c1 = 0;');
+      if (two) p.line('const c1 = r.varuint();');
       p.line(`if (c0 > ${all(0)}${two ? ` || c1 > ${all(1)}` : ''}) throw new $rt.DecodeError(${str(`${c.name} patch: unknown field`)}, at, ${str(`field bits within ${c.fields.length} fields`)}, \`mask \${c0.toString(2)}${two ? ' ${c1.toString(2)}' : ''}\`);`);
-      if (!two) p.line('void c1;');
       const replaced = new Map<FieldIR, string>();
       const present = new Map<FieldIR, string>();
       for (const f of c.fields) {
@@ -306,7 +307,7 @@ export class DecoderEmitter {
           }
         });
       }
-      p.line('r.alignBits();');
+      if (bitsInPatch) p.line('r.alignBits();');
       for (const f of this.fields(c, 'fixed')) {
         const cond = f.optional ? `has_${f.name}` : maskTest('c', f);
         p.line(`if (${cond}) o.${f.name} = ${this.fixed(f.type)};`);
@@ -329,7 +330,7 @@ export class DecoderEmitter {
         });
       }
       p.line('r.mask0 = c0;');
-      p.line('r.mask1 = c1;');
+      p.line(two ? 'r.mask1 = c1;' : 'r.mask1 = 0;');
       p.line('r.leave();');
     });
     p.line();

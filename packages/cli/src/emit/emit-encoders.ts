@@ -2,6 +2,11 @@ import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
 import { angleEncodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
 import { num, type Printer } from './printer.js';
 
+/** 'an' before a vowel sound (roughly), for generated comments. */
+export function article(name: string): string {
+  return /^[AEIOU]/.test(name) ? 'an' : 'a';
+}
+
 /** Names of the generated functions of a class. */
 export const fn = {
   encode: (c: string) => `encode${c}`,
@@ -244,6 +249,11 @@ export class EncoderEmitter {
     return Math.ceil(bits / 8) + bytes;
   }
 
+  /** Whether the class writes a bit block (in patches, replaced flags count too). */
+  hasBits(c: ClassIR, patch: boolean): boolean {
+    return c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || (patch && this.ctx.isNested(f.type)));
+  }
+
   emitClass(c: ClassIR): void {
     this.emitFull(c);
     this.emitPatch(c);
@@ -252,7 +262,7 @@ export class EncoderEmitter {
 
   private emitFull(c: ClassIR): void {
     const p = this.p;
-    p.line(`/** Writes every field of a ${c.name}. */`);
+    p.line(`/** Writes every field of ${article(c.name)} ${c.name}. */`);
     p.block(`function ${fn.encode(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}): void`, () => {
       p.line(`w.reserve(${this.fixedPart(c, false)});`);
       for (const f of c.fields) {
@@ -265,7 +275,7 @@ export class EncoderEmitter {
           this.bits(f.type, v);
         }
       }
-      p.line('w.flushBits();');
+      if (this.hasBits(c, false)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
         const v = `e.${f.name}`;
         if (f.optional) p.line(`if (${v} !== undefined) w.${(f.type as { name: string }).name}(${v});`);
@@ -288,10 +298,10 @@ export class EncoderEmitter {
   private emitPatch(c: ClassIR): void {
     const p = this.p;
     const two = wordCount(c) === 2;
-    p.line(`/** Writes the fields of a ${c.name} flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */`);
+    p.line(`/** Writes the fields of ${article(c.name)} ${c.name} flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */`);
     p.block(`function ${fn.encodePatch(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}, c0: number, c1: number, r0: number, r1: number): void`, () => {
-      if (!two) p.line('void c1, r1; // one mask word: fields 32 and up do not exist');
-      if (c.fields.every((f) => !this.ctx.isNested(f.type))) p.line('void r0, r1; // no nested fields');
+      const unused = [...(two ? [] : ['c1']), ...(c.fields.some((f) => this.ctx.isNested(f.type)) ? (two ? [] : ['r1']) : ['r0', 'r1'])];
+      if (unused.length > 0) p.line(`void ${unused.join(', ')}; // ${two ? 'no nested fields' : 'one mask word (32 fields or fewer)'}`);
       p.line(`w.reserve(${this.fixedPart(c, true)});`);
       p.line('w.varuint(c0 >>> 0);');
       if (two) p.line('w.varuint(c1 >>> 0);');
@@ -312,7 +322,7 @@ export class EncoderEmitter {
           }
         });
       }
-      p.line('w.flushBits();');
+      if (this.hasBits(c, true)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
         const v = `e.${f.name}`;
         const cond = f.optional ? `${maskTest('c', f)} && ${v} !== undefined` : maskTest('c', f);

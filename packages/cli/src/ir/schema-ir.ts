@@ -43,7 +43,7 @@ export interface ClassIR {
   readonly fields: readonly FieldIR[];
   /** Schema classes that extend this one, directly or not, in id order. */
   readonly subclasses: readonly string[];
-  /** Source file (relative to the generated module) that declares the class. */
+  /** Absolute path of the source file that declares the class. */
   readonly sourceFile: string;
   readonly pos: SourcePos;
 }
