@@ -49,6 +49,20 @@ describe('schema diagnostics', () => {
     expect(m[6]).toMatch(/^Player\.misplaced: schema is not a field wire type/);
   });
 
+  it('NS1016 schema classes and enums that are not exported under their own name', () => {
+    expect(where('ns1016-not-exported.ts')).toEqual([['NS1016', 3, 6], ['NS1016', 6, 7]]);
+    expect(messages('ns1016-not-exported.ts')).toEqual([
+      'Color: is not exported; the generated code refers to it by name: write `export enum Color`',
+      'Hidden: is not exported; the generated code refers to it by name: write `export class Hidden`',
+    ]);
+  });
+
+  it('NS1017 cycles of required child fields, but not optional or array ones', () => {
+    expect(where('ns1017-cycle.ts')).toEqual([['NS1017', 6, 34], ['NS1017', 22, 34]]);
+    expect(messages('ns1017-cycle.ts')[0]).toMatch(/^Egg\.chicken: required child fields form a cycle \(Egg\.chicken → Chicken\.egg → Egg\)/);
+    expect(messages('ns1017-cycle.ts')[1]).toMatch(/^Selfish\.me: required child fields form a cycle \(Selfish\.me → Selfish\)/);
+  });
+
   it('NS1002 empty or non-finite quantized ranges', () => {
     expect(where('ns1002-range.ts')).toEqual([['NS1002', 5, 4], ['NS1002', 6, 4], ['NS1002', 7, 4]]);
     expect(messages('ns1002-range.ts')[1]).toBe(

@@ -28,6 +28,8 @@ export const DIAGNOSTIC_CODES = {
   NS1013: 'subclass redeclaring an inherited schema field',
   NS1014: 'field decorator on a static, private or protected member, or on a method or get/set accessor',
   NS1015: 'too many schema classes in one module',
+  NS1016: 'schema class or enum not exported under its own name',
+  NS1017: 'cycle of required child fields',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -77,6 +77,8 @@ export interface RawClass {
   readonly file: string;
   readonly pos: SourcePos;
   readonly isSchema: boolean;
+  /** Exported from its file under its own name: generated code imports its type by that name. */
+  readonly exported: boolean;
   /** Direct base class, when it is a class declaration the reader could find. */
   readonly baseKey: string | null;
   readonly basePos: SourcePos | null;
@@ -93,6 +95,8 @@ export interface RawEnumMember {
 export interface RawEnum {
   readonly key: string;
   readonly name: string;
+  /** Exported from its file under its own name. */
+  readonly exported: boolean;
   readonly file: string;
   readonly pos: SourcePos;
   readonly members: readonly RawEnumMember[];

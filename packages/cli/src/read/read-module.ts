@@ -74,6 +74,7 @@ class ModuleReader implements WireTypeContext {
       this.enums.set(key, {
         key,
         name: decl.name.text,
+        exported: this.exportedByName(decl),
         file: decl.getSourceFile().fileName,
         pos: posOf(decl.name),
         members: decl.members.map((m) => ({ name: m.name.getText(), value: this.checker.getConstantValue(m), pos: posOf(m.name) })),
@@ -109,6 +110,19 @@ class ModuleReader implements WireTypeContext {
     return out;
   }
 
+  /** Whether the declaration's file exports it under its own name (`export class X`, `export { X }`). */
+  private exportedByName(decl: ts.ClassDeclaration | ts.EnumDeclaration): boolean {
+    const name = decl.name?.text;
+    const own = decl.name === undefined ? undefined : this.checker.getSymbolAtLocation(decl.name);
+    const fileSymbol = this.checker.getSymbolAtLocation(decl.getSourceFile());
+    if (name === undefined || own === undefined || fileSymbol === undefined) return false;
+    return this.checker.getExportsOfModule(fileSymbol).some((e) => {
+      if (e.name !== name) return false;
+      const target = e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e;
+      return target === own;
+    });
+  }
+
   private readClass(decl: ts.ClassDeclaration): RawClass {
     const sf = decl.getSourceFile();
     const key = declKey(decl);
@@ -128,6 +142,7 @@ class ModuleReader implements WireTypeContext {
     return {
       key,
       name: decl.name?.text ?? '',
+      exported: this.exportedByName(decl),
       file: sf.fileName,
       pos: posOf(decl.name ?? decl),
       isSchema,

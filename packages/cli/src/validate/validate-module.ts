@@ -1,6 +1,8 @@
 import { normalizeDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RawModule } from '../read/raw-model.js';
+import { checkCycles } from './check-cycles.js';
 import { checkEnums } from './check-enums.js';
+import { checkExports } from './check-exports.js';
 import { checkFieldForms } from './check-field-forms.js';
 import { checkInheritance } from './check-inheritance.js';
 import { checkLimits } from './check-limits.js';
@@ -23,6 +25,8 @@ const RULES: readonly Rule[] = [
   checkFieldForms,
   checkEnums,
   checkInheritance,
+  checkExports,
+  checkCycles,
 ];
 
 /** Runs every rule over the module and returns all problems, sorted by position. */
