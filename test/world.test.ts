@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ReplicaWorld, World } from '@netschema/runtime';
+import { Entity, QuantEntity } from './fixtures/schemas/arena.js';
+import * as arena from './fixtures/schemas/arena.netschema.js';
+import { Item, Soldier } from './fixtures/schemas/kitchen-sink.js';
+import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
+
+describe('World and ReplicaWorld', () => {
+  it('gives entities increasing ids and sends creations, changes and removals in one patch', () => {
+    const world = new World(arena);
+    const a = world.add(new Entity());
+    const b = world.add(new QuantEntity());
+    expect([world.idOf(a), world.idOf(b)]).toEqual([1, 2]);
+    const client = new ReplicaWorld(arena);
+    client.apply(world.encodeFull());
+    world.commit();
+
+    a.hp = 7;
+    world.remove(b);
+    const c = world.add(new Entity());
+    const changes = client.apply(world.diff());
+    expect(changes).toEqual({ added: [3], changed: [1], masks: [1 << 3, 0], removed: [2] });
+    expect((client.get(1) as arena.Entity).hp).toBe(7);
+    expect(client.get(2)).toBeUndefined();
+    expect(client.get(world.idOf(c))).toBeInstanceOf(arena.Entity);
+  });
+
+  it('an entity added and removed within one tick never reaches the client', () => {
+    const world = new World(arena);
+    const client = new ReplicaWorld(arena);
+    client.apply(world.diff());
+    const e = world.add(new Entity());
+    e.hp = 3;
+    world.remove(e);
+    expect(client.apply(world.diff())).toEqual({ added: [], changed: [], masks: [], removed: [] });
+    expect(client.entities.size).toBe(0);
+  });
+
+  it('a tick without changes costs four bytes', () => {
+    const world = new World(arena);
+    world.add(new Entity());
+    world.commit();
+    expect(Array.from(world.diff())).toEqual([2, 0, 0, 0]);
+  });
+
+  it('writing a field's current value is not a change', () => {
+    const world = new World(arena);
+    const e = world.add(new Entity());
+    world.commit();
+    e.hp = e.hp; // same value: not a change
+    expect(world.diff().length).toBe(4);
+  });
+
+  it('refuses objects that are not schema classes, and entities owned elsewhere', () => {
+    const world = new World(sink);
+    expect(() => world.add({ x: 1 })).toThrow(/Object is not a schema class: decorate it with @schema/);
+    const s = world.add(new Soldier());
+    const item = new Item();
+    s.inventory.push(item);
+    expect(() => world.add(item)).toThrow(/Item is already in a world or owned by another object/);
+    expect(() => world.add(s)).toThrow(/already in a world/);
+  });
+
+  it('refuses a class the generated module does not know, naming the fix', () => {
+    const world = new World(arena);
+    expect(() => world.add(new Soldier())).toThrow(/Soldier is not in the generated schema \(fingerprint [0-9a-f]{16}\): add it to the schema file and run netschema generate/);
+  });
+
+  it('detects generated code that no longer matches the class (a field renamed without regenerating)', () => {
+    const stale = {
+      ...arena.netschema,
+      byName: new Map([['Entity', { ...arena.EntityCodec, fields: ['x', 'y', 'heading', 'hp', 'name'] }]]),
+    };
+    const world = new World(stale);
+    expect(() => world.add(new Entity())).toThrow(/Entity: the generated code is stale: field 2 is 'heading' in the generated module but 'angle' in the class\. Run netschema generate/);
+  });
+
+  it('a removed entity can join another world and is sent whole there', () => {
+    const w1 = new World(arena);
+    const w2 = new World(arena);
+    const e = w1.add(new Entity());
+    e.hp = 9;
+    w1.remove(e);
+    w2.add(e);
+    const client = new ReplicaWorld(arena);
+    client.apply(w2.encodeFull());
+    expect((client.get(w2.idOf(e)) as arena.Entity).hp).toBe(9);
+  });
+});
