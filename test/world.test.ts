@@ -43,7 +43,7 @@ describe('World and ReplicaWorld', () => {
     expect(Array.from(world.diff())).toEqual([2, 0, 0, 0]);
   });
 
-  it('writing a field's current value is not a change', () => {
+  it("writing a field's current value is not a change", () => {
     const world = new World(arena);
     const e = world.add(new Entity());
     world.commit();
