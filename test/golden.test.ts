@@ -6,7 +6,7 @@ import { generate, readSchema } from '../packages/cli/src/index.js';
 import { emitModule } from '../packages/cli/src/emit/emit-module.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const FIXTURES = ['test/fixtures/schemas/arena.ts', 'test/fixtures/schemas/kitchen-sink.ts', 'examples/quickstart/src/state.ts'];
+const FIXTURES = ['test/fixtures/schemas/arena.ts', 'test/fixtures/schemas/kitchen-sink.ts', 'test/fixtures/schemas/conformance.ts', 'examples/quickstart/src/state.ts'];
 
 describe('golden generated files (regenerate on purpose with `pnpm golden:update`)', () => {
   it('the checked-in generated files equal what the generator writes now, byte for byte', async () => {

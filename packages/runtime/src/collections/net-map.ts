@@ -55,10 +55,12 @@ export class NetMap<K extends string | number, V> implements TrackedParent, Iter
     if (had && isTracked(old)) release(old);
     this.entries_.set(k, v);
     const prev = this.ops.get(k);
-    if (prev === MAP_OP_DELETE || prev === MAP_OP_READD) {
+    if (prev === MAP_OP_DELETE) {
       // The key went to the end of the server's Map: move its op last so the client's order matches.
       this.ops.delete(k);
       this.ops.set(k, MAP_OP_READD);
+    } else if (prev === MAP_OP_READD) {
+      // Already re-added this tick and still present: a new value, same place.
     } else if (prev === undefined || !had) {
       this.ops.set(k, MAP_OP_SET);
     } else {

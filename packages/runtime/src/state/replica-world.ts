@@ -14,8 +14,9 @@ export interface FrameChanges {
 }
 
 /**
- * The client side of a World: entities decoded into plain replica objects. Frames that fail to
- * decode throw DecodeError and leave earlier entities in place (a new full frame resyncs).
+ * The client side of a World: entities decoded into plain replica objects. A full frame that
+ * fails to decode throws DecodeError and changes nothing. A patch is applied as it is read, so
+ * one that fails part-way leaves the replica partly updated: ask the server for a full frame.
  */
 export class ReplicaWorld {
   readonly schema: SchemaModule;
@@ -46,8 +47,11 @@ export class ReplicaWorld {
         next.set(id, this.readEntity(r));
         out.added.push(id);
       }
+      // Checked before the swap: a rejected full frame leaves the previous state in place.
+      this.expectEnd(r);
       this.entities.clear();
       for (const [k, v] of next) this.entities.set(k, v);
+      return out;
     } else if (kind === FRAME_PATCH) {
       const created = r.count('created entities', 2);
       let id = 0;
@@ -77,8 +81,12 @@ export class ReplicaWorld {
     } else {
       throw new DecodeError('unknown frame kind', 0, `${FRAME_FULL} (full) or ${FRAME_PATCH} (patch)`, String(kind));
     }
-    if (r.pos !== r.end) throw r.error('trailing bytes after the frame', 'the end of the frame', `${r.end - r.pos} more bytes`);
+    this.expectEnd(r);
     return out;
+  }
+
+  private expectEnd(r: Reader): void {
+    if (r.pos !== r.end) throw r.error('trailing bytes after the frame', 'the end of the frame', `${r.end - r.pos} more bytes`);
   }
 
   private readId(r: Reader, prev: number): number {
