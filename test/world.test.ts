@@ -87,3 +87,29 @@ describe('World and ReplicaWorld', () => {
     expect((client.get(w2.idOf(e)) as arena.Entity).hp).toBe(9);
   });
 });
+
+describe('values a field cannot carry fail loudly, naming the field', () => {
+  it('an integer out of range, a wrong type, a bad collection element', () => {
+    const world = new World(sink);
+    const s = world.add(new Soldier());
+    world.commit();
+    (s.prims as { a8: number }).a8 = 300;
+    expect(() => world.encodePatch()).toThrow(/^Primitives\.a8: expected an integer from 0 to 255, got 300$/);
+    s.prims.a8 = 1.5;
+    expect(() => world.encodePatch()).toThrow(/Primitives\.a8: expected an integer from 0 to 255, got 1\.5/);
+    s.prims.a8 = 3;
+    (s.prims as unknown as { text: unknown }).text = 42;
+    expect(() => world.encodeFull()).toThrow(/Primitives\.text: expected a string, got 42/);
+    s.prims.text = 'ok';
+    s.scores.push(-1);
+    expect(() => world.encodePatch()).toThrow(/Soldier\.scores\[\]: expected an integer from 0 to 255, got -1/);
+    expect(() => world.encodeFull()).toThrow(/Soldier\.scores\[\]: expected an integer from 0 to 255, got -1/);
+  });
+
+  it('a plain array assigned to a NetArray field is refused at the assignment', () => {
+    const s = new Soldier();
+    expect(() => {
+      (s as unknown as { scores: unknown }).scores = [1, 2];
+    }).toThrow(/Soldier\.scores: expected a @schema object, NetArray or NetMap \(plain values are not tracked\), got an Array/);
+  });
+});

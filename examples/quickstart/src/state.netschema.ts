@@ -75,19 +75,31 @@ function Team$values(r: $rt.Reader, i: number): Team {
 /** Writes every field of a Bot. */
 function encodeBot(w: $rt.Writer, e: $src.Bot): void {
   w.reserve(9);
+  if (typeof e.x !== 'number') $rt.invalid("Bot.x", "a number", e.x);
   w.f32(e.x);
+  if (typeof e.y !== 'number') $rt.invalid("Bot.y", "a number", e.y);
   w.f32(e.y);
+  if ((e.hp & 0xff) !== e.hp) $rt.invalid("Bot.hp", "an integer from 0 to 255", e.hp);
   w.u8(e.hp);
 }
 
 /** Writes the fields of a Bot flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodeBotPatch(w: $rt.Writer, e: $src.Bot, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r0, r1; // one mask word (32 fields or fewer)
+  void c1, r0, r1; // unused: one mask word (32 fields or fewer), no nested fields
   w.reserve(14);
   w.varuint(c0 >>> 0);
-  if ((c0 & 0x1) !== 0) w.f32(e.x);
-  if ((c0 & 0x2) !== 0) w.f32(e.y);
-  if ((c0 & 0x4) !== 0) w.u8(e.hp);
+  if ((c0 & 0x1) !== 0) {
+    if (typeof e.x !== 'number') $rt.invalid("Bot.x", "a number", e.x);
+    w.f32(e.x);
+  }
+  if ((c0 & 0x2) !== 0) {
+    if (typeof e.y !== 'number') $rt.invalid("Bot.y", "a number", e.y);
+    w.f32(e.y);
+  }
+  if ((c0 & 0x4) !== 0) {
+    if ((e.hp & 0xff) !== e.hp) $rt.invalid("Bot.hp", "an integer from 0 to 255", e.hp);
+    w.u8(e.hp);
+  }
 }
 
 /** Upper bound of encodeBot's output, in bytes. */
@@ -138,45 +150,59 @@ export const BotCodec: $rt.ClassCodec<$src.Bot, Bot> = {
 /** Writes every field of a Player. */
 function encodePlayer(w: $rt.Writer, e: $src.Player): void {
   w.reserve(7);
+  if (typeof e.x !== 'number') $rt.invalid("Player.x", "a number", e.x);
   w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);
+  if (typeof e.y !== 'number') $rt.invalid("Player.y", "a number", e.y);
   w.quantized(e.y, 0, 0.015259021896696421, 65535, 16);
+  if (typeof e.heading !== 'number') $rt.invalid("Player.heading", "a number", e.heading);
   w.angle(e.heading, 40.74366543152521, 256, 8);
+  if (typeof e.alive !== 'boolean') $rt.invalid("Player.alive", "a boolean", e.alive);
   w.bits(e.alive ? 1 : 0, 1);
   w.bits(Team$index(e.team), 1);
   w.bits(e.title !== undefined ? 1 : 0, 1); // title present
   w.flushBits();
+  if ((e.hp & 0xff) !== e.hp) $rt.invalid("Player.hp", "an integer from 0 to 255", e.hp);
   w.u8(e.hp);
+  if (typeof e.name !== 'string') $rt.invalid("Player.name", "a string", e.name);
   w.string(e.name);
+  if (e.weapon == null) $rt.invalid("Player.weapon", "a Weapon", e.weapon);
   encodeWeapon(w, e.weapon);
+  if (typeof e.badges?.$items !== 'function') $rt.invalid("Player.badges", "a NetArray (plain arrays are not tracked)", e.badges);
   {
     const a0 = e.badges.$items();
     w.reserve(8);
     w.varuint(a0.length);
     for (let i1 = 0; i1 < a0.length; i1++) {
+      if (typeof a0[i1]! !== 'string') $rt.invalid("Player.badges[]", "a string", a0[i1]!);
       w.string(a0[i1]!);
     }
   }
   const x2 = e.title;
   if (x2 !== undefined) {
+    if (typeof x2 !== 'string') $rt.invalid("Player.title", "a string", x2);
     w.string(x2);
   }
 }
 
 /** Writes the fields of a Player flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r1; // one mask word (32 fields or fewer)
+  void c1, r1; // unused: one mask word (32 fields or fewer)
   w.reserve(12);
   w.varuint(c0 >>> 0);
   if ((c0 & 0x1) !== 0) {
+    if (typeof e.x !== 'number') $rt.invalid("Player.x", "a number", e.x);
     w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);
   }
   if ((c0 & 0x2) !== 0) {
+    if (typeof e.y !== 'number') $rt.invalid("Player.y", "a number", e.y);
     w.quantized(e.y, 0, 0.015259021896696421, 65535, 16);
   }
   if ((c0 & 0x4) !== 0) {
+    if (typeof e.heading !== 'number') $rt.invalid("Player.heading", "a number", e.heading);
     w.angle(e.heading, 40.74366543152521, 256, 8);
   }
   if ((c0 & 0x10) !== 0) {
+    if (typeof e.alive !== 'boolean') $rt.invalid("Player.alive", "a boolean", e.alive);
     w.bits(e.alive ? 1 : 0, 1);
   }
   if ((c0 & 0x20) !== 0) {
@@ -192,14 +218,19 @@ function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number
     w.bits(e.title !== undefined ? 1 : 0, 1); // title present
   }
   w.flushBits();
-  if ((c0 & 0x8) !== 0) w.u8(e.hp);
+  if ((c0 & 0x8) !== 0) {
+    if ((e.hp & 0xff) !== e.hp) $rt.invalid("Player.hp", "an integer from 0 to 255", e.hp);
+    w.u8(e.hp);
+  }
   if ((c0 & 0x40) !== 0) {
     const x3 = e.name;
+    if (typeof x3 !== 'string') $rt.invalid("Player.name", "a string", x3);
     w.string(x3);
   }
   if ((c0 & 0x80) !== 0) {
     const x4 = e.weapon;
     if ((r0 & 0x80) !== 0) {
+      if (x4 == null) $rt.invalid("Player.weapon", "a Weapon", x4);
       encodeWeapon(w, x4);
     }
     else {
@@ -209,11 +240,13 @@ function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number
   if ((c0 & 0x100) !== 0) {
     const x5 = e.badges;
     if ((r0 & 0x100) !== 0) {
+      if (typeof x5?.$items !== 'function') $rt.invalid("Player.badges", "a NetArray (plain arrays are not tracked)", x5);
       {
         const a6 = x5.$items();
         w.reserve(8);
         w.varuint(a6.length);
         for (let i7 = 0; i7 < a6.length; i7++) {
+          if (typeof a6[i7]! !== 'string') $rt.invalid("Player.badges[]", "a string", a6[i7]!);
           w.string(a6[i7]!);
         }
       }
@@ -231,6 +264,7 @@ function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number
           w.reserve(9);
           w.varuint(i11 - prev12);
           prev12 = i11;
+          if (typeof a8[i11]! !== 'string') $rt.invalid("Player.badges[]", "a string", a8[i11]!);
           w.string(a8[i11]!);
         }
       }
@@ -239,6 +273,7 @@ function encodePlayerPatch(w: $rt.Writer, e: $src.Player, c0: number, c1: number
   if ((c0 & 0x200) !== 0) {
     const x13 = e.title;
     if (x13 !== undefined) {
+      if (typeof x13 !== 'string') $rt.invalid("Player.title", "a string", x13);
       w.string(x13);
     }
   }
@@ -399,18 +434,24 @@ export const PlayerCodec: $rt.ClassCodec<$src.Player, Player> = {
 /** Writes every field of a Weapon. */
 function encodeWeapon(w: $rt.Writer, e: $src.Weapon): void {
   w.reserve(1);
+  if ((e.ammo & 0xff) !== e.ammo) $rt.invalid("Weapon.ammo", "an integer from 0 to 255", e.ammo);
   w.u8(e.ammo);
+  if (typeof e.kind !== 'string') $rt.invalid("Weapon.kind", "a string", e.kind);
   w.string(e.kind);
 }
 
 /** Writes the fields of a Weapon flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */
 function encodeWeaponPatch(w: $rt.Writer, e: $src.Weapon, c0: number, c1: number, r0: number, r1: number): void {
-  void c1, r0, r1; // one mask word (32 fields or fewer)
+  void c1, r0, r1; // unused: one mask word (32 fields or fewer), no nested fields
   w.reserve(6);
   w.varuint(c0 >>> 0);
-  if ((c0 & 0x2) !== 0) w.u8(e.ammo);
+  if ((c0 & 0x2) !== 0) {
+    if ((e.ammo & 0xff) !== e.ammo) $rt.invalid("Weapon.ammo", "an integer from 0 to 255", e.ammo);
+    w.u8(e.ammo);
+  }
   if ((c0 & 0x1) !== 0) {
     const x18 = e.kind;
+    if (typeof x18 !== 'string') $rt.invalid("Weapon.kind", "a string", x18);
     w.string(x18);
   }
 }

@@ -1,6 +1,6 @@
 import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
 import { angleEncodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
-import { num, type Printer } from './printer.js';
+import { num, str, type Printer } from './printer.js';
 
 /** 'an' before a vowel sound (roughly), for generated comments. */
 export function article(name: string): string {
@@ -25,11 +25,46 @@ export const fn = {
  */
 export class EncoderEmitter {
   private tmp = 0;
+  /** `Class.field` of the value being written, for EncodeError messages. */
+  private where = '';
   constructor(
     private readonly ctx: SchemaContext,
     private readonly p: Printer,
     private readonly srcType: (className: string) => string,
   ) {}
+
+  /**
+   * A one-line check that `v` fits its wire type, so a bad value fails loudly with the field's
+   * name instead of wrapping (u8 300 → 44) or throwing an obscure TypeError. Each is one or two
+   * operations: integer checks use the bit trick of their width.
+   */
+  private guard(t: TypeIR, v: string): void {
+    const check = (cond: string, expected: string): void => {
+      this.p.line(`if (${cond}) $rt.invalid(${str(this.where)}, ${str(expected)}, ${v});`);
+    };
+    if (t.kind === 'primitive') {
+      switch (t.name) {
+        case 'u8': return check(`(${v} & 0xff) !== ${v}`, 'an integer from 0 to 255');
+        case 'u16': return check(`(${v} & 0xffff) !== ${v}`, 'an integer from 0 to 65535');
+        case 'u32': return check(`${v} >>> 0 !== ${v}`, 'an integer from 0 to 4294967295');
+        case 'i8': return check(`(${v} << 24) >> 24 !== ${v}`, 'an integer from -128 to 127');
+        case 'i16': return check(`(${v} << 16) >> 16 !== ${v}`, 'an integer from -32768 to 32767');
+        case 'i32': return check(`(${v} | 0) !== ${v}`, 'an integer from -2147483648 to 2147483647');
+        case 'varuint': return check(`!(Number.isSafeInteger(${v}) && ${v} >= 0)`, 'a safe integer >= 0');
+        case 'varint': return check(`!(Number.isSafeInteger(${v}) && Math.abs(${v}) <= 4503599627370496 && ${v} !== 4503599627370496)`, 'an integer from -2^52 to 2^52 - 1');
+        case 'f32':
+        case 'f64': return check(`typeof ${v} !== 'number'`, 'a number');
+        case 'bool': return check(`typeof ${v} !== 'boolean'`, 'a boolean');
+        case 'string': return check(`typeof ${v} !== 'string'`, 'a string');
+        case 'bytes': return check(`!(${v} instanceof Uint8Array)`, 'a Uint8Array');
+      }
+    }
+    if (t.kind === 'quantized' || t.kind === 'angle') return check(`typeof ${v} !== 'number'`, 'a number');
+    // Duck-typed rather than instanceof, so client bundles need not include the collection classes.
+    if (t.kind === 'array') return check(`typeof ${v}?.$items !== 'function'`, 'a NetArray (plain arrays are not tracked)');
+    if (t.kind === 'map') return check(`typeof ${v}?.$ops !== 'function'`, 'a NetMap (plain Maps are not tracked)');
+    if (t.kind === 'ref') return check(`${v} == null`, `a ${t.className}`);
+  }
 
   private t(prefix: string): string {
     return `${prefix}${this.tmp++}`;
@@ -38,6 +73,7 @@ export class EncoderEmitter {
   /** A bit-block value. */
   private bits(t: TypeIR, v: string): void {
     const p = this.p;
+    if (t.kind !== 'enum') this.guard(t, v);
     switch (t.kind) {
       case 'primitive': p.line(`w.bits(${v} ? 1 : 0, 1);`); return;
       case 'quantized': p.line(`w.quantized(${v}, ${quantArgs(t)});`); return;
@@ -53,6 +89,7 @@ export class EncoderEmitter {
 
   private fixed(t: TypeIR, v: string): void {
     if (t.kind !== 'primitive') throw new Error('internal: not a fixed type');
+    this.guard(t, v);
     this.p.line(`w.${t.name}(${v});`);
   }
 
@@ -83,6 +120,18 @@ export class EncoderEmitter {
 
   /** A variable-block value, whole. Each of these reserves what it writes. */
   private varFull(t: TypeIR, v: string): void {
+    const p = this.p;
+    this.guard(t, v);
+    const outer = this.where;
+    if (t.kind === 'array' || t.kind === 'map') this.where = `${outer}[]`;
+    try {
+      this.varFullUnguarded(t, v);
+    } finally {
+      this.where = outer;
+    }
+  }
+
+  private varFullUnguarded(t: TypeIR, v: string): void {
     const p = this.p;
     switch (t.kind) {
       case 'primitive':
@@ -144,6 +193,16 @@ export class EncoderEmitter {
 
   /** A nested field that changed in place: its own patch. */
   private varPatch(t: TypeIR, v: string): void {
+    const outer = this.where;
+    if (t.kind === 'array' || t.kind === 'map') this.where = `${outer}[]`;
+    try {
+      this.varPatchUnguarded(t, v);
+    } finally {
+      this.where = outer;
+    }
+  }
+
+  private varPatchUnguarded(t: TypeIR, v: string): void {
     const p = this.p;
     switch (t.kind) {
       case 'ref':
@@ -266,6 +325,7 @@ export class EncoderEmitter {
     p.block(`function ${fn.encode(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}): void`, () => {
       p.line(`w.reserve(${this.fixedPart(c, false)});`);
       for (const f of c.fields) {
+        this.where = `${c.name}.${f.name}`;
         const v = `e.${f.name}`;
         const isBits = this.ctx.blockOf(f.type) === 'bits';
         if (f.optional) {
@@ -277,11 +337,13 @@ export class EncoderEmitter {
       }
       if (this.hasBits(c, false)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
+        this.where = `${c.name}.${f.name}`;
         const v = `e.${f.name}`;
-        if (f.optional) p.line(`if (${v} !== undefined) w.${(f.type as { name: string }).name}(${v});`);
+        if (f.optional) p.block(`if (${v} !== undefined)`, () => this.fixed(f.type, v));
         else this.fixed(f.type, v);
       }
       for (const f of this.fieldsIn(c, 'var')) {
+        this.where = `${c.name}.${f.name}`;
         const v = `e.${f.name}`;
         if (f.optional) {
           const x = this.t('x');
@@ -300,12 +362,15 @@ export class EncoderEmitter {
     const two = wordCount(c) === 2;
     p.line(`/** Writes the fields of ${article(c.name)} ${c.name} flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */`);
     p.block(`function ${fn.encodePatch(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}, c0: number, c1: number, r0: number, r1: number): void`, () => {
-      const unused = [...(two ? [] : ['c1']), ...(c.fields.some((f) => this.ctx.isNested(f.type)) ? (two ? [] : ['r1']) : ['r0', 'r1'])];
-      if (unused.length > 0) p.line(`void ${unused.join(', ')}; // ${two ? 'no nested fields' : 'one mask word (32 fields or fewer)'}`);
+      const nested = c.fields.some((f) => this.ctx.isNested(f.type));
+      const unused = [...(two ? [] : ['c1']), ...(nested ? (two ? [] : ['r1']) : ['r0', 'r1'])];
+      const why = [...(two ? [] : ['one mask word (32 fields or fewer)']), ...(nested ? [] : ['no nested fields'])];
+      if (unused.length > 0) p.line(`void ${unused.join(', ')}; // unused: ${why.join(', ')}`);
       p.line(`w.reserve(${this.fixedPart(c, true)});`);
       p.line('w.varuint(c0 >>> 0);');
       if (two) p.line('w.varuint(c1 >>> 0);');
       for (const f of c.fields) {
+        this.where = `${c.name}.${f.name}`;
         const isBits = this.ctx.blockOf(f.type) === 'bits';
         const nested = this.ctx.isNested(f.type);
         if (!f.optional && !isBits && !nested) continue;
@@ -324,11 +389,13 @@ export class EncoderEmitter {
       }
       if (this.hasBits(c, true)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
+        this.where = `${c.name}.${f.name}`;
         const v = `e.${f.name}`;
         const cond = f.optional ? `${maskTest('c', f)} && ${v} !== undefined` : maskTest('c', f);
-        p.line(`if (${cond}) w.${(f.type as { name: string }).name}(${v});`);
+        p.block(`if (${cond})`, () => this.fixed(f.type, v));
       }
       for (const f of this.fieldsIn(c, 'var')) {
+        this.where = `${c.name}.${f.name}`;
         const x = this.t('x');
         p.block(`if (${maskTest('c', f)})`, () => {
           p.line(`const ${x} = e.${f.name};`);

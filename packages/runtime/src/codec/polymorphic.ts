@@ -55,3 +55,14 @@ export function patchAny(m: SchemaModule, r: Reader, o: object): void {
   if (c === undefined) throw r.error('patch for an unknown replica', 'a generated replica object', String(o));
   c.decodePatch(r, o);
 }
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  return Array.isArray(v) ? 'an Array' : v instanceof Map ? 'a Map' : `a ${v.constructor?.name ?? 'object'}`;
+}
+
+/** Thrown by generated encoders when a field holds a value its wire type cannot carry. */
+export function invalid(where: string, expected: string, got: unknown): never {
+  throw new EncodeError(`${where}: expected ${expected}, got ${show(got)}`);
+}

@@ -1,5 +1,4 @@
-import { initSlots } from '../tracking/accessors.js';
-import { adopt, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
+import { adopt, initSlots, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
 
 /** Element operations in an array patch. */
 export const ARRAY_OP_SET = 1;

@@ -1,5 +1,4 @@
-import { initSlots } from '../tracking/accessors.js';
-import { adopt, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
+import { adopt, initSlots, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
 
 /** Key operations in a map patch (the wire values). */
 export const MAP_OP_DELETE = 0;

@@ -1,21 +1,11 @@
 import type { FieldInfo } from '../schema/class-info.js';
 import { PRIMITIVES } from '../schema/catalog.js';
-import { adopt, markDirty, release, type Tracked } from './tracked.js';
+import { adopt, initSlots, markDirty, release } from './tracked.js';
 
-/** Creates the bookkeeping slots in a fixed order (see Tracked). */
-export function initSlots(o: Tracked): void {
-  o.$t = null;
-  o.$p = null;
-  o.$pk = 0;
-  o.$q = false;
-  o.$c0 = 0;
-  o.$c1 = 0;
-  o.$r0 = 0;
-  o.$r1 = 0;
-  o.$id = 0;
-}
 
 /** Shared by the accessors of one class: flipped by `@schema` when the class is complete. */
+export { initSlots };
+
 export interface ClassState {
   done: boolean;
   className: string;

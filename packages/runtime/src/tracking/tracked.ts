@@ -49,6 +49,11 @@ export function fieldChanged(o: Tracked, index: number): void {
 
 /** Gives `child` to `owner` at `key`. Schema objects have one owner: sharing one is an error. */
 export function adopt(child: Tracked, owner: TrackedParent, key: number | string, where: () => string): void {
+  if (!isTracked(child)) {
+    const v = child as unknown;
+    const got = Array.isArray(v) ? 'an Array' : v instanceof Map ? 'a Map' : `a ${(v as object).constructor?.name ?? typeof v}`;
+    throw new TypeError(`${where()}: expected a @schema object, NetArray or NetMap (plain values are not tracked), got ${got}`);
+  }
   if (child.$p !== null && child.$p !== owner) {
     throw new Error(
       `${where()}: this ${child.constructor.name} already belongs to another object; ` +
@@ -82,4 +87,17 @@ export function setWorld(o: Tracked, t: Tracked[] | null): void {
 
 export function isTracked(v: unknown): v is Tracked {
   return typeof v === 'object' && v !== null && '$q' in v && '$clear' in v;
+}
+
+/** Creates the bookkeeping slots in a fixed order (see Tracked). */
+export function initSlots(o: Tracked): void {
+  o.$t = null;
+  o.$p = null;
+  o.$pk = 0;
+  o.$q = false;
+  o.$c0 = 0;
+  o.$c1 = 0;
+  o.$r0 = 0;
+  o.$r1 = 0;
+  o.$id = 0;
 }
