@@ -20,7 +20,12 @@ export interface FrameChanges {
  */
 export class ReplicaWorld {
   readonly schema: SchemaModule;
-  readonly entities = new Map<number, object>();
+  private map = new Map<number, object>();
+
+  /** Live entities by id. A full frame replaces this Map: read it again after applying one. */
+  get entities(): ReadonlyMap<number, object> {
+    return this.map;
+  }
   private readonly r: Reader;
 
   constructor(schema: SchemaModule | { netschema: SchemaModule }, limits: Partial<ReaderLimits> = {}) {
@@ -29,7 +34,7 @@ export class ReplicaWorld {
   }
 
   get(id: number): object | undefined {
-    return this.entities.get(id);
+    return this.map.get(id);
   }
 
   /** Applies a full or patch frame. */
@@ -49,15 +54,14 @@ export class ReplicaWorld {
       }
       // Checked before the swap: a rejected full frame leaves the previous state in place.
       this.expectEnd(r);
-      this.entities.clear();
-      for (const [k, v] of next) this.entities.set(k, v);
+      this.map = next;
       return out;
     } else if (kind === FRAME_PATCH) {
       const created = r.count('created entities', 2);
       let id = 0;
       for (let i = 0; i < created; i++) {
         id = this.readId(r, id);
-        this.entities.set(id, this.readEntity(r));
+        this.map.set(id, this.readEntity(r));
         out.added.push(id);
       }
       const changed = r.count('changed entities', 2);
@@ -65,7 +69,7 @@ export class ReplicaWorld {
       for (let i = 0; i < changed; i++) {
         const at = r.pos;
         id = this.readId(r, id);
-        const o = this.entities.get(id);
+        const o = this.map.get(id);
         if (o === undefined) throw new DecodeError('patch for an unknown entity', at, 'the id of a live entity', String(id));
         this.codecOfReplica(o, at).decodePatch(r, o);
         out.changed.push(id);
@@ -75,7 +79,7 @@ export class ReplicaWorld {
       id = 0;
       for (let i = 0; i < removed; i++) {
         id = this.readId(r, id);
-        this.entities.delete(id);
+        this.map.delete(id);
         out.removed.push(id);
       }
     } else {

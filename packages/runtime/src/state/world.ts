@@ -111,14 +111,15 @@ export class World {
     }
     // Count first, then write: roots are the changed objects that are live entities not created this tick.
     const changes = this.changes;
+    const checkCreated = this.createdSet.size > 0;
     let n = 0;
-    for (let i = 0; i < changes.length; i++) if (this.isPatchRoot(changes[i]!)) n++;
+    for (let i = 0; i < changes.length; i++) if (this.isPatchRoot(changes[i]!, checkCreated)) n++;
     w.reserve(8);
     w.varuint(n);
     prev = 0;
     for (let i = 0; i < changes.length; i++) {
       const e = changes[i]!;
-      if (!this.isPatchRoot(e)) continue;
+      if (!this.isPatchRoot(e, checkCreated)) continue;
       w.reserve(8);
       w.varint(e.$id - prev);
       prev = e.$id;
@@ -134,9 +135,9 @@ export class World {
     return w.toBytes();
   }
 
-  private isPatchRoot(e: Tracked): boolean {
+  private isPatchRoot(e: Tracked, checkCreated: boolean): boolean {
     // Created entities went out whole; a changed object may also have left the world since.
-    return e.$p === null && e.$id !== 0 && e.$t === this.changes && !this.createdSet.has(e);
+    return e.$p === null && e.$id !== 0 && e.$t === this.changes && !(checkCreated && this.createdSet.has(e));
   }
 
   /** Ends the tick: clears every change record. */

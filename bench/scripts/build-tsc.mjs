@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds the tsc variant of the benchmark into bench/dist:
+//   dist/bench/src/**            the benchmark, compiled by tsc
+//   dist/packages/runtime/src/** @netschema/runtime's sources, compiled by tsc
+//   dist/node_modules/@netschema/runtime -> ../../packages/runtime, with a package.json whose
+//     exports point at the compiled files, so `import '@netschema/runtime'` in dist resolves to
+//     tsc output by Node's ordinary lookup (no loader hooks, no import rewriting).
+// @colyseus/schema resolves from bench/node_modules as usual (it ships built JS).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const bench = path.resolve(import.meta.dirname, '..');
+const dist = path.join(bench, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+// --noCheck: emit only. Type errors are the repo typecheck's business (`pnpm typecheck`), and a
+// half-finished edit elsewhere in the runtime should not stop the benchmark from building.
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(bench, 'tsconfig.tsc.json'), '--noCheck'], { stdio: 'inherit' });
+if (r.status !== 0) {
+  console.error('build-tsc: tsc failed');
+  process.exit(r.status ?? 1);
+}
+
+// Map the runtime's package exports onto the compiled files.
+const pkg = JSON.parse(readFileSync(path.join(bench, '..', 'packages', 'runtime', 'package.json'), 'utf8'));
+const exportsMap = {};
+for (const [sub, cond] of Object.entries(pkg.exports)) {
+  const src = typeof cond === 'string' ? cond : cond.source;
+  exportsMap[sub] = src.replace(/\.ts$/, '.js');
+}
+const runtimeOut = path.join(dist, 'packages', 'runtime');
+writeFileSync(
+  path.join(runtimeOut, 'package.json'),
+  JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', exports: exportsMap }, null, 2) + '\n',
+);
+mkdirSync(path.join(dist, 'node_modules', '@netschema'), { recursive: true });
+symlinkSync(path.join('..', '..', 'packages', 'runtime'), path.join(dist, 'node_modules', '@netschema', 'runtime'), 'dir');
+console.error('build-tsc: compiled bench and @netschema/runtime into bench/dist');
