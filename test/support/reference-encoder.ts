@@ -1,5 +1,6 @@
 import type { Manifest, ManifestClass } from '@netschema/runtime';
 import { Writer } from '@netschema/runtime';
+import { angleIndex, quantIndex, type AngleSpec, type QuantSpec } from './spec-math.js';
 
 /**
  * A small reflective encoder, written from docs/wire-format.md rather than from the emitter:
@@ -47,19 +48,12 @@ export class ReferenceEncoder {
     if (t === 'bool') return w.bits(v ? 1 : 0, 1);
     const o = t as Record<string, Record<string, number | string>>;
     if (o.quantized) {
-      const { min, max, bits } = o.quantized as { min: number; max: number; bits: number };
-      const steps = 2 ** bits - 1;
-      const step = (max - min) / steps;
-      const q = Math.round(((v as number) - min) / step);
-      return w.bits(Number.isNaN(q) ? 0 : Math.min(steps, Math.max(0, q)), bits);
+      const spec = o.quantized as unknown as QuantSpec;
+      return w.bits(quantIndex(v as number, spec), spec.bits);
     }
     if (o.angle) {
-      const { bits, unit } = o.angle as { bits: number; unit: string };
-      const steps = 2 ** bits;
-      const turn = unit === 'deg' ? 360 : 2 * Math.PI;
-      let q = Math.round((v as number) * (steps / turn)) % steps;
-      if (q < 0) q += steps;
-      return w.bits(q, bits);
+      const spec = o.angle as unknown as AngleSpec;
+      return w.bits(angleIndex(v as number, spec), spec.bits);
     }
     const values = this.enums.get(o.enum as unknown as string)!;
     const n = this.bitWidth(t);

@@ -1,4 +1,5 @@
 import type { Rng } from './rng.js';
+import { angleIndex, angleValue, quantIndex, quantValue, type AngleSpec, type QuantSpec } from './spec-math.js';
 import type { Manifest, ManifestClass } from '@netschema/runtime';
 import { NetArray, NetMap } from '@netschema/runtime';
 
@@ -146,19 +147,12 @@ export class SchemaModel {
     }
     const o = t as Record<string, never>;
     if (o.quantized) {
-      const { min, max, bits } = o.quantized as { min: number; max: number; bits: number };
-      const steps = 2 ** bits - 1;
-      const step = (max - min) / steps;
-      const q = Math.min(steps, Math.max(0, Math.round(((v as number) - min) / step)));
-      return min + q * step;
+      const spec = o.quantized as unknown as QuantSpec;
+      return quantValue(quantIndex(v as number, spec), spec);
     }
     if (o.angle) {
-      const { bits, unit } = o.angle as { bits: number; unit: string };
-      const steps = 2 ** bits;
-      const turn = unit === 'deg' ? 360 : 2 * Math.PI;
-      let q = Math.round((v as number) * (steps / turn)) % steps;
-      if (q < 0) q += steps;
-      return (q + 0) * (turn / steps); // + 0 turns -0 into 0, as the wire does
+      const spec = o.angle as unknown as AngleSpec;
+      return angleValue(angleIndex(v as number, spec), spec);
     }
     if (o.enum) return v;
     if (o.class) return this.projectObject(v as Record<string, unknown>);

@@ -1,4 +1,5 @@
-import { adopt, initSlots, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
+import { adopt, isTracked, release, type Tracked } from '../tracking/tracked.js';
+import { TrackedCollection } from './tracked-collection.js';
 
 /** Element operations in an array patch. */
 export const ARRAY_OP_SET = 1;
@@ -9,16 +10,7 @@ export const ARRAY_OP_PATCH = 2;
  * operations; inserting or removing in the middle resends the elements from there on.
  * Read with `get(i)`, `length` and iteration; write with `set(i, v)`, `push`, `pop`, `splice`.
  */
-export class NetArray<T> implements TrackedParent, Iterable<T> {
-  declare $t: Tracked[] | null;
-  declare $p: TrackedParent | null;
-  declare $pk: number | string;
-  declare $q: boolean;
-  declare $c0: number;
-  declare $c1: number;
-  declare $r0: number;
-  declare $r1: number;
-  declare $id: number;
+export class NetArray<T> extends TrackedCollection implements Iterable<T> {
   private items: T[];
   /** Every index from here on changed this tick (structural edits). */
   private dirtyFrom = Infinity;
@@ -27,7 +19,7 @@ export class NetArray<T> implements TrackedParent, Iterable<T> {
   private scratch: number[] = [];
 
   constructor(items: Iterable<T> = []) {
-    initSlots(this);
+    super();
     this.items = [];
     for (const v of items) this.push(v);
   }
@@ -140,20 +132,17 @@ export class NetArray<T> implements TrackedParent, Iterable<T> {
     this.changed();
   }
 
-  private changed(): void {
-    if (!this.$q) markDirty(this);
-  }
 
-  $childChanged(key: number | string): void {
+  override $childChanged(key: number | string): void {
     this.touch(key as number, ARRAY_OP_PATCH);
   }
 
-  $clear(): void {
+  override $clear(): void {
     this.dirtyFrom = Infinity;
     this.ops.clear();
   }
 
-  $children(fn: (child: Tracked) => void): void {
+  override $children(fn: (child: Tracked) => void): void {
     for (const v of this.items) if (isTracked(v)) fn(v);
   }
 

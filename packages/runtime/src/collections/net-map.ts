@@ -1,4 +1,5 @@
-import { adopt, initSlots, isTracked, markDirty, release, type Tracked, type TrackedParent } from '../tracking/tracked.js';
+import { adopt, isTracked, release, type Tracked } from '../tracking/tracked.js';
+import { TrackedCollection } from './tracked-collection.js';
 
 /** Key operations in a map patch (the wire values). */
 export const MAP_OP_DELETE = 0;
@@ -12,22 +13,13 @@ export const MAP_OP_READD = 4;
  * A Map whose changes netschema tracks: each patch carries only the keys set, deleted or
  * changed inside, in the order the server's Map iterates.
  */
-export class NetMap<K extends string | number, V> implements TrackedParent, Iterable<[K, V]> {
-  declare $t: Tracked[] | null;
-  declare $p: TrackedParent | null;
-  declare $pk: number | string;
-  declare $q: boolean;
-  declare $c0: number;
-  declare $c1: number;
-  declare $r0: number;
-  declare $r1: number;
-  declare $id: number;
+export class NetMap<K extends string | number, V> extends TrackedCollection implements Iterable<[K, V]> {
   private entries_ = new Map<K, V>();
   private ops = new Map<K, number>();
   private cleared = false;
 
   constructor(entries: Iterable<readonly [K, V]> = []) {
-    initSlots(this);
+    super();
     for (const [k, v] of entries) this.set(k, v);
   }
 
@@ -111,21 +103,18 @@ export class NetMap<K extends string | number, V> implements TrackedParent, Iter
     return Object.fromEntries(this.entries_) as Record<string, V>;
   }
 
-  private changed(): void {
-    if (!this.$q) markDirty(this);
-  }
 
-  $childChanged(key: number | string): void {
+  override $childChanged(key: number | string): void {
     if (!this.ops.has(key as K)) this.ops.set(key as K, MAP_OP_PATCH);
     this.changed();
   }
 
-  $clear(): void {
+  override $clear(): void {
     this.ops.clear();
     this.cleared = false;
   }
 
-  $children(fn: (child: Tracked) => void): void {
+  override $children(fn: (child: Tracked) => void): void {
     for (const v of this.entries_.values()) if (isTracked(v)) fn(v);
   }
 
