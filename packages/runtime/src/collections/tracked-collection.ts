@@ -14,6 +14,7 @@ export abstract class TrackedCollection implements TrackedParent {
   declare $r0: number;
   declare $r1: number;
   declare $id: number;
+  declare $ext: unknown;
 
   constructor() {
     initSlots(this);

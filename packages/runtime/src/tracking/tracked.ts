@@ -20,6 +20,8 @@ export interface Tracked {
   $r1: number;
   /** Network id while this object is an entity of a world; 0 otherwise. */
   $id: number;
+  /** The room's record of this entity (interest, viewers), or null: O(1) from a changed object. */
+  $ext: unknown;
   /** Resets the per-tick change record. */
   $clear(): void;
   /** Calls `fn` for each directly nested tracked object (children, elements, map values). */
@@ -100,4 +102,5 @@ export function initSlots(o: Tracked): void {
   o.$r0 = 0;
   o.$r1 = 0;
   o.$id = 0;
+  o.$ext = null;
 }
