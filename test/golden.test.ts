@@ -4,6 +4,10 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { generate, readSchema } from '../packages/cli/src/index.js';
 import { emitModule } from '../packages/cli/src/emit/emit-module.js';
+import type { ClassCodec, SchemaModule } from '@netschema/runtime';
+import * as arena from './fixtures/schemas/arena.netschema.js';
+import * as conformance from './fixtures/schemas/conformance.netschema.js';
+import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const FIXTURES = ['test/fixtures/schemas/arena.ts', 'test/fixtures/schemas/kitchen-sink.ts', 'test/fixtures/schemas/conformance.ts', 'examples/quickstart/src/state.ts'];
@@ -40,6 +44,64 @@ describe('golden generated files (regenerate on purpose with `pnpm golden:update
     const code = readFileSync(path.join(root, 'test/fixtures/schemas/arena.netschema.ts'), 'utf8');
     expect(code).toContain('  w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);');
     expect(code).toContain('  if ((c0 & 0x1) !== 0) o.x = r.f32();');
+  });
+});
+
+describe('generated field masks', () => {
+  const bits = (...indices: number[]): [number, number] => {
+    const w: [number, number] = [0, 0];
+    for (const i of indices) w[i >> 5] = (w[i >> 5]! | (1 << (i & 31))) >>> 0;
+    return w;
+  };
+  const index = (c: ClassCodec, name: string): number => c.fields.indexOf(name);
+
+  it('Soldier: ownerOnly and teamOnly hold exactly the marked fields, nested the child/array/map ones, all every field', () => {
+    const c = sink.SoldierCodec;
+    expect(c.masks.ownerOnly).toEqual(bits(index(c, 'secretAmmo')));
+    expect(c.masks.teamOnly).toEqual(bits(index(c, 'teamNote')));
+    const nested = ['pos', 'target', 'shield', 'inventory', 'scores', 'badges', 'tags', 'weights', 'shapes', 'stats', 'slots', 'moods', 'prims'];
+    expect(c.masks.nested).toEqual(bits(...nested.map((n) => index(c, n))));
+    expect(c.masks.all).toEqual(bits(...c.fields.keys()));
+  });
+
+  it('a subclass keeps the markers of inherited fields at their indices', () => {
+    const c = sink.OfficerCodec;
+    expect(c.masks.ownerOnly).toEqual(bits(index(c, 'secretAmmo')));
+    expect(c.masks.teamOnly).toEqual(bits(index(c, 'teamNote')));
+    expect(c.masks.nested).toEqual([(sink.SoldierCodec.masks.nested[0] | bits(index(c, 'aide'))[0]) >>> 0, 0]);
+  });
+
+  it('a class with more than 32 fields uses the second word', () => {
+    const c = sink.WideCodec;
+    expect(c.fields.length).toBe(37);
+    expect(c.masks.all).toEqual([0xffffffff, 0x1f]);
+    expect(c.masks.ownerOnly).toEqual([0, 1 << (36 - 32)]);
+    expect([c.masks.nested, c.masks.teamOnly]).toEqual([[0, 0], [0, 0]]);
+    const code = readFileSync(path.join(root, 'test/fixtures/schemas/kitchen-sink.netschema.ts'), 'utf8');
+    expect(code).toContain('    all: [0xffffffff, 0x1f],\n    nested: [0x0, 0x0],\n    ownerOnly: [0x0, 0x10],\n    teamOnly: [0x0, 0x0],\n');
+  });
+
+  it('every codec of every fixture agrees with its manifest (nested types, visibility), and schemas without markers hide nothing', () => {
+    const modules: [string, SchemaModule][] = [['arena', arena.netschema], ['conformance', conformance.netschema], ['kitchen-sink', sink.netschema]];
+    for (const [name, m] of modules) {
+      for (const mc of m.manifest.classes) {
+        const c = m.byName.get(mc.name)!;
+        const pick = (p: (f: (typeof mc.fields)[number]) => boolean) => bits(...mc.fields.filter(p).map((f) => f.index));
+        const nested = (t: unknown) => typeof t === 'object' && t !== null && ('class' in t || 'array' in t || 'map' in t);
+        expect({ name, cls: mc.name, masks: c.masks }).toEqual({
+          name,
+          cls: mc.name,
+          masks: { all: pick(() => true), nested: pick((f) => nested(f.type)), ownerOnly: pick((f) => f.visibility === 'owner'), teamOnly: pick((f) => f.visibility === 'team') },
+        });
+        if (name !== 'kitchen-sink') expect(mc.fields.every((f) => f.visibility === undefined)).toBe(true);
+      }
+    }
+  });
+
+  it('replica classes say who receives a hidden field', () => {
+    const code = readFileSync(path.join(root, 'test/fixtures/schemas/kitchen-sink.netschema.ts'), 'utf8');
+    expect(code).toContain('  /** 24 · u16 · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value) */\n  secretAmmo: number = 0;');
+    expect(code).toContain("  /** 25 · string · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere it keeps its initial value) */\n  teamNote: string = '';");
   });
 });
 

@@ -75,6 +75,26 @@ describe('World and ReplicaWorld', () => {
     expect(() => world.add(new Entity())).toThrow(/Entity: the generated code is stale: field 2 is 'heading' in the generated module but 'angle' in the class\. Run netschema generate/);
   });
 
+  it('detects a visibility marker added or removed without regenerating', () => {
+    const masks = sink.SoldierCodec.masks;
+    // The class marks secretAmmo (24) @ownerOnly: generated code without the bit would send it to everyone.
+    const dropped = { ...sink.netschema, byName: new Map([['Soldier', { ...sink.SoldierCodec, masks: { ...masks, ownerOnly: [0, 0] as const } }]]) };
+    expect(() => new World(dropped).add(new Soldier())).toThrow(
+      /Soldier\.secretAmmo: the generated code is stale: the field is @ownerOnly in the class but visible to all clients in the generated module\. Run netschema generate/,
+    );
+    // The generated module hides x (0) from all but the team, the class does not.
+    const added = { ...sink.netschema, byName: new Map([['Soldier', { ...sink.SoldierCodec, masks: { ...masks, teamOnly: [masks.teamOnly[0] | 1, 0] as const } }]]) };
+    expect(() => new World(added).add(new Soldier())).toThrow(/Soldier\.x: the generated code is stale: the field is visible to all clients in the class but @teamOnly in the generated module/);
+    expect(() => new World(sink).add(new Soldier())).not.toThrow();
+  });
+
+  it('modules generated before codecs carried masks get them from the manifest', async () => {
+    const { defineSchemaModule } = await import('@netschema/runtime/codegen-v1');
+    const { masks: _, ...old } = sink.SoldierCodec;
+    const m = defineSchemaModule(sink.manifest, [old as typeof sink.SoldierCodec]);
+    expect(m.byName.get('Soldier')!.masks).toEqual(sink.SoldierCodec.masks);
+  });
+
   it('a removed entity can join another world and is sent whole there', () => {
     const w1 = new World(arena);
     const w2 = new World(arena);

@@ -130,6 +130,12 @@ export const EntityCodec: $rt.ClassCodec<$src.Entity, Entity> = {
   encodePatch: encodeEntityPatch,
   decodeFull: decodeEntity,
   decodePatch: decodeEntityPatch,
+  masks: {
+    all: [0x1f, 0x0],
+    nested: [0x0, 0x0],
+    ownerOnly: [0x0, 0x0],
+    teamOnly: [0x0, 0x0],
+  },
 };
 
 // ── QuantEntity (class id 2) ──
@@ -236,6 +242,12 @@ export const QuantEntityCodec: $rt.ClassCodec<$src.QuantEntity, QuantEntity> = {
   encodePatch: encodeQuantEntityPatch,
   decodeFull: decodeQuantEntity,
   decodePatch: decodeQuantEntityPatch,
+  masks: {
+    all: [0x1f, 0x0],
+    nested: [0x0, 0x0],
+    ownerOnly: [0x0, 0x0],
+    teamOnly: [0x0, 0x0],
+  },
 };
 
 /** The schema as plain data: for the handshake and for clients in other languages. */

@@ -143,6 +143,12 @@ export const BotCodec: $rt.ClassCodec<$src.Bot, Bot> = {
   encodePatch: encodeBotPatch,
   decodeFull: decodeBot,
   decodePatch: decodeBotPatch,
+  masks: {
+    all: [0x7, 0x0],
+    nested: [0x0, 0x0],
+    ownerOnly: [0x0, 0x0],
+    teamOnly: [0x0, 0x0],
+  },
 };
 
 // ── Player (class id 2) ──
@@ -427,6 +433,12 @@ export const PlayerCodec: $rt.ClassCodec<$src.Player, Player> = {
   encodePatch: encodePlayerPatch,
   decodeFull: decodePlayer,
   decodePatch: decodePlayerPatch,
+  masks: {
+    all: [0x3ff, 0x0],
+    nested: [0x180, 0x0],
+    ownerOnly: [0x0, 0x0],
+    teamOnly: [0x0, 0x0],
+  },
 };
 
 // ── Weapon (class id 3) ──
@@ -499,6 +511,12 @@ export const WeaponCodec: $rt.ClassCodec<$src.Weapon, Weapon> = {
   encodePatch: encodeWeaponPatch,
   decodeFull: decodeWeapon,
   decodePatch: decodeWeaponPatch,
+  masks: {
+    all: [0x3, 0x0],
+    nested: [0x0, 0x0],
+    ownerOnly: [0x0, 0x0],
+    teamOnly: [0x0, 0x0],
+  },
 };
 
 /** The schema as plain data: for the handshake and for clients in other languages. */

@@ -183,6 +183,31 @@ describe('schema diagnostics', () => {
     ]);
   });
 
+  it('NS1018 visibility markers without a wire type, doubled, repeated or called; NS1001 as a type argument; NS1008 outside @schema', () => {
+    expect(where('ns1018-visibility.ts')).toEqual([
+      ['NS1018', 7, 4],
+      ['NS1018', 8, 15],
+      ['NS1018', 9, 14],
+      ['NS1018', 10, 4],
+      ['NS1018', 11, 4],
+      ['NS1001', 12, 10],
+      ['NS1018', 17, 4],
+      ['NS1013', 17, 31],
+      ['NS1008', 21, 4],
+    ]);
+    expect(messages('ns1018-visibility.ts')).toEqual([
+      'Player.bare: @ownerOnly has no wire type beside it, so there is no field to hide; write the field\'s wire type next to it, as in `@ownerOnly @u8 accessor bare`',
+      "Player.both: has both @ownerOnly and @teamOnly, but a field has one visibility; keep @ownerOnly (only the owning client) or @teamOnly (clients on the entity's team and its owner)",
+      'Player.twice: @teamOnly is written twice; remove one',
+      'Player.called: @ownerOnly takes no arguments: write @ownerOnly',
+      'Player.fire: @ownerOnly is on a method; visibility markers go on public instance fields, beside the wire type',
+      'Player.list: ownerOnly is a visibility marker, not a wire type; write it on the field beside the wire type, as in @ownerOnly @u8',
+      'Boss.ammo: @teamOnly marks a field declared by Player; put it on the field in Player, beside its wire type',
+      expect.stringMatching(/^Boss\.ammo: redeclares the schema field ammo/),
+      'Plain.loose: @ownerOnly is a netschema field decorator, but Plain is not @schema; add @schema to the class',
+    ]);
+  });
+
   it('formats as path:line:col - error CODE: message, relative to cwd', () => {
     const d = byFile.get('ns1009-plain-field.ts')![0]!;
     expect(formatDiagnostic(d, TEST_DIR)).toBe(

@@ -8,6 +8,8 @@ const STATE = join(FIXTURES, 'valid', 'state.ts');
 const SHAPES = join(FIXTURES, 'valid', 'shapes.ts');
 const RENAMED = join(FIXTURES, 'valid', 'renamed.ts');
 const LEGACY = join(FIXTURES, 'legacy', 'state.ts');
+const VISIBILITY = join(FIXTURES, 'valid', 'visibility.ts');
+const LEGACY_VISIBILITY = join(FIXTURES, 'legacy', 'visibility.ts');
 
 const fieldSummary = (ir: SchemaIR, cls: string) =>
   ir.classes.find((c) => c.name === cls)!.fields.map((f) => [f.index, f.name, f.declaredIn, f.optional]);
@@ -104,5 +106,25 @@ describe('decorator recognition', () => {
       [1, 'Hero', [['hp', { kind: 'primitive', name: 'u16' }], ['stats', { kind: 'ref', className: 'Stats' }]]],
       [2, 'Stats', [['level', { kind: 'primitive', name: 'u8' }]]],
     ]);
+  });
+});
+
+describe('visibility markers', () => {
+  const visibilities = (ir: SchemaIR, cls: string) => ir.classes.find((c) => c.name === cls)!.fields.map((f) => [f.name, f.visibility]);
+
+  it('records @ownerOnly and @teamOnly in either order, through renamed and namespace imports, inherited fields keeping theirs', () => {
+    const [r] = readSchemas([VISIBILITY]);
+    expect(r!.diagnostics).toEqual([]);
+    expect(visibilities(r!.ir!, 'Fighter')).toEqual([['hp', 'all'], ['ammo', 'owner'], ['plan', 'team'], ['pouch', 'owner']]);
+    expect(visibilities(r!.ir!, 'Captain')).toEqual([['hp', 'all'], ['ammo', 'owner'], ['plan', 'team'], ['pouch', 'owner'], ['orders', 'team']]);
+    expect(visibilities(r!.ir!, 'Pouch')).toEqual([['coins', 'all']]);
+    // Markers are not wire types: the field's type is its one wire type decorator.
+    expect(r!.ir!.classes.find((c) => c.name === 'Fighter')!.fields[3]!.type).toEqual({ kind: 'ref', className: 'Pouch' });
+  });
+
+  it('reads markers on plain properties under experimentalDecorators', () => {
+    const [r] = readSchemas([LEGACY_VISIBILITY]);
+    expect(r!.diagnostics).toEqual([]);
+    expect(visibilities(r!.ir!, 'Scout')).toEqual([['hp', 'all'], ['ammo', 'owner'], ['plan', 'team']]);
   });
 });

@@ -5,7 +5,7 @@
 export { Writer } from './wire/writer.js';
 export { Reader } from './wire/reader.js';
 export { DecodeError, EncodeError } from './wire/decode-error.js';
-export type { ClassCodec, SchemaModule, Manifest } from './codec/schema-module.js';
+export type { ClassCodec, ClassMasks, FieldMask, SchemaModule, Manifest } from './codec/schema-module.js';
 export { defineSchemaModule, encodeAnyFull, encodeAnyPatch, invalid, patchAny, replicaId } from './codec/polymorphic.js';
 export { NetArray, ARRAY_OP_SET, ARRAY_OP_PATCH } from './collections/net-array.js';
 export { NetMap, MAP_OP_DELETE, MAP_OP_SET, MAP_OP_PATCH, MAP_OP_CLEAR, MAP_OP_READD } from './collections/net-map.js';

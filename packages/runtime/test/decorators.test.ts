@@ -141,3 +141,57 @@ describe('misuse is reported when the class is defined or first built', () => {
     await expect(compileAndImport(src, { compiler: 'tsc', dialect: 'standard', defineFields: true })).rejects.toThrow(/Big\.f64: a schema class holds at most 64 fields/);
   });
 });
+
+describe.each(VARIANTS)('visibility markers under $compiler with $dialect decorators', (v) => {
+  const acc = v.dialect === 'standard' ? 'accessor ' : '';
+  const compile = (body: string) =>
+    compileAndImport(`import { schema, u8, u16, string, child, ownerOnly, teamOnly, array } from '@netschema/runtime'; void u16; void string; void child; void array; void ownerOnly; void teamOnly;\n${body}`, v);
+  const visibility = (cls: unknown) => classInfoOf(cls)!.fields.map((f) => [f.name, f.visibility]);
+
+  it(`records ownerOnly and teamOnly before or after the wire type, inherited fields keeping theirs (${label(v)})`, async () => {
+    const m = await compile(`
+      @schema export class Pouch { @u8 ${acc}coins = 0; }
+      @schema export class P {
+        @u8 ${acc}x = 0;
+        @ownerOnly @u8 ${acc}ammo = 30;
+        @u8 @ownerOnly ${acc}ammo2 = 30;
+        @teamOnly @u16 ${acc}hp = 100;
+        @string @teamOnly ${acc}plan = '';
+        @ownerOnly @child(Pouch) ${acc}pouch = new Pouch();
+      }
+      @schema export class Q extends P { @teamOnly @u8 ${acc}orders = 0; @u8 ${acc}open = 0; }`);
+    expect(visibility(m.P)).toEqual([['x', 'all'], ['ammo', 'owner'], ['ammo2', 'owner'], ['hp', 'team'], ['plan', 'team'], ['pouch', 'owner']]);
+    expect(visibility(m.Q)).toEqual([...visibility(m.P), ['orders', 'team'], ['open', 'all']]);
+    expect(visibility(m.Pouch)).toEqual([['coins', 'all']]);
+    // A marked field is tracked like any other.
+    const q = new (m.Q as new () => Record<string, unknown> & Tracked)();
+    expect([q.ammo, q.hp, q.orders]).toEqual([30, 100, 0]);
+    q.ammo2 = 5;
+    q.orders = 1;
+    expect(q.$c0).toBe((1 << 2) | (1 << 6));
+    expect(classInfoOf(m.Q)!.fields[5]!.nested).toBe(true);
+  });
+
+  it(`both markers, a repeated marker, or a marker without a wire type fail at definition, naming Class.field (${label(v)})`, async () => {
+    await expect(compile(`@schema export class P { @ownerOnly @teamOnly @u8 ${acc}ammo = 0; }`)).rejects.toThrow(
+      /^P\.ammo: has both @ownerOnly and @teamOnly, but a field has one visibility; keep @ownerOnly .* or @teamOnly/,
+    );
+    await expect(compile(`@schema export class P { @u8 @teamOnly @ownerOnly ${acc}ammo = 0; }`)).rejects.toThrow(/^P\.ammo: has both @ownerOnly and @teamOnly/);
+    await expect(compile(`@schema export class P { @teamOnly @teamOnly @u8 ${acc}hp = 0; }`)).rejects.toThrow(/^P\.hp: @teamOnly is written twice; remove one$/);
+    await expect(compile(`@schema export class P { @u8 ${acc}x = 0; @ownerOnly ${acc}bare = 0; }`)).rejects.toThrow(
+      /^P\.bare: @ownerOnly has no netschema wire type beside it, so there is no field to hide; write `@ownerOnly @u8 accessor bare`/,
+    );
+    await expect(compile(`@schema export class A { @u8 ${acc}hp = 0; } @schema export class B extends A { @teamOnly ${acc}hp = 0; }`)).rejects.toThrow(
+      /^B\.hp: @teamOnly marks a field declared by a base class; put it on the field where the base class declares it/,
+    );
+  });
+
+  it(`a marker on a method, a static field, a class or as a wire type fails, naming the fix (${label(v)})`, async () => {
+    await expect(compile(`@schema export class P { @u8 ${acc}x = 0; @ownerOnly fire() {} }`)).rejects.toThrow(
+      /^P\.fire: @ownerOnly goes on a public instance field next to its wire type \(`@ownerOnly @u8 accessor fire = 0`\), not on a method/,
+    );
+    await expect(compile(`@schema export class P { @teamOnly static ${acc}count = 0; }`)).rejects.toThrow(/^P\.count: @teamOnly goes on a public instance field .*, not on a static field/);
+    await expect(compile(`@ownerOnly @schema export class P { @u8 ${acc}x = 0; }`)).rejects.toThrow(/^P: @ownerOnly goes on a public instance field .*, not on a class/);
+    await expect(compile(`@schema export class P { @array(ownerOnly) ${acc}list = []; }`)).rejects.toThrow(/ownerOnly is a visibility marker, not a wire type/);
+  });
+});

@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   NS1015: 'too many schema classes in one module',
   NS1016: 'schema class or enum not exported under its own name',
   NS1017: 'cycle of required child fields',
+  NS1018: 'visibility marker (@ownerOnly, @teamOnly) without a wire type, repeated, or both on one field',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

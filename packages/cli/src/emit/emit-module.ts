@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ClassIR, SchemaIR, TypeIR } from '../ir/schema-ir.js';
 import { DecoderEmitter } from './emit-decoders.js';
 import { EncoderEmitter, fn } from './emit-encoders.js';
-import { describeType, SchemaContext } from './field-plan.js';
+import { describeType, maskWords, SchemaContext } from './field-plan.js';
 import { manifestOf } from './manifest.js';
 import { Printer, str } from './printer.js';
 
@@ -81,6 +81,12 @@ export function emitModule(ir: SchemaIR, opts: EmitOptions): EmittedModule {
     p.line(`  encodePatch: ${fn.encodePatch(c.name)},`);
     p.line(`  decodeFull: ${fn.decode(c.name)},`);
     p.line(`  decodePatch: ${fn.decodePatch(c.name)},`);
+    p.line('  masks: {');
+    p.line(`    all: ${maskWords(c, () => true)},`);
+    p.line(`    nested: ${maskWords(c, (f) => ctx.isNested(f.type))},`);
+    p.line(`    ownerOnly: ${maskWords(c, (f) => f.visibility === 'owner')},`);
+    p.line(`    teamOnly: ${maskWords(c, (f) => f.visibility === 'team')},`);
+    p.line('  },');
     p.line('};');
     p.line();
   }
@@ -142,6 +148,13 @@ function baseFirst(classes: readonly ClassIR[]): ClassIR[] {
   return out;
 }
 
+/** What a replica field's comment says about who receives it. */
+const VISIBILITY_NOTE = {
+  all: '',
+  owner: ' · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value)',
+  team: " · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere it keeps its initial value)",
+} as const;
+
 function emitReplica(p: Printer, ctx: SchemaContext, c: ClassIR): void {
   const dec = new DecoderEmitter(ctx, new Printer());
   p.line(`/** Client replica of ${c.name}: plain data that decoders fill in. */`);
@@ -149,7 +162,7 @@ function emitReplica(p: Printer, ctx: SchemaContext, c: ClassIR): void {
     p.line(`static ${c.base ? 'override ' : ''}readonly $id: number = ${c.id};`);
     for (const f of c.fields) {
       if (f.declaredIn !== c.name) continue;
-      p.line(`/** ${f.index} · ${describeType(f.type)}${f.optional ? ', optional' : ''} */`);
+      p.line(`/** ${f.index} · ${describeType(f.type)}${f.optional ? ', optional' : ''}${VISIBILITY_NOTE[f.visibility]} */`);
       const type = dec.replicaType(f.type);
       if (f.optional) p.line(`${f.name}: ${type} | undefined = undefined;`);
       else p.line(`${f.name}: ${type} = ${initial(ctx, f.type)};`);

@@ -81,6 +81,13 @@ export function maskTest(word: string, f: FieldIR): string {
   return `(${word}${f.index >> 5} & 0x${((1 << (f.index & 31)) >>> 0).toString(16)}) !== 0`;
 }
 
+/** The two mask words (fields 0-31, 32-63) of the fields `pick` selects, as hex literals. */
+export function maskWords(c: ClassIR, pick: (f: FieldIR) => boolean): string {
+  const words = [0, 0];
+  for (const f of c.fields) if (pick(f)) words[f.index >> 5]! |= 1 << (f.index & 31);
+  return `[${words.map((w) => `0x${(w >>> 0).toString(16)}`).join(', ')}]`;
+}
+
 export function wordCount(c: ClassIR): number {
   return c.fields.length > 32 ? 2 : 1;
 }

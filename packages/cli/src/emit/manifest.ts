@@ -21,7 +21,14 @@ export function canonicalSchema(ir: SchemaIR) {
       id: c.id,
       name: c.name,
       base: c.base,
-      fields: c.fields.map((f) => ({ index: f.index, name: f.name, type: typeJson(f.type), optional: f.optional })),
+      // `visibility` only when a marker sets it, so schemas without markers keep their fingerprints.
+      fields: c.fields.map((f) => ({
+        index: f.index,
+        name: f.name,
+        type: typeJson(f.type),
+        optional: f.optional,
+        ...(f.visibility === 'all' ? {} : { visibility: f.visibility }),
+      })),
     })),
     enums: ir.enums.map((e) => ({ name: e.name, members: e.members.map((m) => ({ name: m.name, value: m.value })) })),
   };

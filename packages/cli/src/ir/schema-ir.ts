@@ -22,12 +22,20 @@ export type TypeIR =
   | { readonly kind: 'array'; readonly element: TypeIR }
   | { readonly kind: 'map'; readonly key: 'string' | 'number'; readonly value: TypeIR };
 
+/** A field's visibility, from the `@ownerOnly` / `@teamOnly` markers (`all` without one). */
+export type Visibility = 'all' | 'owner' | 'team';
+
 export interface FieldIR {
   readonly name: string;
   /** Position among all fields of the class, inherited first: the change-mask bit. */
   readonly index: number;
   readonly type: TypeIR;
   readonly optional: boolean;
+  /**
+   * Who may receive the field: everyone, only the entity's owner (`@ownerOnly`), or the entity's
+   * team and its owner (`@teamOnly`). Rooms strip hidden fields from other clients' frames.
+   */
+  readonly visibility: Visibility;
   /** Class that declares the field (a base class for inherited fields). */
   readonly declaredIn: string;
   readonly pos: SourcePos;

@@ -23,6 +23,7 @@ export function buildIr(module: RawModule): SchemaIR {
         index,
         type: toTypeIr(module, wire.type.kind === 'optional' ? wire.type.inner : wire.type),
         optional,
+        visibility: member.markers[0]?.visibility ?? 'all',
         declaredIn: owner.name,
         pos: member.pos,
       };

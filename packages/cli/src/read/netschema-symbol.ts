@@ -30,6 +30,14 @@ export function isDecoratorFactory(name: string): name is DecoratorFactory {
   return (DECORATOR_FACTORIES as readonly string[]).includes(name);
 }
 
+/** Visibility markers: netschema decorators that are not wire types. */
+export const VISIBILITY_MARKERS = { ownerOnly: 'owner', teamOnly: 'team' } as const;
+export type VisibilityMarkerName = keyof typeof VISIBILITY_MARKERS;
+
+export function isVisibilityMarker(name: string | undefined): name is VisibilityMarkerName {
+  return name === 'ownerOnly' || name === 'teamOnly';
+}
+
 /** Resolves an identifier (or `a.b`) to its declaration symbol, through import aliases. */
 export function resolveSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
   const target = ts.isPropertyAccessExpression(node) ? node.name : node;

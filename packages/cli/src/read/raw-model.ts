@@ -56,6 +56,15 @@ export interface RawDecorator {
   readonly pos: SourcePos;
 }
 
+/** A visibility marker (`@ownerOnly`, `@teamOnly`): not a wire type, so kept apart from `decorators`. */
+export interface RawMarker {
+  readonly name: 'ownerOnly' | 'teamOnly';
+  readonly visibility: 'owner' | 'team';
+  /** Written as a call (`@ownerOnly()`): markers take no arguments. */
+  readonly called: boolean;
+  readonly pos: SourcePos;
+}
+
 export interface RawMember {
   readonly name: string;
   readonly nameKind: NameKind;
@@ -63,7 +72,10 @@ export interface RawMember {
   readonly isStatic: boolean;
   /** TypeScript `private`/`protected` keyword (an ECMAScript `#name` shows as nameKind 'private'). */
   readonly modifier: 'private' | 'protected' | null;
+  /** Wire types and foreign decorators, in source order; visibility markers are in `markers`. */
   readonly decorators: readonly RawDecorator[];
+  /** Visibility markers, in source order. */
+  readonly markers: readonly RawMarker[];
   readonly tsType: TsShape;
   /** The type as TypeScript prints it, for messages. */
   readonly tsTypeText: string;

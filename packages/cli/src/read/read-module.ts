@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { describeTsType } from './describe-ts-type.js';
-import { netschemaExportName } from './netschema-symbol.js';
-import type { MemberKind, NameKind, RawClass, RawEnum, RawMember, RawModule } from './raw-model.js';
+import { isVisibilityMarker, netschemaExportName, VISIBILITY_MARKERS } from './netschema-symbol.js';
+import type { MemberKind, NameKind, RawClass, RawDecorator, RawEnum, RawMarker, RawMember, RawModule } from './raw-model.js';
 import { forEachEnum, forEachRef } from './model-queries.js';
 import { readWireType, type WireTypeContext } from './read-wire-type.js';
 import { declKey, posOf } from './source-pos.js';
@@ -160,7 +160,13 @@ class ModuleReader implements WireTypeContext {
     else if (ts.isSetAccessorDeclaration(m)) kind = 'set';
     else return [];
     const flags = ts.getCombinedModifierFlags(m);
-    const decorators = (ts.getDecorators(m) ?? []).map((d) => ({ type: readWireType(this, d.expression, false), pos: posOf(d.expression) }));
+    const decorators: RawDecorator[] = [];
+    const markers: RawMarker[] = [];
+    for (const d of ts.getDecorators(m) ?? []) {
+      const marker = this.markerOf(d.expression);
+      if (marker !== undefined) markers.push(marker);
+      else decorators.push({ type: readWireType(this, d.expression, false), pos: posOf(d.expression) });
+    }
     const { name, nameKind } = memberName(m.name);
     let tsType = { kind: 'other' } as RawMember['tsType'];
     let tsTypeText = '';
@@ -178,11 +184,22 @@ class ModuleReader implements WireTypeContext {
         isStatic: (flags & ts.ModifierFlags.Static) !== 0,
         modifier: flags & ts.ModifierFlags.Private ? 'private' : flags & ts.ModifierFlags.Protected ? 'protected' : null,
         decorators,
+        markers,
         tsType,
         tsTypeText,
         pos: posOf(m.name),
       },
     ];
+  }
+
+  /** A visibility marker decorator (`@ownerOnly`, `@ns.teamOnly`, also the mistaken `@ownerOnly()`), resolved through the checker. */
+  private markerOf(expr: ts.Expression): RawMarker | undefined {
+    while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
+    const callee = ts.isCallExpression(expr) ? expr.expression : expr;
+    const called = callee !== expr;
+    const name = netschemaExportName(this.checker, callee);
+    if (!isVisibilityMarker(name)) return undefined;
+    return { name, visibility: VISIBILITY_MARKERS[name], called, pos: posOf(expr) };
   }
 }
 

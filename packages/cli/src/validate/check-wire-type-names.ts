@@ -28,6 +28,9 @@ export const checkWireTypeNames: Rule = (ctx) => {
 
 function problemOf(t: RawType, parent: RawType | null): string | undefined {
   if (t.kind === 'unknown') {
+    if (t.netschemaName === 'ownerOnly' || t.netschemaName === 'teamOnly') {
+      return `${t.netschemaName} is a visibility marker, not a wire type; write it on the field beside the wire type, as in @${t.netschemaName} @u8`;
+    }
     if (t.netschemaName !== null) return `${t.netschemaName} is not a field wire type; ${ALLOWED}`;
     const bare = t.name.replace(/^.*\./, '');
     if (WIRE_TYPE_NAMES.includes(bare)) {

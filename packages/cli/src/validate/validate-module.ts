@@ -11,6 +11,7 @@ import { checkNames } from './check-names.js';
 import { checkQuantization } from './check-quantization.js';
 import { checkReferences } from './check-references.js';
 import { checkTsTypes } from './check-ts-types.js';
+import { checkVisibility } from './check-visibility.js';
 import { checkWireTypeNames } from './check-wire-type-names.js';
 import type { Rule } from './rule.js';
 
@@ -27,6 +28,7 @@ const RULES: readonly Rule[] = [
   checkInheritance,
   checkExports,
   checkCycles,
+  checkVisibility,
 ];
 
 /** Runs every rule over the module and returns all problems, sorted by position. */

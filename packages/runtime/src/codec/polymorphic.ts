@@ -3,7 +3,7 @@ import { EncodeError } from '../wire/decode-error.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { Tracked } from '../tracking/tracked.js';
-import type { ClassCodec, Manifest, SchemaModule } from './schema-module.js';
+import type { ClassCodec, ClassMasks, Manifest, ManifestClass, SchemaModule } from './schema-module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCodec = ClassCodec<any, any>;
@@ -13,10 +13,30 @@ export function defineSchemaModule(manifest: Manifest, codecs: readonly AnyCodec
   const classes: (AnyCodec | undefined)[] = [undefined];
   const byName = new Map<string, AnyCodec>();
   for (const c of codecs) {
+    // Modules generated before codecs carried masks: derive them from the manifest.
+    if ((c as { masks?: ClassMasks }).masks === undefined) {
+      const mc = manifest.classes.find((x) => x.id === c.id);
+      if (mc !== undefined) (c as { masks: ClassMasks }).masks = masksOf(mc);
+    }
     classes[c.id] = c;
     byName.set(c.name, c);
   }
   return { fingerprint: manifest.fingerprint, manifest, classes, byName };
+}
+
+function masksOf(c: ManifestClass): ClassMasks {
+  const mask = (pick: (f: ManifestClass['fields'][number]) => boolean): [number, number] => {
+    const w: [number, number] = [0, 0];
+    for (const f of c.fields) if (pick(f)) w[f.index >> 5] = (w[f.index >> 5]! | (1 << (f.index & 31))) >>> 0;
+    return w;
+  };
+  const nested = (t: unknown): boolean => typeof t === 'object' && t !== null && ('class' in t || 'array' in t || 'map' in t);
+  return {
+    all: mask(() => true),
+    nested: mask((f) => nested(f.type)),
+    ownerOnly: mask((f) => f.visibility === 'owner'),
+    teamOnly: mask((f) => f.visibility === 'team'),
+  };
 }
 
 function codecOf(m: SchemaModule, e: object, allowed: readonly number[]): AnyCodec {

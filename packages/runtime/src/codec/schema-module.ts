@@ -22,11 +22,32 @@ export interface ManifestField {
   readonly name: string;
   readonly type: unknown;
   readonly optional: boolean;
+  /** Present only on fields with a visibility marker: `@ownerOnly` or `@teamOnly`. */
+  readonly visibility?: 'owner' | 'team';
 }
 
 export interface ManifestEnum {
   readonly name: string;
   readonly members: readonly { readonly name: string; readonly value: number | string }[];
+}
+
+/**
+ * Two 32-bit mask words over field indices, laid out like the change masks `c0`/`c1`: bit `i`
+ * of word 0 is field `i` (0-31), bit `i` of word 1 is field `32 + i`. Words are printed as
+ * unsigned hex (`0xffffffff`); bitwise operators read them as 32 bits either way.
+ */
+export type FieldMask = readonly [w0: number, w1: number];
+
+/** Which fields of a class are nested and which are hidden from some clients, as mask words. */
+export interface ClassMasks {
+  /** Every field of the class, inherited included. */
+  readonly all: FieldMask;
+  /** Child, array and map fields: in a patch, flagging them replaced sends them whole. */
+  readonly nested: FieldMask;
+  /** `@ownerOnly` fields: sent only to the client that owns the entity. */
+  readonly ownerOnly: FieldMask;
+  /** `@teamOnly` fields: sent only to clients on the entity's team and to its owner. */
+  readonly teamOnly: FieldMask;
 }
 
 /**
@@ -48,6 +69,16 @@ export interface ClassCodec<T = unknown, R = unknown> {
   decodeFull(r: Reader): R;
   /** Applies a patch; leaves the changed-field masks in `r.mask0`/`r.mask1`. */
   decodePatch(r: Reader, o: R): void;
+  /**
+   * Field masks for per-client views (issue #3). With `hidden` the fields a client may not see
+   * (`ownerOnly` unless it owns the entity, `teamOnly` unless it is on the entity's team or owns
+   * it), a room sends an entity entering the client's view as a patch of everything visible, nested
+   * fields marked replaced so they go out whole:
+   * `encodePatch(w, e, all[0] & ~hidden[0], all[1] & ~hidden[1], nested[0] & ~hidden[0], nested[1] & ~hidden[1])`,
+   * and clears `hidden` from the change and replaced masks of later patches the same way, so
+   * hidden values never reach other clients' bytes.
+   */
+  readonly masks: ClassMasks;
 }
 
 /** What a generated module exports as `netschema`. */

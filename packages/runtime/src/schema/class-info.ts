@@ -9,7 +9,15 @@ export interface FieldInfo {
   readonly optional: boolean;
   /** A schema object, array or map: changes inside it propagate to this field. */
   readonly nested: boolean;
+  /**
+   * Who may receive the field: everyone, only the client that owns the entity (`@ownerOnly`), or
+   * only clients on the entity's team and its owner (`@teamOnly`).
+   */
+  readonly visibility: Visibility;
 }
+
+/** Who receives a field's value: set by the `@ownerOnly` and `@teamOnly` markers. */
+export type Visibility = 'all' | 'owner' | 'team';
 
 /** What `@schema` records about one class, stored on the constructor under `CLASS_INFO`. */
 export interface ClassInfo {
@@ -25,6 +33,8 @@ export interface ClassInfo {
 export const CLASS_INFO: unique symbol = Symbol.for('netschema.classInfo') as never;
 /** Own field list in TC39 decorator metadata, before `@schema` turns it into a ClassInfo. */
 export const OWN_FIELDS: unique symbol = Symbol.for('netschema.ownFields') as never;
+/** Own visibility markers (field name → marker) in the same bag, merged into the fields by `@schema`. */
+export const OWN_MARKERS: unique symbol = Symbol.for('netschema.ownMarkers') as never;
 
 export function classInfoOf(ctor: unknown): ClassInfo | undefined {
   if (typeof ctor !== 'function' || !Object.hasOwn(ctor, CLASS_INFO)) return undefined;

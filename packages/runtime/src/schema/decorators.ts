@@ -4,7 +4,7 @@ import type { Tracked } from '../tracking/tracked.js';
 import { bitsForPrecision, LIMITS, PRIMITIVES, type PrimitiveName, type WireType } from './catalog.js';
 import type { NetArray } from '../collections/net-array.js';
 import type { NetMap } from '../collections/net-map.js';
-import { CLASS_INFO, OWN_FIELDS, classInfoOf, registerClass, type ClassInfo, type FieldInfo } from './class-info.js';
+import { CLASS_INFO, OWN_FIELDS, OWN_MARKERS, classInfoOf, registerClass, type ClassInfo, type FieldInfo, type Visibility } from './class-info.js';
 
 /** The wire type a decorator stands for: lets `array(u8)` and `optional(string)` take decorators. */
 export const WIRE_TYPE: unique symbol = Symbol.for('netschema.wireType') as never;
@@ -210,6 +210,10 @@ function refType(ref: ClassRef): RuntimeType {
 function typeOf(t: FieldDecorator<unknown> | ClassRef): RuntimeType {
   const wt = (t as { [WIRE_TYPE]?: RuntimeType })[WIRE_TYPE];
   if (wt) return wt;
+  const marker = (t as { [MARKER]?: Exclude<Visibility, 'all'> })[MARKER];
+  if (marker !== undefined) {
+    throw new Error(`${markerName(marker)} is a visibility marker, not a wire type: it goes on a field beside the wire type, as in \`@${markerName(marker)} @u8 accessor ammo\``);
+  }
   if (typeof t === 'function') return refType(t as ClassRef);
   throw new Error(`expected a netschema type (u8, string, quantized(...), a @schema class ...), got ${String(t)}`);
 }
@@ -248,6 +252,126 @@ export function optional(t: FieldDecorator<unknown> | ClassRef): FieldDecorator<
   return fieldDecorator(Object.create(typeOf(t), { optional: { value: true, enumerable: true } }) as RuntimeType);
 }
 
+/**
+ * A visibility marker: `@ownerOnly` or `@teamOnly` beside a field's wire type decorator, in
+ * either order and in both decorator dialects. It changes nothing on the wire format; it tells
+ * rooms (issue #3) which clients may receive the field.
+ */
+export interface VisibilityMarker {
+  /** TC39: `@ownerOnly @u8 accessor ammo = 30`. */
+  <This, T>(value: ClassAccessorDecoratorTarget<This, T>, context: ClassAccessorDecoratorContext<This, T>): void;
+  /** TC39 on a plain field: the wire type decorator beside it reports the missing `accessor`. */
+  (value: undefined, context: ClassFieldDecoratorContext): void;
+  /** Legacy (`experimentalDecorators`): `@ownerOnly @u8 ammo = 30`. */
+  (target: object, propertyKey: string | symbol): void;
+}
+
+/** Brands marker functions, so `array(ownerOnly)` can say what went wrong. */
+const MARKER: unique symbol = Symbol.for('netschema.visibilityMarker') as never;
+
+interface PendingMarker {
+  readonly name: string;
+  readonly visibility: Exclude<Visibility, 'all'>;
+  /** Set when the marker sits on something that is not an instance field; `@schema` throws it with the class name. */
+  readonly problem?: string;
+}
+
+const markerName = (v: Exclude<Visibility, 'all'>): string => (v === 'owner' ? 'ownerOnly' : 'teamOnly');
+
+function ownMarkers(bag: object): PendingMarker[] {
+  if (!Object.hasOwn(bag, OWN_MARKERS)) Object.defineProperty(bag, OWN_MARKERS, { value: [], enumerable: false });
+  return (bag as Record<symbol, PendingMarker[]>)[OWN_MARKERS]!;
+}
+
+function notAField(marker: string, name: string, what: string): string {
+  return `@${marker} goes on a public instance field next to its wire type (\`@${marker} @u8 accessor ${name} = 0\`), not on ${what}`;
+}
+
+function visibilityMarker(visibility: Exclude<Visibility, 'all'>): VisibilityMarker {
+  const marker = markerName(visibility);
+  const decorate = (value: unknown, context: unknown, descriptor?: unknown): undefined => {
+    if (isTc39Context(context)) {
+      const name = String(context.name);
+      if (context.kind === 'class') throw new Error(`${name}: ${notAField(marker, 'field', 'a class')}`);
+      const meta = context.metadata as object | undefined;
+      if (!meta) throw new Error(`${name}: decorator metadata is missing; netschema needs TypeScript >= 5.2 or esbuild >= 0.21`);
+      const c = context as { kind: string; static?: boolean; private?: boolean };
+      // Standard decorators do not know the class name yet: @schema reports the problem with it.
+      const problem =
+        c.kind !== 'accessor' && c.kind !== 'field'
+          ? notAField(marker, name, c.kind === 'method' ? 'a method' : `a ${c.kind}`)
+          : c.static || c.private
+            ? notAField(marker, name, `a ${c.static ? 'static ' : ''}${c.private ? 'private ' : ''}field`)
+            : undefined;
+      ownMarkers(meta).push(problem === undefined ? { name, visibility } : { name, visibility, problem });
+      return undefined;
+    }
+    // Legacy: (prototype, key) on a property; a class gets (constructor), a method or get/set accessor a descriptor too.
+    const key = context as string | symbol | undefined;
+    if (key === undefined) {
+      const cls = (value as { name?: string }).name ?? '(class)';
+      throw new Error(`${cls}: ${notAField(marker, 'field', 'a class')}`);
+    }
+    const owner = typeof value === 'function' ? (value as { name: string }).name : (value as { constructor: { name: string } }).constructor.name;
+    const where = `${owner}.${String(key)}`;
+    if (typeof value === 'function') throw new Error(`${where}: ${notAField(marker, String(key), 'a static field')}`);
+    if (descriptor !== undefined) {
+      const d = descriptor as PropertyDescriptor;
+      throw new Error(`${where}: ${notAField(marker, String(key), typeof d.value === 'function' ? 'a method' : 'a get/set accessor')}`);
+    }
+    if (typeof key !== 'string') throw new Error(`netschema field decorators need string property names, got ${String(key)}`);
+    ownMarkers(value as object).push({ name: key, visibility });
+    return undefined;
+  };
+  Object.defineProperty(decorate, MARKER, { value: visibility });
+  return decorate as unknown as VisibilityMarker;
+}
+
+/**
+ * Only the client that owns the entity receives this field (ammo, inventory). Rooms decide who
+ * owns an entity; other clients' frames never contain the value. Place it next to the wire type:
+ * `@ownerOnly @u8 accessor ammo = 30`.
+ */
+export const ownerOnly: VisibilityMarker = visibilityMarker('owner');
+
+/**
+ * Only clients on the entity's team (and its owner) receive this field. Rooms decide teams;
+ * other clients' frames never contain the value: `@teamOnly @u8 accessor hp = 100`.
+ */
+export const teamOnly: VisibilityMarker = visibilityMarker('team');
+
+/**
+ * Each own field's visibility from the class's markers. Throws, naming `Class.field`, for a
+ * marker on something that is not a field, on a field without a wire type, or twice on one field.
+ */
+function visibilities(className: string, bag: object, own: readonly PendingField[], inherited: readonly FieldInfo[]): Map<string, Visibility> {
+  const out = new Map<string, Visibility>();
+  if (!Object.hasOwn(bag, OWN_MARKERS)) return out;
+  for (const m of (bag as Record<symbol, PendingMarker[]>)[OWN_MARKERS]!) {
+    const where = `${className}.${m.name}`;
+    const marker = markerName(m.visibility);
+    if (m.problem !== undefined) throw new Error(`${where}: ${m.problem}`);
+    const prev = out.get(m.name);
+    if (prev === m.visibility) throw new Error(`${where}: @${marker} is written twice; remove one`);
+    if (prev !== undefined) {
+      throw new Error(
+        `${where}: has both @ownerOnly and @teamOnly, but a field has one visibility; keep @ownerOnly (only the owning client) ` +
+          'or @teamOnly (clients on the entity\'s team and its owner)',
+      );
+    }
+    if (!own.some((f) => f.name === m.name)) {
+      const base = inherited.find((f) => f.name === m.name);
+      throw new Error(
+        base !== undefined
+          ? `${where}: @${marker} marks a field declared by a base class; put it on the field where the base class declares it`
+          : `${where}: @${marker} has no netschema wire type beside it, so there is no field to hide; write \`@${marker} @u8 accessor ${m.name}\` with the field's wire type (or remove @${marker})`,
+      );
+    }
+    out.set(m.name, m.visibility);
+  }
+  return out;
+}
+
 function checkShadowing(o: object, info: ClassInfo): void {
   for (const f of info.fields) {
     if (Object.hasOwn(o, f.name)) {
@@ -278,7 +402,9 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
   if (pendingBase > 0) {
     throw new Error(`${name} extends ${(baseCtor as { name: string }).name}, which has netschema fields but no @schema decorator: add @schema to it`);
   }
-  const own: FieldInfo[] = Object.hasOwn(bag, OWN_FIELDS) ? (bag as Record<symbol, PendingField[]>)[OWN_FIELDS]! : [];
+  const pending: PendingField[] = Object.hasOwn(bag, OWN_FIELDS) ? (bag as Record<symbol, PendingField[]>)[OWN_FIELDS]! : [];
+  const vis = visibilities(name, bag, pending, base?.fields ?? []);
+  const own: FieldInfo[] = pending.map((f) => ({ ...f, visibility: vis.get(f.name) ?? 'all' }));
   const fields = [...(base?.fields ?? []), ...own];
   if (fields.length > LIMITS.maxFieldsPerClass) {
     throw new Error(`${name}.${fields[LIMITS.maxFieldsPerClass]!.name}: a schema class holds at most ${LIMITS.maxFieldsPerClass} fields (own and inherited); nest related fields in a child object`);

@@ -1,5 +1,5 @@
 import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
-import { classInfoOf, registeredClass, type ClassInfo } from '../schema/class-info.js';
+import { classInfoOf, registeredClass, type ClassInfo, type Visibility } from '../schema/class-info.js';
 
 /** Accepts a generated module's `netschema` export or the module namespace itself. */
 export function schemaModuleOf(m: SchemaModule | { netschema: SchemaModule }): SchemaModule {
@@ -38,6 +38,21 @@ function checkLayout(info: ClassInfo, codec: ClassCodec): void {
       );
     }
   }
+  // A marker added or removed without regenerating would send a hidden field to everyone.
+  const m = codec.masks;
+  for (const f of info.fields) {
+    const w = f.index >> 5;
+    const bit = 1 << (f.index & 31);
+    const gen: Visibility = m === undefined ? 'all' : (m.ownerOnly[w]! & bit) !== 0 ? 'owner' : (m.teamOnly[w]! & bit) !== 0 ? 'team' : 'all';
+    if (gen !== f.visibility) {
+      throw new Error(
+        `${info.name}.${f.name}: the generated code is stale: the field is ${VISIBILITY_TEXT[f.visibility]} in the class ` +
+          `but ${VISIBILITY_TEXT[gen]} in the generated module. Run netschema generate`,
+      );
+    }
+  }
 }
+
+const VISIBILITY_TEXT: Record<Visibility, string> = { all: 'visible to all clients', owner: '@ownerOnly', team: '@teamOnly' };
 
 export { registeredClass };

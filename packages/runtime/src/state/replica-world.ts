@@ -1,6 +1,7 @@
 import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
 import { DecodeError } from '../wire/decode-error.js';
 import { Reader, type ReaderLimits } from '../wire/reader.js';
+import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
 import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
 import { schemaModuleOf } from './link.js';
 
@@ -21,6 +22,10 @@ export interface FrameChanges {
 export class ReplicaWorld {
   readonly schema: SchemaModule;
   private map = new Map<number, object>();
+  /** Server tick of the last room frame applied. */
+  serverTick = 0;
+  /** Last input sequence number the server had processed when it built that frame. */
+  lastInputSeq = 0;
 
   /** Live entities by id. A full frame replaces this Map: read it again after applying one. */
   get entities(): ReadonlyMap<number, object> {
@@ -82,8 +87,10 @@ export class ReplicaWorld {
         this.map.delete(id);
         out.removed.push(id);
       }
+    } else if (kind === FRAME_ROOM) {
+      this.applyRoomFrame(r, out);
     } else {
-      throw new DecodeError('unknown frame kind', 0, `${FRAME_FULL} (full) or ${FRAME_PATCH} (patch)`, String(kind));
+      throw new DecodeError('unknown frame kind', 0, `${FRAME_FULL} (full), ${FRAME_PATCH} (patch) or ${FRAME_ROOM} (room)`, String(kind));
     }
     this.expectEnd(r);
     return out;
@@ -91,6 +98,56 @@ export class ReplicaWorld {
 
   private expectEnd(r: Reader): void {
     if (r.pos !== r.end) throw r.error('trailing bytes after the frame', 'the end of the frame', `${r.end - r.pos} more bytes`);
+  }
+
+  /**
+   * A room frame: header (tick, input ack, flags), removals, then entities, each either entering
+   * (class id, then a patch of every field this client may see) or changed (a patch).
+   */
+  private applyRoomFrame(r: Reader, out: { added: number[]; changed: number[]; masks: number[]; removed: number[] }): void {
+    const tick = r.varuint();
+    const ack = r.varuint();
+    const flagsAt = r.pos;
+    const flags = r.u8();
+    if ((flags & ~FLAG_RESET) !== 0) throw new DecodeError('unknown frame flags', flagsAt, `flags within ${FLAG_RESET}`, String(flags));
+    this.serverTick = tick;
+    this.lastInputSeq = ack;
+    if (flags & FLAG_RESET) {
+      for (const id of this.map.keys()) out.removed.push(id);
+      this.map.clear();
+    }
+    const left = r.count('removed entities', 1);
+    let id = 0;
+    for (let i = 0; i < left; i++) {
+      id = this.readId(r, id);
+      if (this.map.delete(id)) out.removed.push(id);
+    }
+    const n = r.count('entities', 1);
+    id = 0;
+    for (let i = 0; i < n; i++) {
+      const at = r.pos;
+      const head = r.varuint();
+      const enter = head % 2;
+      const zz = (head - enter) / 2;
+      id += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      if (!(id >= 1 && id <= Number.MAX_SAFE_INTEGER)) throw new DecodeError('entity id out of range', at, 'an id of at least 1', String(id));
+      if (enter) {
+        const classAt = r.pos;
+        const classId = r.varuint();
+        const codec = this.schema.classes[classId];
+        if (codec === undefined) throw new DecodeError('unknown class id', classAt, `a class id of this schema (1 to ${this.schema.classes.length - 1})`, String(classId));
+        const o = new codec.Replica() as object;
+        codec.decodePatch(r, o);
+        this.map.set(id, o);
+        out.added.push(id);
+      } else {
+        const o = this.map.get(id);
+        if (o === undefined) throw new DecodeError('patch for an unknown entity', at, 'the id of a live entity', String(id));
+        this.codecOfReplica(o, at).decodePatch(r, o);
+        out.changed.push(id);
+        out.masks.push(r.mask0, r.mask1);
+      }
+    }
   }
 
   private readId(r: Reader, prev: number): number {

@@ -1,0 +1,71 @@
+import type { ClassCodec } from '../codec/schema-module.js';
+import type { Tracked } from '../tracking/tracked.js';
+import type { ClassMasks } from './class-masks.js';
+import type { RoomClient } from './room-client.js';
+
+// Records are shared by rooms of any client data type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClient = RoomClient<any>;
+
+/** The room's bookkeeping for one entity, reachable in O(1) from the entity (`$ext`). */
+export class EntityRecord {
+  /** Clients that know the entity or are about to (their view entries). */
+  readonly viewers: ViewEntry[] = [];
+  /** Grid cell key, or NaN when the room has no grid or the entity no position yet. */
+  cell = NaN;
+  x = 0;
+  y = 0;
+  z = 0;
+  /** Visible to every client whatever the interest rules. */
+  global = false;
+  owner: AnyClient | null = null;
+  team: unknown = undefined;
+  /** The room tick this record's shared slices belong to; slices of older ticks are stale. */
+  sliceTick = -1;
+  /** Shared encodings this tick: groups of SLICE_FIELDS numbers [start, end, c0, c1, r0, r1, enter]. */
+  readonly slices: number[] = [];
+  /** Clients whose view follows this entity. */
+  readonly followers: AnyClient[] = [];
+
+  constructor(
+    readonly entity: Tracked,
+    readonly id: number,
+    readonly codec: ClassCodec,
+    readonly masks: ClassMasks,
+  ) {}
+}
+
+export const SLICE_FIELDS = 7;
+
+export const ENTERING = 1;
+export const KNOWN = 2;
+export const GONE = 3;
+
+/** Visibility classes of a client towards an entity: which hidden fields it may see. */
+export const VIS_OTHER = 0;
+export const VIS_TEAM = 1;
+export const VIS_OWNER = 2;
+
+/**
+ * What one client has of one entity: whether it knows it yet, the changes it has not received
+ * (accumulated across frames it skipped or could not fit), and its priority accumulator.
+ */
+export class ViewEntry {
+  state = ENTERING;
+  c0 = 0;
+  c1 = 0;
+  r0 = 0;
+  r1 = 0;
+  /** Listed in the client's pending list. */
+  pending = false;
+  priority = 0;
+  /** Which hidden fields this client may see (VIS_*), as of the last change folded in. */
+  vis = VIS_OTHER;
+  /** Room tick of the last change folded in: nested fields pending from older ticks go whole. */
+  foldTick = 0;
+
+  constructor(
+    readonly client: AnyClient,
+    readonly rec: EntityRecord,
+  ) {}
+}

@@ -1,0 +1,89 @@
+import type { EntityRecord, ViewEntry } from './records.js';
+import { ViewShape, type View } from './view.js';
+
+/** Per-client counters, updated every frame the client receives. */
+export class ClientStats {
+  frames = 0;
+  bytes = 0;
+  lastFrameBytes = 0;
+  /** Entities whose data went out in the last frame (entered or patched). */
+  lastSent = 0;
+  /** Entities with pending data left for a later frame by the byte budget in the last frame. */
+  lastDeferred = 0;
+  entered = 0;
+  left = 0;
+}
+
+/**
+ * One connected player as the room core sees it: what it sees, how often and how much it may
+ * receive, and what it has not received yet. The transport owns the socket; this owns the state.
+ */
+export class RoomClient<D = unknown> {
+  /** Entities it knows or is about to know, by id. */
+  readonly entries = new Map<number, ViewEntry>();
+  /** Entries with something to send: entering, or changed since last delivered. */
+  readonly pendingList: ViewEntry[] = [];
+  /** Ids to send as removals in the next frame. */
+  readonly leaving: number[] = [];
+  readonly stats = new ClientStats();
+  /** Set by the transport while the socket is congested: frames are skipped, changes accumulate. */
+  paused = false;
+  /** Last input sequence number the server processed for this client; every frame carries it. */
+  lastInputSeq = 0;
+  /** Group for `@teamOnly` fields: the client sees them on entities whose team equals this. */
+  team: unknown = undefined;
+  /** Bytes per frame; what does not fit goes out in later frames, by priority. */
+  budget: number;
+  /** Next time (ms) a frame is due. */
+  nextDue = 0;
+  /** @internal */ interval: number;
+  /** @internal */ readonly shape = new ViewShape();
+  /** @internal */ hasView = false;
+  /** @internal */ viewDirty = false;
+  /** @internal */ follow: EntityRecord | null = null;
+  /** @internal */ readonly watched: number[] = [];
+  /** @internal */ readonly shown = new Set<EntityRecord>();
+  /** @internal */ readonly hidden = new Set<EntityRecord>();
+  /** @internal */ stamp = 0;
+  /** @internal */ reset = true;
+  /** @internal */ removed = false;
+  /** @internal */ radiusHint = 1;
+
+  constructor(
+    readonly id: number,
+    readonly data: D,
+    rate: number,
+    budget: number,
+  ) {
+    this.interval = 1000 / rate;
+    this.budget = budget;
+  }
+
+  /** Frames per second this client receives. */
+  get rate(): number {
+    return 1000 / this.interval;
+  }
+  set rate(hz: number) {
+    if (!(hz > 0 && Number.isFinite(hz))) throw new RangeError(`client rate: expected frames per second > 0, got ${hz}`);
+    this.interval = 1000 / hz;
+  }
+
+  /** Sets the area of interest around a point (the room re-queries its grid on the next frame). */
+  setView(v: View): void {
+    this.shape.set(v);
+    this.hasView = true;
+    this.viewDirty = true;
+    this.radiusHint = 'radius' in v ? v.radius : Math.max(v.halfWidth, v.halfHeight);
+  }
+
+  /** Moves the view's center, keeping its size. */
+  moveView(x: number, y: number, z = 0): void {
+    if (!this.hasView) throw new Error(`client ${this.id}: moveView before setView; give the view a size first`);
+    if (x === this.shape.x && y === this.shape.y && z === this.shape.z) return;
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) throw new RangeError(`moveView: expected finite coordinates, got ${x}, ${y}, ${z}`);
+    this.shape.x = x;
+    this.shape.y = y;
+    this.shape.z = z;
+    this.viewDirty = true;
+  }
+}

@@ -1,0 +1,687 @@
+import type { SchemaModule } from '../codec/schema-module.js';
+import { World } from '../state/world.js';
+import type { Tracked } from '../tracking/tracked.js';
+import { Writer } from '../wire/writer.js';
+import { classMasks } from './class-masks.js';
+import { FLAG_RESET, FRAME_ROOM } from './frame-format.js';
+import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
+import { RoomClient } from './room-client.js';
+import { SpatialGrid, swapRemove } from './spatial-grid.js';
+import type { View } from './view.js';
+
+export interface GridOptions<E> {
+  /** Edge of a cell; about the view radius works well. */
+  cellSize: number;
+  /** 2 (default) or 3. */
+  dimensions?: 2 | 3;
+  /** Where an entity is. Default: its `x`, `y` (and `z`) fields. */
+  x?: (entity: E) => number;
+  y?: (entity: E) => number;
+  z?: (entity: E) => number;
+}
+
+export interface RoomCoreOptions<E extends object, D> {
+  schema: SchemaModule | { netschema: SchemaModule };
+  /** Frames per second each client receives unless it sets its own rate. Default 20. */
+  patchRate?: number;
+  /** Bytes per frame per client unless the client sets its own. Default: no limit. */
+  budget?: number;
+  /** Spatial interest. Without it every entity is relevant to every client (small rooms). */
+  grid?: GridOptions<E>;
+  /** Custom interest on top of the grid: teams, fog of war, sub-rooms. Re-evaluate with `refresh`. */
+  filter?: (client: RoomClient<D>, entity: E) => boolean;
+  /** Priority of an entity for a client under a byte budget (higher goes first). Default: nearer is higher, own entity highest. */
+  priority?: (client: RoomClient<D>, entity: E, distance2: number) => number;
+  /** The team of an entity, for `@teamOnly` fields. Read when the entity is added and whenever it changes. */
+  teamOf?: (entity: E) => unknown;
+}
+
+export interface AddClientOptions {
+  rate?: number;
+  budget?: number;
+  view?: View;
+  team?: unknown;
+}
+
+/** Receives each due client's frame. The bytes are valid only during the call: send or copy them. */
+export type FrameSink<D> = (client: RoomClient<D>, frame: Uint8Array) => void;
+
+export class RoomStats {
+  ticks = 0;
+  lastTickMs = 0;
+  lastFrames = 0;
+  lastBytes = 0;
+  frames = 0;
+  bytes = 0;
+}
+
+const OWN_PRIORITY = 1e9;
+const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
+const byId = (a: ViewEntry, b: ViewEntry) => a.rec.id - b.rec.id;
+
+/**
+ * The transport-independent core of a room: one authoritative World, many clients, each getting
+ * only what it may and needs to see, at its own rate, within its own byte budget. `update` is
+ * the tick: it folds the world's changes into each viewer's pending state, moves interest, and
+ * builds a frame for each client that is due. Its cost grows with what changed and with what
+ * each client sees, not with the size of the world.
+ */
+export class RoomCore<E extends object = object, D = unknown> {
+  readonly world: World;
+  readonly stats = new RoomStats();
+  readonly clients: RoomClient<D>[] = [];
+  /** Room ticks so far; every frame carries the tick it was built in. */
+  tickNo = 0;
+  private readonly grid: SpatialGrid<EntityRecord, RoomClient<D>> | null;
+  private readonly gx: (e: E) => number;
+  private readonly gy: (e: E) => number;
+  private readonly gz: (e: E) => number;
+  private readonly records = new Set<EntityRecord>();
+  private readonly arena = new Writer(1 << 16);
+  private readonly frame = new Writer(1 << 14);
+  private readonly selected: ViewEntry[] = [];
+  private readonly moved: EntityRecord[] = [];
+  private readonly patchRate: number;
+  private readonly budget: number;
+  private nextClientId = 1;
+  private stampNo = 0;
+
+  constructor(private readonly options: RoomCoreOptions<E, D>) {
+    this.world = new World(options.schema);
+    this.patchRate = options.patchRate ?? 20;
+    if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
+    this.budget = options.budget ?? Infinity;
+    if (!(this.budget > 0)) throw new RangeError(`budget: expected bytes per frame > 0, got ${options.budget}`);
+    const g = options.grid;
+    this.grid = g ? new SpatialGrid(g.cellSize, g.dimensions ?? 2) : null;
+    this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
+    this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
+    this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
+  }
+
+  // ── entities ──
+
+  /** Adds an entity to the room's world; clients that may see it get it in their next frame. */
+  add<T extends E>(entity: T, opts: { owner?: RoomClient<D> | null; global?: boolean } = {}): T {
+    this.world.add(entity);
+    const t = entity as unknown as Tracked;
+    const codec = this.world.codecOf(entity);
+    const rec = new EntityRecord(t, t.$id, codec, classMasks(codec, this.world.schema.manifest.classes.find((c) => c.id === codec.id)?.fields));
+    t.$ext = rec;
+    rec.global = opts.global === true;
+    rec.owner = opts.owner ?? null;
+    if (this.options.teamOf) rec.team = this.options.teamOf(entity);
+    this.records.add(rec);
+    if (this.grid) this.place(rec);
+    this.stampNo++;
+    for (const c of this.candidateClients(rec)) this.consider(c, rec);
+    return entity;
+  }
+
+  /** Removes an entity; clients that knew it get a removal in their next frame. */
+  remove(entity: E): boolean {
+    const rec = this.recordOf(entity);
+    if (rec === undefined) return false;
+    for (let i = rec.viewers.length - 1; i >= 0; i--) this.leave(rec.viewers[i]!);
+    for (const c of rec.followers) c.follow = null;
+    if (this.grid && !Number.isNaN(rec.cell)) {
+      swapRemove(this.grid.cell(rec.cell).entities, rec);
+      this.grid.release(rec.cell);
+    }
+    this.records.delete(rec);
+    (entity as unknown as Tracked).$ext = null;
+    this.world.remove(entity);
+    return true;
+  }
+
+  private recordOf(entity: E): EntityRecord | undefined {
+    const rec = (entity as unknown as Tracked).$ext;
+    return rec instanceof EntityRecord && this.records.has(rec) ? rec : undefined;
+  }
+
+  private need(entity: E, what: string): EntityRecord {
+    const rec = this.recordOf(entity);
+    if (rec === undefined) throw new Error(`${what}: this ${entity.constructor.name} is not in the room; add it with room.add first`);
+    return rec;
+  }
+
+  /** Gives an entity to a client: it sees the entity's `@ownerOnly` fields and always has it in view. */
+  setOwner(entity: E, client: RoomClient<D> | null): void {
+    const rec = this.need(entity, 'setOwner');
+    const before = rec.owner;
+    rec.owner = client;
+    if (before) this.revisit(before, rec);
+    if (client) this.revisit(client, rec);
+  }
+
+  /** Makes an entity visible to every client (scoreboards, match state). */
+  setGlobal(entity: E, global: boolean): void {
+    const rec = this.need(entity, 'setGlobal');
+    rec.global = global;
+    this.stampNo++;
+    for (const c of global ? this.clients : this.candidateClients(rec)) this.revisit(c, rec);
+  }
+
+  // ── clients ──
+
+  addClient(data: D, opts: AddClientOptions = {}): RoomClient<D> {
+    const c = new RoomClient<D>(this.nextClientId++, data, opts.rate ?? this.patchRate, opts.budget ?? this.budget);
+    c.team = opts.team;
+    c.nextDue = -Infinity;
+    this.clients.push(c);
+    if (opts.view) c.setView(opts.view);
+    if (!this.grid) for (const rec of this.records) this.consider(c, rec);
+    else for (const rec of this.records) if (rec.global || rec.owner === c) this.consider(c, rec);
+    return c;
+  }
+
+  removeClient(client: RoomClient<D>): void {
+    if (client.removed) return;
+    client.removed = true;
+    swapRemove(this.clients, client);
+    for (const entry of client.entries.values()) {
+      swapRemove(entry.rec.viewers, entry);
+      entry.state = GONE;
+    }
+    client.entries.clear();
+    client.pendingList.length = 0;
+    this.unwatchAll(client);
+    if (client.follow) swapRemove(client.follow.followers, client);
+    for (const rec of this.records) if (rec.owner === client) rec.owner = null;
+  }
+
+  /** The client's view follows an entity (usually its own player), or stops following with null. */
+  follow(client: RoomClient<D>, entity: E | null): void {
+    if (client.follow) swapRemove(client.follow.followers, client);
+    client.follow = null;
+    if (entity === null) return;
+    const rec = this.need(entity, 'follow');
+    if (!client.hasView) throw new Error(`follow: client ${client.id} has no view yet; call setView with a radius or box first`);
+    client.follow = rec;
+    rec.followers.push(client);
+    client.moveView(rec.x, rec.y, rec.z);
+  }
+
+  /** Always show an entity to a client, whatever the grid or filter say. */
+  show(client: RoomClient<D>, entity: E): void {
+    const rec = this.need(entity, 'show');
+    client.hidden.delete(rec);
+    client.shown.add(rec);
+    this.revisit(client, rec);
+  }
+
+  /** Never show an entity to a client. */
+  hide(client: RoomClient<D>, entity: E): void {
+    const rec = this.need(entity, 'hide');
+    client.shown.delete(rec);
+    client.hidden.add(rec);
+    this.revisit(client, rec);
+  }
+
+  /** Back to the grid and filter's verdict for this entity. */
+  unpin(client: RoomClient<D>, entity: E): void {
+    const rec = this.need(entity, 'unpin');
+    client.shown.delete(rec);
+    client.hidden.delete(rec);
+    this.revisit(client, rec);
+  }
+
+  /** Changes a client's team: fields it may now see are sent, and `filter` is asked again. */
+  setTeam(client: RoomClient<D>, team: unknown): void {
+    client.team = team;
+    for (const entry of client.entries.values()) this.updateVis(entry);
+    this.refresh(client);
+  }
+
+  /** Re-evaluates a client's interest (after the game changed what `filter` answers). */
+  refresh(client: RoomClient<D>): void {
+    if (this.grid) client.viewDirty = true;
+    else for (const rec of this.records) this.revisit(client, rec);
+  }
+
+  /** Sends the client everything it sees again, whole (after a client-side decode error). */
+  resync(client: RoomClient<D>): void {
+    for (const entry of client.entries.values()) {
+      entry.state = ENTERING;
+      entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
+      if (!entry.pending) {
+        entry.pending = true;
+        client.pendingList.push(entry);
+      }
+    }
+    client.leaving.length = 0;
+    client.reset = true;
+  }
+
+  // ── the tick ──
+
+  /**
+   * One room tick at time `now` (ms): folds the world's changes into each viewer, updates
+   * interest, and calls `sink` with a frame for every client that is due and not paused.
+   */
+  update(now: number, sink: FrameSink<D>): void {
+    const t0 = performance.now();
+    this.tickNo++;
+    this.arena.reset();
+    this.foldChanges();
+    if (this.grid) this.moveEntities();
+    for (const c of this.clients) if (c.viewDirty) this.query(c);
+    let frames = 0;
+    let bytes = 0;
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      if (c.paused || now < c.nextDue) continue;
+      // Keep the cadence; after a stall (or the first frame) start it again from now.
+      const next = c.nextDue + c.interval;
+      c.nextDue = next > now ? next : now + c.interval;
+      const frame = this.buildFrame(c);
+      frames++;
+      bytes += frame.length;
+      sink(c, frame);
+    }
+    this.world.commit();
+    const s = this.stats;
+    s.ticks++;
+    s.lastFrames = frames;
+    s.lastBytes = bytes;
+    s.frames += frames;
+    s.bytes += bytes;
+    s.lastTickMs = performance.now() - t0;
+  }
+
+  /** Changed entities: their changes go to every viewer that knows them; moved ones are noted. */
+  private foldChanges(): void {
+    const changes = this.world.changes;
+    const teamOf = this.options.teamOf;
+    const moved = this.moved;
+    moved.length = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const o = changes[i]!;
+      const rec = o.$ext;
+      if (!(rec instanceof EntityRecord) || o.$t !== changes || o.$id === 0) continue;
+      if (teamOf) {
+        const team = teamOf(o as unknown as E);
+        if (team !== rec.team) {
+          rec.team = team;
+          for (const v of rec.viewers) this.updateVis(v);
+        }
+      }
+      if (this.grid) {
+        const e = o as unknown as E;
+        const x = this.gx(e);
+        const y = this.gy(e);
+        const z = this.gz(e);
+        if (x !== rec.x || y !== rec.y || z !== rec.z) {
+          rec.x = x;
+          rec.y = y;
+          rec.z = z;
+          moved.push(rec);
+        }
+      }
+      const viewers = rec.viewers;
+      for (let j = 0; j < viewers.length; j++) {
+        const entry = viewers[j]!;
+        if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
+      }
+    }
+  }
+
+  private fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number): void {
+    const m = entry.rec.masks;
+    this.ageNested(entry);
+    entry.vis = this.visOf(entry.client, entry.rec);
+    const a0 = this.allowed0(entry.rec, entry.vis);
+    const a1 = this.allowed1(entry.rec, entry.vis);
+    c0 &= a0;
+    c1 &= a1;
+    if ((c0 | c1) === 0) return;
+    entry.c0 |= c0;
+    entry.c1 |= c1;
+    entry.r0 |= r0 & a0 & m.nested0;
+    entry.r1 |= r1 & a1 & m.nested1;
+    entry.foldTick = this.tickNo;
+    if (!entry.pending) {
+      entry.pending = true;
+      entry.client.pendingList.push(entry);
+    }
+  }
+
+  /** Nested fields a client has not received since an earlier tick must go whole: their inner changes are gone. */
+  private ageNested(entry: ViewEntry): void {
+    if (entry.foldTick < this.tickNo && (entry.c0 | entry.c1) !== 0) {
+      entry.r0 |= entry.c0 & entry.rec.masks.nested0;
+      entry.r1 |= entry.c1 & entry.rec.masks.nested1;
+    }
+  }
+
+  private visOf(client: RoomClient<D>, rec: EntityRecord): number {
+    if (rec.owner === client) return VIS_OWNER;
+    return this.options.teamOf && client.team !== undefined && client.team === rec.team ? VIS_TEAM : VIS_OTHER;
+  }
+
+  private allowed0(rec: EntityRecord, vis: number): number {
+    const m = rec.masks;
+    return vis === VIS_OWNER ? m.all0 : vis === VIS_TEAM ? m.all0 & ~m.owner0 : m.all0 & ~m.owner0 & ~m.team0;
+  }
+
+  private allowed1(rec: EntityRecord, vis: number): number {
+    const m = rec.masks;
+    return vis === VIS_OWNER ? m.all1 : vis === VIS_TEAM ? m.all1 & ~m.owner1 : m.all1 & ~m.owner1 & ~m.team1;
+  }
+
+  /**
+   * Ownership or team changed. A client that may now see more gets the newly visible fields; one
+   * that may see less gets the entity again from scratch (a removal, then an entry with only what
+   * it may see), so it does not keep values it is no longer allowed to hold.
+   */
+  private updateVis(entry: ViewEntry): void {
+    const before = entry.vis;
+    const after = this.visOf(entry.client, entry.rec);
+    entry.vis = after;
+    if (after === before || entry.state !== KNOWN) return;
+    if (after < before) {
+      entry.client.leaving.push(entry.rec.id);
+      entry.state = ENTERING;
+      entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
+      if (!entry.pending) {
+        entry.pending = true;
+        entry.client.pendingList.push(entry);
+      }
+      return;
+    }
+    const m = entry.rec.masks;
+    const n0 = this.allowed0(entry.rec, after) & ~this.allowed0(entry.rec, before);
+    const n1 = this.allowed1(entry.rec, after) & ~this.allowed1(entry.rec, before);
+    this.ageNested(entry);
+    entry.c0 |= n0;
+    entry.c1 |= n1;
+    entry.r0 |= n0 & m.nested0;
+    entry.r1 |= n1 & m.nested1;
+    entry.foldTick = this.tickNo;
+    if (!entry.pending) {
+      entry.pending = true;
+      entry.client.pendingList.push(entry);
+    }
+  }
+
+  // ── interest ──
+
+  private place(rec: EntityRecord): void {
+    const e = rec.entity as unknown as E;
+    rec.x = this.gx(e);
+    rec.y = this.gy(e);
+    rec.z = this.gz(e);
+    rec.cell = this.grid!.keyAt(rec.x, rec.y, rec.z);
+    this.grid!.cell(rec.cell).entities.push(rec);
+  }
+
+  /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
+  private *candidateClients(rec: EntityRecord): Iterable<RoomClient<D>> {
+    if (!this.grid || rec.global) {
+      yield* this.clients;
+      return;
+    }
+    const stamp = ++this.stampNo;
+    for (const v of rec.viewers) {
+      v.client.stamp = stamp;
+      yield v.client;
+    }
+    if (rec.owner && rec.owner.stamp !== stamp) {
+      rec.owner.stamp = stamp;
+      yield rec.owner;
+    }
+    if (!Number.isNaN(rec.cell)) for (const c of this.grid.cell(rec.cell).watchers) if (c.stamp !== stamp) yield c;
+  }
+
+  private moveEntities(): void {
+    const grid = this.grid!;
+    for (const rec of this.moved) {
+      const key = grid.keyAt(rec.x, rec.y, rec.z);
+      if (key !== rec.cell) {
+        swapRemove(grid.cell(rec.cell).entities, rec);
+        grid.release(rec.cell);
+        rec.cell = key;
+        grid.cell(key).entities.push(rec);
+      }
+      for (const f of rec.followers) f.moveView(rec.x, rec.y, rec.z);
+      // Viewers whose own view moves re-query anyway; the others are checked here.
+      const stamp = ++this.stampNo;
+      for (let i = rec.viewers.length - 1; i >= 0; i--) {
+        const v = rec.viewers[i]!;
+        v.client.stamp = stamp;
+        if (!v.client.viewDirty && !this.relevant(v.client, rec, true)) this.leave(v);
+      }
+      const watchers = grid.cell(key).watchers;
+      for (let i = 0; i < watchers.length; i++) {
+        const c = watchers[i]!;
+        if (c.stamp !== stamp && !c.viewDirty && !c.entries.has(rec.id) && this.relevant(c, rec, false)) this.enter(c, rec);
+      }
+    }
+  }
+
+  /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */
+  private relevant(client: RoomClient<D>, rec: EntityRecord, staying: boolean): boolean {
+    if (client.hidden.size > 0 && client.hidden.has(rec)) return false;
+    if (rec.global || rec.owner === client || (client.shown.size > 0 && client.shown.has(rec))) return true;
+    if (this.grid) {
+      if (!client.hasView || Number.isNaN(rec.cell)) return false;
+      if (!client.shape.contains(rec.x, rec.y, rec.z, staying)) return false;
+    }
+    const filter = this.options.filter;
+    return filter === undefined || filter(client, rec.entity as unknown as E);
+  }
+
+  /** Adds or drops `rec` for `client` according to `relevant`. */
+  private revisit(client: RoomClient<D>, rec: EntityRecord): void {
+    const entry = client.entries.get(rec.id);
+    if (entry !== undefined) {
+      if (!this.relevant(client, rec, true)) this.leave(entry);
+      else this.updateVis(entry);
+    } else if (this.relevant(client, rec, false)) {
+      this.enter(client, rec);
+    }
+  }
+
+  private consider(client: RoomClient<D>, rec: EntityRecord): void {
+    if (!client.entries.has(rec.id) && this.relevant(client, rec, false)) this.enter(client, rec);
+  }
+
+  private enter(client: RoomClient<D>, rec: EntityRecord): void {
+    const entry = new ViewEntry(client, rec);
+    entry.vis = this.visOf(client, rec);
+    client.entries.set(rec.id, entry);
+    rec.viewers.push(entry);
+    entry.pending = true;
+    client.pendingList.push(entry);
+  }
+
+  private leave(entry: ViewEntry): void {
+    const client = entry.client;
+    swapRemove(entry.rec.viewers, entry);
+    client.entries.delete(entry.rec.id);
+    if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
+    entry.state = GONE;
+  }
+
+  /** A client's view moved (or it just got one): re-evaluate what it has and what is around it. */
+  private query(client: RoomClient<D>): void {
+    client.viewDirty = false;
+    const grid = this.grid;
+    for (const entry of client.entries.values()) if (!this.relevant(client, entry.rec, true)) this.leave(entry);
+    if (!grid) {
+      for (const rec of this.records) this.consider(client, rec);
+      return;
+    }
+    this.unwatchAll(client);
+    if (!client.hasView) return;
+    const s = client.shape;
+    grid.forEachKey(s.x - s.reach, s.y - s.reach, s.z - s.reachZ, s.x + s.reach, s.y + s.reach, s.z + s.reachZ, (key) => {
+      const cell = grid.cell(key);
+      cell.watchers.push(client);
+      client.watched.push(key);
+      for (let i = 0; i < cell.entities.length; i++) this.consider(client, cell.entities[i]!);
+    });
+  }
+
+  private unwatchAll(client: RoomClient<D>): void {
+    const grid = this.grid;
+    if (!grid) return;
+    for (const key of client.watched) {
+      swapRemove(grid.cell(key).watchers, client);
+      grid.release(key);
+    }
+    client.watched.length = 0;
+  }
+
+  // ── frames ──
+
+  private priorityOf(client: RoomClient<D>, rec: EntityRecord): number {
+    const d2 = this.grid && client.hasView ? client.shape.dist2(rec.x, rec.y, rec.z) : 0;
+    if (this.options.priority) return this.options.priority(client, rec.entity as unknown as E, d2);
+    if (rec.owner === client) return OWN_PRIORITY;
+    const r = client.radiusHint;
+    return 1 / (1 + d2 / (r * r));
+  }
+
+  /** The bytes of an entity for an entry: shared by every client that needs the same masks this tick. */
+  private slice(entry: ViewEntry, out: { start: number; end: number }): void {
+    const rec = entry.rec;
+    const enter = entry.state === ENTERING ? 1 : 0;
+    let c0: number, c1: number, r0: number, r1: number;
+    if (enter) {
+      c0 = this.allowed0(rec, entry.vis);
+      c1 = this.allowed1(rec, entry.vis);
+      r0 = c0 & rec.masks.nested0;
+      r1 = c1 & rec.masks.nested1;
+    } else {
+      this.ageNested(entry);
+      c0 = entry.c0;
+      c1 = entry.c1;
+      r0 = entry.r0;
+      r1 = entry.r1;
+    }
+    if (rec.sliceTick !== this.tickNo) {
+      rec.sliceTick = this.tickNo;
+      rec.slices.length = 0;
+    }
+    const sl = rec.slices;
+    for (let i = 0; i < sl.length; i += SLICE_FIELDS) {
+      if (sl[i + 2] === c0 && sl[i + 3] === c1 && sl[i + 4] === r0 && sl[i + 5] === r1 && sl[i + 6] === enter) {
+        out.start = sl[i]!;
+        out.end = sl[i + 1]!;
+        return;
+      }
+    }
+    const w = this.arena;
+    const start = w.pos;
+    if (enter) {
+      w.reserve(8);
+      w.varuint(rec.codec.id);
+    }
+    rec.codec.encodePatch(w, rec.entity, c0, c1, r0, r1);
+    sl.push(start, w.pos, c0, c1, r0, r1, enter);
+    out.start = start;
+    out.end = w.pos;
+  }
+
+  private readonly span = { start: 0, end: 0 };
+
+  private buildFrame(client: RoomClient<D>): Uint8Array {
+    const pending = client.pendingList;
+    const selected = this.selected;
+    selected.length = 0;
+    const limited = client.budget !== Infinity;
+    if (limited) {
+      for (let i = 0; i < pending.length; i++) {
+        const e = pending[i]!;
+        if (e.state !== GONE) e.priority += this.priorityOf(client, e.rec);
+      }
+      pending.sort(byPriority);
+    }
+    // Header, removals, then entities: the budget counts all of it.
+    let used = 20 + client.leaving.length * 9;
+    let deferred = 0;
+    const span = this.span;
+    const spans: number[] = this.spans;
+    spans.length = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.state === GONE) continue;
+      if (limited && used >= client.budget && selected.length > 0) {
+        deferred++;
+        continue;
+      }
+      this.slice(e, span);
+      const size = span.end - span.start + 9;
+      if (limited && used + size > client.budget && selected.length > 0) {
+        deferred++;
+        continue;
+      }
+      used += size;
+      selected.push(e);
+      spans.push(span.start, span.end);
+    }
+    // Write: removals, then entities sorted by id so their id deltas stay small.
+    const w = this.frame;
+    w.reset();
+    w.reserve(24 + client.leaving.length * 9);
+    w.u8(FRAME_ROOM);
+    w.varuint(this.tickNo);
+    w.varuint(client.lastInputSeq);
+    w.u8(client.reset ? FLAG_RESET : 0);
+    client.reset = false;
+    w.varuint(client.leaving.length);
+    let prev = 0;
+    for (const id of client.leaving) {
+      w.varint(id - prev);
+      prev = id;
+    }
+    const order = this.order;
+    order.length = 0;
+    for (let i = 0; i < selected.length; i++) order.push(i);
+    order.sort((a, b) => selected[a]!.rec.id - selected[b]!.rec.id);
+    w.reserve(8);
+    w.varuint(selected.length);
+    prev = 0;
+    const arena = this.arena.buf;
+    let entered = 0;
+    for (const k of order) {
+      const e = selected[k]!;
+      const delta = e.rec.id - prev;
+      prev = e.rec.id;
+      const enter = e.state === ENTERING ? 1 : 0;
+      entered += enter;
+      const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
+      w.reserve(9);
+      w.varuint(zz * 2 + enter);
+      w.raw(arena.subarray(spans[2 * k]!, spans[2 * k + 1]!));
+      e.state = KNOWN;
+      e.c0 = e.c1 = e.r0 = e.r1 = 0;
+      e.priority = 0;
+      e.pending = false;
+    }
+    // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
+    let n = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.pending && e.state !== GONE) pending[n++] = e;
+      else e.pending = false;
+    }
+    pending.length = n;
+    const st = client.stats;
+    st.frames++;
+    st.lastFrameBytes = w.pos;
+    st.bytes += w.pos;
+    st.lastSent = selected.length;
+    st.lastDeferred = deferred;
+    st.entered += entered;
+    st.left += client.leaving.length;
+    client.leaving.length = 0;
+    return w.view_(0);
+  }
+
+  private readonly spans: number[] = [];
+  private readonly order: number[] = [];
+}
+
+export { byId };

@@ -1,0 +1,82 @@
+/**
+ * A uniform grid over 2D or 3D space. Cells hold the entities inside them and the clients whose
+ * view (with its hysteresis margin) overlaps them, so a moving entity is checked only against
+ * the clients that could see it, and a client's query touches only the cells around it.
+ */
+
+/** Cell coordinates are packed into one safe integer: 26 bits per axis in 2D, 17 in 3D. */
+const OFF2 = 2 ** 25;
+const OFF3 = 2 ** 16;
+
+export class GridCell<E, C> {
+  readonly entities: E[] = [];
+  readonly watchers: C[] = [];
+}
+
+export class SpatialGrid<E, C> {
+  readonly cells = new Map<number, GridCell<E, C>>();
+  readonly inv: number;
+  private readonly lo: number;
+  private readonly hi: number;
+
+  constructor(
+    readonly cellSize: number,
+    readonly dimensions: 2 | 3,
+  ) {
+    if (!(cellSize > 0 && Number.isFinite(cellSize))) throw new RangeError(`grid cellSize: expected a positive number, got ${cellSize}`);
+    if (dimensions !== 2 && dimensions !== 3) throw new RangeError(`grid dimensions: expected 2 or 3, got ${String(dimensions)}`);
+    this.inv = 1 / cellSize;
+    const off = dimensions === 2 ? OFF2 : OFF3;
+    this.lo = -off;
+    this.hi = off - 1;
+  }
+
+  /** The cell coordinate of a position on one axis, clamped to the grid's range. */
+  coord(v: number): number {
+    const c = Math.floor(v * this.inv);
+    return c < this.lo ? this.lo : c > this.hi ? this.hi : c === c ? c : 0;
+  }
+
+  key(cx: number, cy: number, cz: number): number {
+    return this.dimensions === 2 ? (cx + OFF2) * 2 ** 26 + (cy + OFF2) : ((cx + OFF3) * 2 ** 17 + (cy + OFF3)) * 2 ** 17 + (cz + OFF3);
+  }
+
+  keyAt(x: number, y: number, z: number): number {
+    return this.key(this.coord(x), this.coord(y), this.dimensions === 2 ? 0 : this.coord(z));
+  }
+
+  cell(key: number): GridCell<E, C> {
+    let c = this.cells.get(key);
+    if (c === undefined) {
+      c = new GridCell<E, C>();
+      this.cells.set(key, c);
+    }
+    return c;
+  }
+
+  /** Drops a cell nobody uses any more, so a world that roams does not keep every cell it touched. */
+  release(key: number): void {
+    const c = this.cells.get(key);
+    if (c !== undefined && c.entities.length === 0 && c.watchers.length === 0) this.cells.delete(key);
+  }
+
+  /** Calls `fn` with the key of every cell overlapping the box [min, max] (z ignored in 2D). */
+  forEachKey(minX: number, minY: number, minZ: number, maxX: number, maxY: number, maxZ: number, fn: (key: number) => void): void {
+    const x0 = this.coord(minX);
+    const x1 = this.coord(maxX);
+    const y0 = this.coord(minY);
+    const y1 = this.coord(maxY);
+    const z0 = this.dimensions === 2 ? 0 : this.coord(minZ);
+    const z1 = this.dimensions === 2 ? 0 : this.coord(maxZ);
+    for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) for (let cz = z0; cz <= z1; cz++) fn(this.key(cx, cy, cz));
+  }
+}
+
+/** Removes `item` from `list` by swapping the last element in (order does not matter here). */
+export function swapRemove<T>(list: T[], item: T): boolean {
+  const i = list.indexOf(item);
+  if (i < 0) return false;
+  list[i] = list[list.length - 1]!;
+  list.pop();
+  return true;
+}

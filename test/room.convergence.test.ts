@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gen, RoomHarness, Scoreboard, Unit, type Client } from './support/room-harness.js';
+import { Rng } from './support/rng.js';
+
+const SEED = 31337;
+
+/** The room's record of what a client should have: entities it knows, and whether data is pending. */
+function entriesOf(c: Client): Map<number, { state: number; pending: boolean }> {
+  return c.entries as unknown as Map<number, { state: number; pending: boolean }>;
+}
+const KNOWN = 2;
+
+/** What a client's replica of `e` must hold: every field it may see, defaults for the ones it may not. */
+function expected(h: RoomHarness, c: Client, e: Unit | Scoreboard): Record<string, unknown> {
+  if (e instanceof Scoreboard) return { red: e.red, blue: e.blue };
+  const owner = (e as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
+  const team = owner || (c.team !== undefined && c.team === e.team);
+  return {
+    x: Math.fround(e.x), y: Math.fround(e.y), hp: e.hp, team: e.team, name: e.name,
+    stats: { kills: e.stats.kills, deaths: e.stats.deaths }, inventory: [...e.inventory],
+    secret: owner ? e.secret : '', plan: team ? e.plan : '',
+  };
+}
+
+function replicaJson(o: object): Record<string, unknown> {
+  if (o instanceof gen.Scoreboard) return { red: o.red, blue: o.blue };
+  const u = o as gen.Unit;
+  return { x: u.x, y: u.y, hp: u.hp, team: u.team, name: u.name, stats: { kills: u.stats.kills, deaths: u.stats.deaths }, inventory: [...u.inventory], secret: u.secret, plan: u.plan };
+}
+
+/** Hidden values never reach a client's bytes: scan the raw frame for other owners' secrets and other teams' plans. */
+function checkBytes(h: RoomHarness, c: Client, frame: Uint8Array): void {
+  const text = Buffer.from(frame).toString('latin1');
+  for (const m of text.matchAll(/OWNER-SECRET-(\d+)-/g)) {
+    const u = h.room.world.get(Number(m[1])) as Unit | undefined;
+    const owner = u && (u as unknown as { $ext: { owner: Client | null } }).$ext.owner;
+    expect(owner, `client ${c.id} received the secret of entity ${m[1]}`).toBe(c);
+  }
+  for (const m of text.matchAll(/TEAM-PLAN-(\d+)-/g)) {
+    const ownsOne = [...entriesOf(c).keys()].some((id) => {
+      const u = h.room.world.get(id) as Unit | undefined;
+      return u instanceof Unit && u.team === Number(m[1]) && (u as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
+    });
+    expect(c.team === Number(m[1]) || ownsOne, `client ${c.id} (team ${String(c.team)}) received team ${m[1]}'s plan`).toBe(true);
+  }
+}
+
+/** After a frame: the replica holds exactly what the room says the client knows; settled entries equal the server. */
+function checkDelivered(h: RoomHarness, c: Client): void {
+  const rep = h.replicas.get(c)!;
+  const entries = entriesOf(c);
+  const known = [...entries].filter(([, e]) => e.state === KNOWN).map(([id]) => id).sort((a, b) => a - b);
+  expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(known);
+  for (const id of known) {
+    if (entries.get(id)!.pending) continue;
+    const e = h.room.world.get(id) as Unit | Scoreboard;
+    expect(replicaJson(rep.get(id)!), `client ${c.id}, entity ${id}`).toEqual(expected(h, c, e));
+  }
+}
+
+/** At rest: every entity inside a client's view (or global, owned, shown) is there, none beyond the view plus hysteresis. */
+function checkInterest(h: RoomHarness, c: Client): void {
+  const rep = h.replicas.get(c)!;
+  const shape = (c as unknown as { shape: { contains(x: number, y: number, z: number, staying: boolean): boolean } }).shape;
+  for (const u of h.units) {
+    const id = h.room.world.idOf(u);
+    const own = (u as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
+    if (own || shape.contains(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
+    else if (!shape.contains(u.x, u.y, 0, true)) expect(rep.get(id), `client ${c.id} still has entity ${id}`).toBeUndefined();
+  }
+  expect(rep.get(h.room.world.idOf(h.board))).toBeDefined();
+}
+
+function scenario(seed: number, ticks: number): void {
+  const rng = new Rng(seed);
+  const limited = rng.nextInt(0, 1) === 1;
+  const h = new RoomHarness({ cellSize: 20 + rng.nextDouble() * 200 });
+  for (let i = rng.nextInt(5, 40); i > 0; i--) h.addUnit(rng);
+  const clients: Client[] = [];
+  const newClient = () => clients.push(h.addClient(rng, limited ? 40 + rng.nextInt(0, 400) : undefined));
+  for (let i = rng.nextInt(1, 4); i > 0; i--) newClient();
+  const pick = <T>(xs: T[]): T | undefined => (xs.length ? xs[rng.nextInt(0, xs.length - 1)] : undefined);
+
+  for (let t = 0; t < ticks; t++) {
+    for (let a = rng.nextInt(0, 8); a > 0; a--) {
+      const u = pick(h.units);
+      const roll = rng.nextInt(0, 39);
+      if (roll < 12 && u) {
+        u.x = Math.min(1000, Math.max(0, u.x + (rng.nextDouble() - 0.5) * 80));
+        u.y = Math.min(1000, Math.max(0, u.y + (rng.nextDouble() - 0.5) * 80));
+      } else if (roll === 12 && u) {
+        u.x = rng.nextDouble() * 1000; // teleport across the world
+        u.y = rng.nextDouble() * 1000;
+      } else if (roll < 16 && u) u.hp = rng.nextInt(0, 255);
+      else if (roll < 18 && u) u.stats.kills++;
+      else if (roll < 20 && u) (rng.nextInt(0, 1) ? u.inventory.push(rng.nextInt(0, 255)) : u.inventory.pop());
+      else if (roll < 21 && u) u.secret = `OWNER-SECRET-${h.room.world.idOf(u)}-${rng.nextInt(0, 99)}`;
+      else if (roll < 22 && u) u.plan = `TEAM-PLAN-${u.team}-${rng.nextInt(0, 99)}`;
+      else if (roll < 23 && u) {
+        u.team = rng.nextInt(1, 3);
+        u.plan = `TEAM-PLAN-${u.team}-`;
+      } else if (roll < 24) h.addUnit(rng);
+      else if (roll < 25 && u) h.removeUnit(u);
+      else if (roll < 26 && clients.length < 6) newClient();
+      else if (roll < 27 && clients.length > 1) {
+        const c = clients.splice(rng.nextInt(0, clients.length - 1), 1)[0]!;
+        h.removeClient(c);
+      } else if (roll < 30) {
+        const c = pick(clients);
+        if (c) c.moveView(rng.nextDouble() * 1000, rng.nextDouble() * 1000);
+      } else if (roll < 31 && u) h.room.setOwner(u, pick(clients) ?? null);
+      else if (roll < 32 && u) {
+        const c = pick(clients);
+        if (c) h.room.follow(c, u);
+      } else if (roll < 33 && u) {
+        const c = pick(clients);
+        if (c) (rng.nextInt(0, 1) ? h.room.show(c, u) : h.room.hide(c, u));
+      } else if (roll < 34 && u) {
+        const c = pick(clients);
+        if (c) h.room.unpin(c, u);
+      } else if (roll < 35) {
+        const c = pick(clients);
+        if (c) h.room.setTeam(c, rng.nextInt(1, 3));
+      } else if (roll < 36) h.board.red++;
+    }
+    h.step();
+    for (const [c, frame] of h.framed) {
+      checkBytes(h, c, frame);
+      checkDelivered(h, c);
+    }
+  }
+
+  // The world stops changing (clients stop pinning entities too): every client converges.
+  for (const c of clients) for (const u of h.units) h.room.unpin(c, u);
+  const bound = Math.max(...clients.map((c) => (h.units.length + 2) * c.rate));
+  let steps = 0;
+  const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0);
+  do {
+    h.step();
+    steps++;
+  } while (!settled() && steps < bound * 3);
+  // Each client's own frames deliver at least one entity each, so (entities + 2) frames suffice.
+  expect(settled(), `not settled after ${steps} steps`).toBe(true);
+  for (const c of clients) {
+    checkDelivered(h, c);
+    checkInterest(h, c);
+  }
+}
+
+describe('room convergence (seeded)', () => {
+  it('every client replica matches the server projected on its view and visibility, after every frame, and converges at rest', () => {
+    fc.assert(fc.property(fc.integer(), fc.integer({ min: 5, max: 60 }), (seed, ticks) => scenario(seed, ticks)), { seed: SEED, numRuns: 300 });
+  });
+});

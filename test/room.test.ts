@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { ReplicaWorld, RoomCore, type RoomClient } from '@netschema/runtime';
+import { Entity } from './fixtures/schemas/arena.js';
+import * as arena from './fixtures/schemas/arena.netschema.js';
+import { Unit } from './fixtures/schemas/room.js';
+import * as roomGen from './fixtures/schemas/room.netschema.js';
+
+type C = RoomClient<string>;
+
+/** A room over the arena schema with a replica per client and a clock. */
+function setup(opts: Partial<ConstructorParameters<typeof RoomCore<Entity, string>>[0]> = {}) {
+  const room = new RoomCore<Entity, string>({ schema: arena, grid: { cellSize: 50 }, ...opts });
+  const reps = new Map<C, ReplicaWorld>();
+  const frames = new Map<C, Uint8Array>();
+  let now = 0;
+  const client = (name: string, o: Parameters<typeof room.addClient>[1] = {}) => {
+    const c = room.addClient(name, o);
+    reps.set(c, new ReplicaWorld(arena));
+    return c;
+  };
+  const tick = (dt = 50) => {
+    now += dt;
+    frames.clear();
+    room.update(now, (c, f) => {
+      frames.set(c, f.slice());
+      reps.get(c)!.apply(f);
+    });
+  };
+  const at = (x: number, y: number, name = '') => {
+    const e = new Entity();
+    e.x = x;
+    e.y = y;
+    e.name = name;
+    return room.add(e);
+  };
+  const has = (c: C, e: Entity) => reps.get(c)!.get(room.world.idOf(e)) !== undefined;
+  return { room, reps, frames, client, tick, at, has };
+}
+
+describe('grid interest', () => {
+  it('an entity enters inside the radius, stays within the hysteresis band, and leaves beyond it', () => {
+    const { client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100, hysteresis: 20 } });
+    const e = at(150, 0);
+    tick();
+    expect(has(c, e)).toBe(false);
+    e.x = 100; // on the border: enters
+    tick();
+    expect(has(c, e)).toBe(true);
+    e.x = 115; // in the band: stays, no flapping
+    tick();
+    expect(has(c, e)).toBe(true);
+    e.x = 105;
+    tick();
+    expect(has(c, e)).toBe(true);
+    e.x = 121; // beyond radius + hysteresis: leaves
+    tick();
+    expect(has(c, e)).toBe(false);
+    e.x = 110; // in the band but not visible: does not enter
+    tick();
+    expect(has(c, e)).toBe(false);
+  });
+
+  it('box views use half extents plus the hysteresis margin', () => {
+    const { client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 0, y: 0, halfWidth: 100, halfHeight: 50, hysteresis: 10 } });
+    const inside = at(90, 40);
+    const outside = at(90, 55);
+    tick();
+    expect([has(c, inside), has(c, outside)]).toEqual([true, false]);
+    inside.y = 58; // within margin
+    tick();
+    expect(has(c, inside)).toBe(true);
+    inside.y = 61;
+    tick();
+    expect(has(c, inside)).toBe(false);
+  });
+
+  it('a teleport across the world leaves one client and enters another in the same tick', () => {
+    const { client, tick, at, has } = setup();
+    const a = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const b = client('b', { view: { x: 5000, y: 5000, radius: 100 } });
+    const e = at(10, 10);
+    tick();
+    expect([has(a, e), has(b, e)]).toEqual([true, false]);
+    e.x = 5010;
+    e.y = 5010;
+    tick();
+    expect([has(a, e), has(b, e)]).toEqual([false, true]);
+  });
+
+  it('an entity removed while in view is removed from the client; one added and removed between frames never arrives', () => {
+    const { room, client, tick, at, has, reps } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const e = at(10, 10);
+    tick();
+    expect(has(c, e)).toBe(true);
+    const id = room.world.idOf(e);
+    room.remove(e);
+    const ghost = at(20, 20);
+    room.remove(ghost);
+    tick();
+    expect(reps.get(c)!.get(id)).toBeUndefined();
+    expect(reps.get(c)!.entities.size).toBe(0);
+    expect(c.stats.lastSent).toBe(0);
+    expect(c.stats.left).toBe(1);
+  });
+
+  it('a client whose view moves sees what is around its new position, and a following view tracks its entity', () => {
+    const { room, client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 60 } });
+    const near = at(10, 0);
+    const far = at(500, 500);
+    tick();
+    expect([has(c, near), has(c, far)]).toEqual([true, false]);
+    c.moveView(480, 490);
+    tick();
+    expect([has(c, near), has(c, far)]).toEqual([false, true]);
+    const me = at(900, 900);
+    room.follow(c, me);
+    tick();
+    expect([has(c, me), has(c, far)]).toEqual([true, false]);
+    const buddy = at(1000, 1000);
+    tick();
+    expect(has(c, buddy)).toBe(false);
+    me.x = 990;
+    me.y = 990;
+    tick();
+    expect(has(c, buddy)).toBe(true);
+  });
+
+  it('works in 3D', () => {
+    const { client, tick, at, has } = setup({ grid: { cellSize: 50, dimensions: 3, z: (e) => e.angle } });
+    const c = client('a', { view: { x: 0, y: 0, z: 0, radius: 100 } });
+    const e = at(0, 0);
+    e.angle = 150; // z
+    tick();
+    expect(has(c, e)).toBe(false);
+    e.angle = 50;
+    tick();
+    expect(has(c, e)).toBe(true);
+  });
+});
+
+describe('custom interest', () => {
+  it('a filter decides per client and entity; show and hide override it; refresh asks again', () => {
+    let allowed = new Set(['red']);
+    const { room, client, tick, at, has } = setup({ filter: (c, e) => allowed.has(e.name) || c.data === 'admin' });
+    const c = client('player', { view: { x: 0, y: 0, radius: 1000 } });
+    const admin = client('admin', { view: { x: 0, y: 0, radius: 1000 } });
+    const red = at(1, 1, 'red');
+    const blue = at(2, 2, 'blue');
+    tick();
+    expect([has(c, red), has(c, blue), has(admin, blue)]).toEqual([true, false, true]);
+    room.show(c, blue);
+    room.hide(c, red);
+    tick();
+    expect([has(c, red), has(c, blue)]).toEqual([false, true]);
+    room.unpin(c, red);
+    room.unpin(c, blue);
+    allowed = new Set(['blue']);
+    room.refresh(c);
+    tick();
+    expect([has(c, red), has(c, blue)]).toEqual([false, true]);
+  });
+
+  it('without a grid every entity is relevant to every client', () => {
+    const { client, tick, at, has } = setup({ grid: undefined as never });
+    const c = client('a');
+    const e = at(1e9, -1e9);
+    tick();
+    expect(has(c, e)).toBe(true);
+  });
+
+  it('global entities reach every client wherever they are', () => {
+    const { room, client, tick, at, has } = setup();
+    const board = at(99999, 99999);
+    room.setGlobal(board, true);
+    const c = client('a', { view: { x: 0, y: 0, radius: 10 } });
+    tick();
+    expect(has(c, board)).toBe(true);
+  });
+});
+
+describe('rates, skipped frames and the input ack', () => {
+  it('each client gets frames at its own rate; changes it skipped accumulate and arrive coalesced', () => {
+    const { room, client, tick, at, reps, frames } = setup({ patchRate: 20 });
+    const fast = client('fast', { view: { x: 0, y: 0, radius: 100 } });
+    const slow = client('slow', { view: { x: 0, y: 0, radius: 100 }, rate: 5 });
+    const e = at(1, 1);
+    tick(0);
+    let slowFrames = 0;
+    for (let i = 1; i <= 8; i++) {
+      e.hp = i;
+      tick(50);
+      if (frames.has(slow)) slowFrames++;
+    }
+    expect(fast.stats.frames).toBe(9);
+    expect(slowFrames).toBe(2);
+    expect((reps.get(slow)!.get(room.world.idOf(e)) as arena.Entity).hp).toBe(8);
+  });
+
+  it('a paused client (backpressure) gets no frames and loses nothing', () => {
+    const { room, client, tick, at, reps, frames } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const e = at(1, 1);
+    tick();
+    c.paused = true;
+    e.hp = 1;
+    tick();
+    e.name = 'renamed';
+    tick();
+    expect(frames.has(c)).toBe(false);
+    c.paused = false;
+    tick();
+    const r = reps.get(c)!.get(room.world.idOf(e)) as arena.Entity;
+    expect([r.hp, r.name]).toEqual([1, 'renamed']);
+  });
+
+  it('frames carry the room tick and the last input sequence the server processed for that client', () => {
+    const { client, tick, reps } = setup();
+    const c = client('a');
+    c.lastInputSeq = 42;
+    tick();
+    tick();
+    expect(reps.get(c)!.lastInputSeq).toBe(42);
+    expect(reps.get(c)!.serverTick).toBe(2);
+  });
+});
+
+describe('bandwidth budget and priority', () => {
+  it('what does not fit waits, nearer entities first, the own entity before all; everything arrives', () => {
+    const { room, client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 1000 }, budget: 120 });
+    const es: Entity[] = [];
+    for (let i = 0; i < 20; i++) es.push(at(40 * (20 - i), 0, 'e'));
+    const mine = at(900, 0, 'me');
+    room.setOwner(mine, c);
+    tick();
+    expect(has(c, mine)).toBe(true);
+    const firstBatch = es.filter((e) => has(c, e));
+    expect(firstBatch.length).toBeGreaterThan(0);
+    expect(firstBatch.length).toBeLessThan(20);
+    // The nearest ones came first.
+    const nearest = [...es].sort((a, b) => a.x - b.x).slice(0, firstBatch.length);
+    expect(firstBatch.map((e) => e.x).sort()).toEqual(nearest.map((e) => e.x).sort());
+    expect(c.stats.lastDeferred).toBeGreaterThan(0);
+    for (let i = 0; i < 20 && c.pendingList.length > 0; i++) tick();
+    expect(es.every((e) => has(c, e))).toBe(true);
+    for (let i = 0; i < 5; i++) tick();
+    expect(c.stats.lastFrameBytes).toBeLessThanOrEqual(120);
+  });
+
+  it('deferred entities gain priority, so far ones are not starved by near ones that keep changing', () => {
+    const { room, client, tick, at, reps } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 2000 }, budget: 60 });
+    const near = [at(1, 0), at(2, 0), at(3, 0)];
+    const far = at(1500, 0);
+    for (let i = 0; i < 10; i++) tick();
+    for (let t = 0; t < 40; t++) {
+      for (const e of near) e.hp = (e.hp + 1) % 256;
+      far.hp = t;
+      tick();
+    }
+    const seen = (reps.get(c)!.get(room.world.idOf(far)) as arena.Entity | undefined)?.hp;
+    expect(seen).toBeGreaterThan(30);
+  });
+});
+
+describe('encode once, share', () => {
+  it('clients that need the same change of an entity get the same bytes, encoded once', () => {
+    const { room, client, tick, at, frames } = setup();
+    const cs = [0, 1, 2, 3].map((i) => client(`c${i}`, { view: { x: i, y: 0, radius: 500 } }));
+    const e = at(100, 100);
+    tick();
+    e.x = 101;
+    const before = (room as unknown as { arena: { pos: number } }).arena;
+    tick();
+    const arenaBytes = before.pos;
+    const bodies = cs.map((c) => Buffer.from(frames.get(c)!).subarray(6).toString('hex'));
+    expect(new Set(bodies).size).toBe(1);
+    // One patch in the tick's arena, however many clients received it.
+    expect(arenaBytes).toBeLessThan(frames.get(cs[0]!)!.length);
+  });
+});
+
+describe('stats', () => {
+  it('counts frames, bytes, entities sent and deferred per client, and tick time per room', () => {
+    const { room, client, tick, at } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    at(1, 1);
+    at(2, 2);
+    tick();
+    expect(c.stats.frames).toBe(1);
+    expect(c.stats.lastSent).toBe(2);
+    expect(c.stats.entered).toBe(2);
+    expect(c.stats.bytes).toBe(c.stats.lastFrameBytes);
+    expect(room.stats.lastFrames).toBe(1);
+    expect(room.stats.lastBytes).toBe(c.stats.lastFrameBytes);
+    expect(room.stats.lastTickMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('field visibility', () => {
+  it('owner-only and team fields reach only the owner and the team, in the bytes, and follow ownership changes', () => {
+    const room = new RoomCore<Unit, string>({ schema: roomGen, teamOf: (u) => u.team });
+    const u = new Unit();
+    u.team = 1;
+    u.secret = 'OWNER-ONLY-VALUE';
+    u.plan = 'TEAM-ONLY-VALUE';
+    room.add(u);
+    const owner = room.addClient('owner', { team: 2 });
+    const mate = room.addClient('mate', { team: 1 });
+    const foe = room.addClient('foe', { team: 3 });
+    room.setOwner(u, owner);
+    const seen = new Map<RoomClient<string>, string>();
+    const reps = new Map([owner, mate, foe].map((c) => [c, new ReplicaWorld(roomGen)] as const));
+    let now = 0;
+    const tick = () => room.update((now += 50), (c, f) => {
+      seen.set(c, Buffer.from(f).toString('latin1'));
+      reps.get(c)!.apply(f);
+    });
+    tick();
+    expect(seen.get(owner)).toContain('OWNER-ONLY-VALUE');
+    expect(seen.get(owner)).toContain('TEAM-ONLY-VALUE');
+    expect(seen.get(mate)).not.toContain('OWNER-ONLY-VALUE');
+    expect(seen.get(mate)).toContain('TEAM-ONLY-VALUE');
+    expect(seen.get(foe)).not.toMatch(/OWNER-ONLY|TEAM-ONLY/);
+    u.secret = 'OWNER-ONLY-CHANGED';
+    tick();
+    expect(seen.get(mate)).not.toContain('OWNER-ONLY-CHANGED');
+    expect(seen.get(foe)).not.toContain('OWNER-ONLY-CHANGED');
+    room.setOwner(u, foe);
+    tick();
+    expect(seen.get(foe)).toContain('OWNER-ONLY-CHANGED');
+    const ownerView = reps.get(owner)!.get(room.world.idOf(u)) as roomGen.Unit;
+    expect(ownerView.secret).toBe('');
+  });
+});

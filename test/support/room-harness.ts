@@ -1,0 +1,76 @@
+import { ReplicaWorld, RoomCore, type RoomClient } from '@netschema/runtime';
+import { Scoreboard, Unit } from '../fixtures/schemas/room.js';
+import * as gen from '../fixtures/schemas/room.netschema.js';
+import type { Rng } from './rng.js';
+
+export type Data = { name: string };
+export type Client = RoomClient<Data>;
+
+/** A room of Units and one global Scoreboard, with a replica per client fed its frames. */
+export class RoomHarness {
+  readonly room: RoomCore<Unit | Scoreboard, Data>;
+  readonly units: Unit[] = [];
+  readonly replicas = new Map<Client, ReplicaWorld>();
+  /** Clients that received a frame in the last update, with its bytes. */
+  readonly framed = new Map<Client, Uint8Array>();
+  readonly board: Scoreboard;
+  now = 0;
+  /** Every secret and plan ever written, by entity id and by team: for the byte scan. */
+  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean }) {
+    this.room = new RoomCore<Unit | Scoreboard, Data>({
+      schema: gen,
+      grid: { cellSize: opts.cellSize },
+      teamOf: (e) => (e instanceof Unit ? e.team : undefined),
+      ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
+      ...(opts.filter ? { filter: opts.filter } : {}),
+      // The scoreboard has no position: keep it at the origin; it is global anyway.
+      ...{},
+    });
+    this.board = this.room.add(new Scoreboard(), { global: true });
+  }
+
+  addUnit(rng: Rng): Unit {
+    const u = new Unit();
+    u.x = rng.nextDouble() * 1000;
+    u.y = rng.nextDouble() * 1000;
+    u.team = rng.nextInt(1, 3);
+    u.name = `unit${rng.nextInt(0, 999)}`;
+    this.room.add(u);
+    const id = this.room.world.idOf(u);
+    u.secret = `OWNER-SECRET-${id}-`;
+    u.plan = `TEAM-PLAN-${u.team}-`;
+    this.units.push(u);
+    return u;
+  }
+
+  removeUnit(u: Unit): void {
+    this.room.remove(u);
+    this.units.splice(this.units.indexOf(u), 1);
+  }
+
+  addClient(rng: Rng, budget?: number): Client {
+    const rate = [20, 10, 5][rng.nextInt(0, 2)]!;
+    const view = rng.nextInt(0, 1)
+      ? { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, radius: 50 + rng.nextDouble() * 350 }
+      : { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, halfWidth: 40 + rng.nextDouble() * 300, halfHeight: 40 + rng.nextDouble() * 300 };
+    const c = this.room.addClient({ name: `c${rng.nextInt(0, 99)}` }, { rate, view, team: rng.nextInt(1, 3), ...(budget !== undefined ? { budget } : {}) });
+    this.replicas.set(c, new ReplicaWorld(gen));
+    return c;
+  }
+
+  removeClient(c: Client): void {
+    this.room.removeClient(c);
+    this.replicas.delete(c);
+  }
+
+  step(dtMs = 50 / 3): void {
+    this.now += dtMs;
+    this.framed.clear();
+    this.room.update(this.now, (c, frame) => {
+      this.framed.set(c, frame.slice());
+      this.replicas.get(c)!.apply(frame);
+    });
+  }
+}
+
+export { gen, Scoreboard, Unit };
