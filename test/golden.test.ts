@@ -57,26 +57,26 @@ describe('generated field masks', () => {
 
   it('Soldier: ownerOnly and teamOnly hold exactly the marked fields, nested the child/array/map ones, all every field', () => {
     const c = sink.SoldierCodec;
-    expect(c.masks.ownerOnly).toEqual(bits(index(c, 'secretAmmo')));
-    expect(c.masks.teamOnly).toEqual(bits(index(c, 'teamNote')));
+    expect(c.masks!.ownerOnly).toEqual(bits(index(c, 'secretAmmo')));
+    expect(c.masks!.teamOnly).toEqual(bits(index(c, 'teamNote')));
     const nested = ['pos', 'target', 'shield', 'inventory', 'scores', 'badges', 'tags', 'weights', 'shapes', 'stats', 'slots', 'moods', 'prims'];
-    expect(c.masks.nested).toEqual(bits(...nested.map((n) => index(c, n))));
-    expect(c.masks.all).toEqual(bits(...c.fields.keys()));
+    expect(c.masks!.nested).toEqual(bits(...nested.map((n) => index(c, n))));
+    expect(c.masks!.all).toEqual(bits(...c.fields.keys()));
   });
 
-  it('a subclass keeps the markers of inherited fields at their indices', () => {
+  it('a subclass keeps the markers of inherited fields at their indices, and adds its own', () => {
     const c = sink.OfficerCodec;
-    expect(c.masks.ownerOnly).toEqual(bits(index(c, 'secretAmmo')));
-    expect(c.masks.teamOnly).toEqual(bits(index(c, 'teamNote')));
-    expect(c.masks.nested).toEqual([(sink.SoldierCodec.masks.nested[0] | bits(index(c, 'aide'))[0]) >>> 0, 0]);
+    expect(c.masks!.ownerOnly).toEqual(bits(index(c, 'secretAmmo'), index(c, 'aide')));
+    expect(c.masks!.teamOnly).toEqual(bits(index(c, 'teamNote')));
+    expect(c.masks!.nested).toEqual([(sink.SoldierCodec.masks!.nested[0] | bits(index(c, 'aide'))[0]) >>> 0, 0]);
   });
 
   it('a class with more than 32 fields uses the second word', () => {
     const c = sink.WideCodec;
     expect(c.fields.length).toBe(37);
-    expect(c.masks.all).toEqual([0xffffffff, 0x1f]);
-    expect(c.masks.ownerOnly).toEqual([0, 1 << (36 - 32)]);
-    expect([c.masks.nested, c.masks.teamOnly]).toEqual([[0, 0], [0, 0]]);
+    expect(c.masks!.all).toEqual([0xffffffff, 0x1f]);
+    expect(c.masks!.ownerOnly).toEqual([0, 1 << (36 - 32)]);
+    expect([c.masks!.nested, c.masks!.teamOnly]).toEqual([[0, 0], [0, 0]]);
     const code = readFileSync(path.join(root, 'test/fixtures/schemas/kitchen-sink.netschema.ts'), 'utf8');
     expect(code).toContain('    all: [0xffffffff, 0x1f],\n    nested: [0x0, 0x0],\n    ownerOnly: [0x0, 0x10],\n    teamOnly: [0x0, 0x0],\n');
   });

@@ -76,7 +76,7 @@ describe('World and ReplicaWorld', () => {
   });
 
   it('detects a visibility marker added or removed without regenerating', () => {
-    const masks = sink.SoldierCodec.masks;
+    const masks = sink.SoldierCodec.masks!;
     // The class marks secretAmmo (24) @ownerOnly: generated code without the bit would send it to everyone.
     const dropped = { ...sink.netschema, byName: new Map([['Soldier', { ...sink.SoldierCodec, masks: { ...masks, ownerOnly: [0, 0] as const } }]]) };
     expect(() => new World(dropped).add(new Soldier())).toThrow(

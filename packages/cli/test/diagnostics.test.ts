@@ -194,6 +194,7 @@ describe('schema diagnostics', () => {
       ['NS1018', 17, 4],
       ['NS1013', 17, 31],
       ['NS1008', 21, 4],
+      ['NS1018', 26, 4],
     ]);
     expect(messages('ns1018-visibility.ts')).toEqual([
       'Player.bare: @ownerOnly has no wire type beside it, so there is no field to hide; write the field\'s wire type next to it, as in `@ownerOnly @u8 accessor bare`',
@@ -205,6 +206,7 @@ describe('schema diagnostics', () => {
       'Boss.ammo: @teamOnly marks a field declared by Player; put it on the field in Player, beside its wire type',
       expect.stringMatching(/^Boss\.ammo: redeclares the schema field ammo/),
       'Plain.loose: @ownerOnly is a netschema field decorator, but Plain is not @schema; add @schema to the class',
+      'Pouch.gold: @ownerOnly cannot hide this field inside Hero.pouch, which holds a Pouch and is visible to all; mark Hero.pouch @ownerOnly (whoever sees a holding field sees all of the object in it)',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { collectFields, isNetschemaType, schemaBase, subject } from '../read/model-queries.js';
+import { collectFields, isNetschemaType, schemaBase, subject, walkRawType } from '../read/model-queries.js';
 import type { RawMember } from '../read/raw-model.js';
 import { schemaClasses, type Rule } from './rule.js';
 
@@ -27,6 +27,36 @@ export const checkVisibility: Rule = (ctx) => {
       });
       if (m.decorators.some((d) => isNetschemaType(d.type))) continue;
       ctx.report('NS1018', first.pos, where, noWireType(first.name, m, inherited.get(m.name)));
+    }
+  }
+  // Markers act on an entity's own fields. Inside an object held by another field, whoever sees
+  // the holding field sees everything in it, so a marker there is kept only when the holder is at
+  // least as strict (an @ownerOnly holder covers any marker, a @teamOnly one covers @teamOnly).
+  const holders = new Map<string, { where: string; vis: string | null }[]>();
+  for (const cls of schemaClasses(module)) {
+    for (const m of cls.members) {
+      const vis = m.markers[0]?.name ?? null;
+      for (const d of m.decorators) {
+        walkRawType(d.type, (t) => {
+          if (t.kind !== 'ref' || t.classKey === null) return;
+          const list = holders.get(t.classKey) ?? [];
+          list.push({ where: subject(cls, m.name), vis });
+          holders.set(t.classKey, list);
+        });
+      }
+    }
+  }
+  const covers = (holder: string | null, marker: string) => holder === 'ownerOnly' || (holder === 'teamOnly' && marker === 'teamOnly');
+  for (const cls of schemaClasses(module)) {
+    const list = holders.get(cls.key);
+    if (list === undefined) continue;
+    for (const m of cls.members) {
+      const mk = m.markers[0];
+      if (mk === undefined) continue;
+      const leak = list.find((h) => !covers(h.vis, mk.name));
+      if (leak !== undefined) {
+        ctx.report('NS1018', mk.pos, subject(cls, m.name), `@${mk.name} cannot hide this field inside ${leak.where}, which holds a ${cls.name} and is ${leak.vis === null ? 'visible to all' : `only @${leak.vis}`}; mark ${leak.where} @${mk.name === 'ownerOnly' ? 'ownerOnly' : 'teamOnly'} (whoever sees a holding field sees all of the object in it)`);
+      }
     }
   }
   for (const key of module.otherClasses) {

@@ -78,7 +78,9 @@ export interface ClassCodec<T = unknown, R = unknown> {
    * and clears `hidden` from the change and replaced masks of later patches the same way, so
    * hidden values never reach other clients' bytes.
    */
-  readonly masks: ClassMasks;
+  // Optional in the type so modules generated before masks existed still type-check against
+  // codegen-v1; defineSchemaModule fills them in from the manifest at run time.
+  readonly masks?: ClassMasks;
 }
 
 /** What a generated module exports as `netschema`. */
