@@ -63,6 +63,9 @@ export class ViewEntry {
   vis = VIS_OTHER;
   /** Room tick of the last change folded in: nested fields pending from older ticks go whole. */
   foldTick = 0;
+  /** Where this entry's bytes sit in the tick's arena while its frame is assembled. */
+  start = 0;
+  end = 0;
 
   constructor(
     readonly client: AnyClient,

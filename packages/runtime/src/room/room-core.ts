@@ -602,8 +602,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     let used = 20 + client.leaving.length * 9;
     let deferred = 0;
     const span = this.span;
-    const spans: number[] = this.spans;
-    spans.length = 0;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
       if (e.state === GONE) continue;
@@ -618,8 +616,9 @@ export class RoomCore<E extends object = object, D = unknown> {
         continue;
       }
       used += size;
+      e.start = span.start;
+      e.end = span.end;
       selected.push(e);
-      spans.push(span.start, span.end);
     }
     // Write: removals, then entities sorted by id so their id deltas stay small.
     const w = this.frame;
@@ -636,16 +635,13 @@ export class RoomCore<E extends object = object, D = unknown> {
       w.varint(id - prev);
       prev = id;
     }
-    const order = this.order;
-    order.length = 0;
-    for (let i = 0; i < selected.length; i++) order.push(i);
-    order.sort((a, b) => selected[a]!.rec.id - selected[b]!.rec.id);
+    selected.sort(byId);
     w.reserve(8);
     w.varuint(selected.length);
     prev = 0;
     const arena = this.arena.buf;
     let entered = 0;
-    for (const k of order) {
+    for (let k = 0; k < selected.length; k++) {
       const e = selected[k]!;
       const delta = e.rec.id - prev;
       prev = e.rec.id;
@@ -654,7 +650,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
       w.reserve(9);
       w.varuint(zz * 2 + enter);
-      w.raw(arena.subarray(spans[2 * k]!, spans[2 * k + 1]!));
+      w.rawRange(arena, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;
@@ -679,9 +675,4 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.leaving.length = 0;
     return w.view_(0);
   }
-
-  private readonly spans: number[] = [];
-  private readonly order: number[] = [];
 }
-
-export { byId };
