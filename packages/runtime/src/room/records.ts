@@ -24,6 +24,8 @@ export class EntityRecord {
   sliceTick = -1;
   /** Shared encodings this tick: groups of SLICE_FIELDS numbers [start, end, c0, c1, r0, r1, enter]. */
   readonly slices: number[] = [];
+  /** How many numbers of `slices` belong to this tick. */
+  sliceN = 0;
   /** Clients whose view follows this entity. */
   readonly followers: AnyClient[] = [];
 

@@ -43,6 +43,7 @@ export class RoomClient<D = unknown> {
   /** @internal */ follow: EntityRecord | null = null;
   /** @internal */ readonly watched: number[] = [];
   /** @internal */ readonly shown = new Set<EntityRecord>();
+  /** @internal */ readonly owned = new Set<EntityRecord>();
   /** @internal */ readonly hidden = new Set<EntityRecord>();
   /** @internal */ stamp = 0;
   /** @internal */ reset = true;

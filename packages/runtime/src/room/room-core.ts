@@ -77,6 +77,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly gy: (e: E) => number;
   private readonly gz: (e: E) => number;
   private readonly records = new Set<EntityRecord>();
+  /** Entities every client sees: what a joining client gets without scanning the world. */
+  private readonly globals = new Set<EntityRecord>();
   private readonly arena = new Writer(1 << 16);
   private readonly frame = new Writer(1 << 14);
   private readonly selected: ViewEntry[] = [];
@@ -109,7 +111,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = new EntityRecord(t, t.$id, codec, classMasks(codec, this.world.schema.manifest.classes.find((c) => c.id === codec.id)?.fields));
     t.$ext = rec;
     rec.global = opts.global === true;
+    if (rec.global) this.globals.add(rec);
     rec.owner = opts.owner ?? null;
+    if (rec.owner) rec.owner.owned.add(rec);
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     this.records.add(rec);
     if (this.grid) this.place(rec);
@@ -129,6 +133,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       this.grid.release(rec.cell);
     }
     this.records.delete(rec);
+    this.globals.delete(rec);
+    rec.owner?.owned.delete(rec);
     (entity as unknown as Tracked).$ext = null;
     this.world.remove(entity);
     return true;
@@ -149,7 +155,9 @@ export class RoomCore<E extends object = object, D = unknown> {
   setOwner(entity: E, client: RoomClient<D> | null): void {
     const rec = this.need(entity, 'setOwner');
     const before = rec.owner;
+    before?.owned.delete(rec);
     rec.owner = client;
+    client?.owned.add(rec);
     if (before) this.revisit(before, rec);
     if (client) this.revisit(client, rec);
   }
@@ -158,6 +166,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   setGlobal(entity: E, global: boolean): void {
     const rec = this.need(entity, 'setGlobal');
     rec.global = global;
+    if (global) this.globals.add(rec);
+    else this.globals.delete(rec);
     this.stampNo++;
     for (const c of global ? this.clients : this.candidateClients(rec)) this.revisit(c, rec);
   }
@@ -171,7 +181,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.clients.push(c);
     if (opts.view) c.setView(opts.view);
     if (!this.grid) for (const rec of this.records) this.consider(c, rec);
-    else for (const rec of this.records) if (rec.global || rec.owner === c) this.consider(c, rec);
+    else for (const rec of this.globals) this.consider(c, rec);
     return c;
   }
 
@@ -187,7 +197,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.pendingList.length = 0;
     this.unwatchAll(client);
     if (client.follow) swapRemove(client.follow.followers, client);
-    for (const rec of this.records) if (rec.owner === client) rec.owner = null;
+    for (const rec of client.owned) rec.owner = null;
+    client.owned.clear();
   }
 
   /** The client's view follows an entity (usually its own player), or stops following with null. */
@@ -451,10 +462,11 @@ export class RoomCore<E extends object = object, D = unknown> {
         v.client.stamp = stamp;
         if (!v.client.viewDirty && !this.relevant(v.client, rec, true)) this.leave(v);
       }
+      // A client that already has the entity is among its viewers, stamped above.
       const watchers = grid.cell(key).watchers;
       for (let i = 0; i < watchers.length; i++) {
         const c = watchers[i]!;
-        if (c.stamp !== stamp && !c.viewDirty && !c.entries.has(rec.id) && this.relevant(c, rec, false)) this.enter(c, rec);
+        if (c.stamp !== stamp && !c.viewDirty && c.shape.contains(rec.x, rec.y, rec.z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
       }
     }
   }
@@ -561,11 +573,13 @@ export class RoomCore<E extends object = object, D = unknown> {
       r1 = entry.r1;
     }
     if (rec.sliceTick !== this.tickNo) {
+      // A count, not `length = 0`: truncating would free the array's storage every tick.
       rec.sliceTick = this.tickNo;
-      rec.slices.length = 0;
+      rec.sliceN = 0;
     }
     const sl = rec.slices;
-    for (let i = 0; i < sl.length; i += SLICE_FIELDS) {
+    const n = rec.sliceN;
+    for (let i = 0; i < n; i += SLICE_FIELDS) {
       if (sl[i + 2] === c0 && sl[i + 3] === c1 && sl[i + 4] === r0 && sl[i + 5] === r1 && sl[i + 6] === enter) {
         out.start = sl[i]!;
         out.end = sl[i + 1]!;
@@ -579,7 +593,14 @@ export class RoomCore<E extends object = object, D = unknown> {
       w.varuint(rec.codec.id);
     }
     rec.codec.encodePatch(w, rec.entity, c0, c1, r0, r1);
-    sl.push(start, w.pos, c0, c1, r0, r1, enter);
+    sl[n] = start;
+    sl[n + 1] = w.pos;
+    sl[n + 2] = c0;
+    sl[n + 3] = c1;
+    sl[n + 4] = r0;
+    sl[n + 5] = r1;
+    sl[n + 6] = enter;
+    rec.sliceN = n + SLICE_FIELDS;
     out.start = start;
     out.end = w.pos;
   }

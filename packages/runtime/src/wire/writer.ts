@@ -180,6 +180,23 @@ export class Writer {
   }
 
   /**
+   * Appends `src[start, end)` without making a view of it: frames copy many small shared slices,
+   * and a subarray per slice would be an allocation per entity per client.
+   */
+  rawRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (n <= 64) for (let i = start; i < end; i++) buf[pos++] = src[i]!;
+    else {
+      buf.set(src.subarray(start, end), pos);
+      pos += n;
+    }
+    this.pos = pos;
+  }
+
+  /**
    * Quantized float: q = round((v - min) / step), clamped to [0, steps]; NaN sends 0.
    * Generated code passes the constants, so the hot path does no division by a variable.
    */
