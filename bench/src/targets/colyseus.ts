@@ -5,16 +5,16 @@ import { checkEntity, F32_PROJECTION, HOT, quantProjection, type ReplicaFields, 
 // The same entity with @colyseus/schema's non-decorator API (`schema()` + `t.*`), which needs no
 // compiler settings: its `@type()` decorators are legacy (`experimentalDecorators`) ones and both
 // styles give the same wire format. Entities live in a map keyed by id, as Colyseus rooms do.
-const CEntity = schema(
+export const CEntity = schema(
   { x: t.float32(), y: t.float32(), angle: t.float32(), hp: t.uint8(), name: t.string() },
   'Entity',
 );
-type CEntity = SchemaType<typeof CEntity>;
+export type CEntity = SchemaType<typeof CEntity>;
 const CState = schema({ entities: t.map(CEntity) }, 'State');
 type CState = SchemaType<typeof CState>;
 
 // Colyseus 5 quantizes too, byte-aligned: 16-bit x/y (clamped) and an 8-bit wrapping angle.
-const CQuantEntity = schema(
+export const CQuantEntity = schema(
   {
     x: t.quantized({ min: 0, max: 1000, bits: 16 }),
     y: t.quantized({ min: 0, max: 1000, bits: 16 }),
@@ -24,7 +24,7 @@ const CQuantEntity = schema(
   },
   'QuantEntity',
 );
-type CQuantEntity = SchemaType<typeof CQuantEntity>;
+export type CQuantEntity = SchemaType<typeof CQuantEntity>;
 const CQuantState = schema({ entities: t.map(CQuantEntity) }, 'QuantState');
 type CQuantState = SchemaType<typeof CQuantState>;
 
@@ -32,7 +32,7 @@ type CQuantState = SchemaType<typeof CQuantState>;
 Encoder.BUFFER_SIZE = 1 << 20;
 
 // One write loop per class, so each store site sees one hidden class (see netschema.ts).
-function writeEntities(es: CEntity[], m: TickMoves): void {
+export function writeEntities(es: CEntity[], m: TickMoves): void {
   const idx = m.idx;
   const v = m.xya;
   for (let k = 0; k < idx.length; k++) {
@@ -43,7 +43,7 @@ function writeEntities(es: CEntity[], m: TickMoves): void {
   }
 }
 
-function writeQuantEntities(es: CQuantEntity[], m: TickMoves): void {
+export function writeQuantEntities(es: CQuantEntity[], m: TickMoves): void {
   const idx = m.idx;
   const v = m.xya;
   for (let k = 0; k < idx.length; k++) {

@@ -6,7 +6,7 @@ import { checkEntity, F32_PROJECTION, HOT, quantProjection, type ReplicaFields, 
 
 // The write loops are written out once per class (not shared through a generic helper) so each
 // property store site sees one hidden class, as it would in a game's own update loop.
-function writeEntities(es: Entity[], m: TickMoves): void {
+export function writeEntities(es: Entity[], m: TickMoves): void {
   const idx = m.idx;
   const v = m.xya;
   for (let k = 0; k < idx.length; k++) {
@@ -17,7 +17,7 @@ function writeEntities(es: Entity[], m: TickMoves): void {
   }
 }
 
-function writeQuantEntities(es: QuantEntity[], m: TickMoves): void {
+export function writeQuantEntities(es: QuantEntity[], m: TickMoves): void {
   const idx = m.idx;
   const v = m.xya;
   for (let k = 0; k < idx.length; k++) {

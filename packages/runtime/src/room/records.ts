@@ -29,12 +29,25 @@ export class EntityRecord {
   /** Clients whose view follows this entity. */
   readonly followers: AnyClient[] = [];
 
+  /** Fields each visibility class may see, two words per class: [other0, other1, team0, team1, owner0, owner1]. */
+  readonly allow: Int32Array;
+  /** The class has nested fields (whose pending changes age into whole sends). */
+  readonly nested: boolean;
+
   constructor(
     readonly entity: Tracked,
     readonly id: number,
     readonly codec: ClassCodec,
     readonly masks: ClassMasks,
-  ) {}
+  ) {
+    const m = masks;
+    this.allow = Int32Array.of(
+      m.all0 & ~m.owner0 & ~m.team0, m.all1 & ~m.owner1 & ~m.team1,
+      m.all0 & ~m.owner0, m.all1 & ~m.owner1,
+      m.all0, m.all1,
+    );
+    this.nested = (m.nested0 | m.nested1) !== 0;
+  }
 }
 
 export const SLICE_FIELDS = 7;

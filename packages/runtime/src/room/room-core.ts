@@ -57,7 +57,6 @@ export class RoomStats {
 
 const OWN_PRIORITY = 1e9;
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
-const byId = (a: ViewEntry, b: ViewEntry) => a.rec.id - b.rec.id;
 
 /**
  * The transport-independent core of a room: one authoritative World, many clients, each getting
@@ -338,11 +337,13 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   private fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number): void {
-    const m = entry.rec.masks;
-    this.ageNested(entry);
-    entry.vis = this.visOf(entry.client, entry.rec);
-    const a0 = this.allowed0(entry.rec, entry.vis);
-    const a1 = this.allowed1(entry.rec, entry.vis);
+    const rec = entry.rec;
+    const m = rec.masks;
+    if (rec.nested) this.ageNested(entry);
+    const vis = rec.owner === null && this.options.teamOf === undefined ? VIS_OTHER : this.visOf(entry.client, rec);
+    entry.vis = vis;
+    const a0 = rec.allow[vis * 2]!;
+    const a1 = rec.allow[vis * 2 + 1]!;
     c0 &= a0;
     c1 &= a1;
     if ((c0 | c1) === 0) return;
@@ -371,13 +372,11 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   private allowed0(rec: EntityRecord, vis: number): number {
-    const m = rec.masks;
-    return vis === VIS_OWNER ? m.all0 : vis === VIS_TEAM ? m.all0 & ~m.owner0 : m.all0 & ~m.owner0 & ~m.team0;
+    return rec.allow[vis * 2]!;
   }
 
   private allowed1(rec: EntityRecord, vis: number): number {
-    const m = rec.masks;
-    return vis === VIS_OWNER ? m.all1 : vis === VIS_TEAM ? m.all1 & ~m.owner1 : m.all1 & ~m.owner1 & ~m.team1;
+    return rec.allow[vis * 2 + 1]!;
   }
 
   /**
@@ -606,6 +605,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   private readonly span = { start: 0, end: 0 };
+  private keys = new Float64Array(256);
 
   private buildFrame(client: RoomClient<D>): Uint8Array {
     const pending = client.pendingList;
@@ -626,7 +626,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
       if (e.state === GONE) continue;
-      if (limited && used >= client.budget && selected.length > 0) {
+      if ((limited && used >= client.budget && selected.length > 0) || selected.length === 65535) {
         deferred++;
         continue;
       }
@@ -656,14 +656,19 @@ export class RoomCore<E extends object = object, D = unknown> {
       w.varint(id - prev);
       prev = id;
     }
-    selected.sort(byId);
+    // Sort by id through packed numeric keys: a native typed-array sort, no comparator calls.
+    const count = selected.length;
+    if (this.keys.length < count) this.keys = new Float64Array(Math.max(count, this.keys.length * 2));
+    const keys = this.keys.subarray(0, count);
+    for (let k = 0; k < count; k++) keys[k] = selected[k]!.rec.id * 65536 + k;
+    if (count > 1) keys.sort();
     w.reserve(8);
-    w.varuint(selected.length);
+    w.varuint(count);
     prev = 0;
     const arena = this.arena.buf;
     let entered = 0;
-    for (let k = 0; k < selected.length; k++) {
-      const e = selected[k]!;
+    for (let j = 0; j < count; j++) {
+      const e = selected[keys[j]! % 65536]!;
       const delta = e.rec.id - prev;
       prev = e.rec.id;
       const enter = e.state === ENTERING ? 1 : 0;

@@ -5,6 +5,9 @@ import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
 import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
 import { schemaModuleOf } from './link.js';
 
+/** Ids below this are also kept in an array indexed by id. */
+const DENSE_IDS = 1 << 20;
+
 /** What one applied frame changed, in the order the frame carried it. */
 export interface FrameChanges {
   readonly added: readonly number[];
@@ -22,6 +25,11 @@ export interface FrameChanges {
 export class ReplicaWorld {
   readonly schema: SchemaModule;
   private map = new Map<number, object>();
+  /**
+   * The same entities indexed by id, for ids below DENSE_IDS: servers hand out small increasing
+   * ids, and an array index beats a Map lookup on every patched entity of every frame.
+   */
+  private dense: (object | undefined)[] = [];
   /** Server tick of the last room frame applied. */
   serverTick = 0;
   /** Last input sequence number the server had processed when it built that frame. */
@@ -39,7 +47,7 @@ export class ReplicaWorld {
   }
 
   get(id: number): object | undefined {
-    return this.map.get(id);
+    return id < DENSE_IDS ? this.dense[id] : this.map.get(id);
   }
 
   /** Applies a full or patch frame. */
@@ -60,13 +68,15 @@ export class ReplicaWorld {
       // Checked before the swap: a rejected full frame leaves the previous state in place.
       this.expectEnd(r);
       this.map = next;
+      this.dense = [];
+      for (const [k, v] of next) if (k < DENSE_IDS) this.setDense(k, v);
       return out;
     } else if (kind === FRAME_PATCH) {
       const created = r.count('created entities', 2);
       let id = 0;
       for (let i = 0; i < created; i++) {
         id = this.readId(r, id);
-        this.map.set(id, this.readEntity(r));
+        this.put(id, this.readEntity(r));
         out.added.push(id);
       }
       const changed = r.count('changed entities', 2);
@@ -74,7 +84,7 @@ export class ReplicaWorld {
       for (let i = 0; i < changed; i++) {
         const at = r.pos;
         id = this.readId(r, id);
-        const o = this.map.get(id);
+        const o = this.get(id);
         if (o === undefined) throw new DecodeError('patch for an unknown entity', at, 'the id of a live entity', String(id));
         this.codecOfReplica(o, at).decodePatch(r, o);
         out.changed.push(id);
@@ -84,7 +94,7 @@ export class ReplicaWorld {
       id = 0;
       for (let i = 0; i < removed; i++) {
         id = this.readId(r, id);
-        this.map.delete(id);
+        this.drop(id);
         out.removed.push(id);
       }
     } else if (kind === FRAME_ROOM) {
@@ -115,12 +125,13 @@ export class ReplicaWorld {
     if (flags & FLAG_RESET) {
       for (const id of this.map.keys()) out.removed.push(id);
       this.map.clear();
+      this.dense = [];
     }
     const left = r.count('removed entities', 1);
     let id = 0;
     for (let i = 0; i < left; i++) {
       id = this.readId(r, id);
-      if (this.map.delete(id)) out.removed.push(id);
+      if (this.drop(id)) out.removed.push(id);
     }
     const n = r.count('entities', 1);
     id = 0;
@@ -138,16 +149,33 @@ export class ReplicaWorld {
         if (codec === undefined) throw new DecodeError('unknown class id', classAt, `a class id of this schema (1 to ${this.schema.classes.length - 1})`, String(classId));
         const o = new codec.Replica() as object;
         codec.decodePatch(r, o);
-        this.map.set(id, o);
+        this.put(id, o);
         out.added.push(id);
       } else {
-        const o = this.map.get(id);
+        const o = this.get(id);
         if (o === undefined) throw new DecodeError('patch for an unknown entity', at, 'the id of a live entity', String(id));
         this.codecOfReplica(o, at).decodePatch(r, o);
         out.changed.push(id);
         out.masks.push(r.mask0, r.mask1);
       }
     }
+  }
+
+  private put(id: number, o: object): void {
+    this.map.set(id, o);
+    if (id < DENSE_IDS) this.setDense(id, o);
+  }
+
+  private drop(id: number): boolean {
+    if (id < DENSE_IDS) this.dense[id] = undefined;
+    return this.map.delete(id);
+  }
+
+  private setDense(id: number, o: object): void {
+    // Fill any gap first so the array stays packed rather than holey.
+    const d = this.dense;
+    while (d.length < id) d.push(undefined);
+    d[id] = o;
   }
 
   private readId(r: Reader, prev: number): number {

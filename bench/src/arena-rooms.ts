@@ -1,0 +1,205 @@
+/**
+ * `pnpm bench:arena`: the arena world served to many clients, each seeing only its window.
+ * 10,000 entities {x, y, angle, hp, name} in a 1000×1000 world, 1,000 moved per tick, 100 clients
+ * at fixed positions, each with a square window of about 5% of the world (~500 entities).
+ * netschema's RoomCore (f32 and quantized) against @colyseus/schema 5.0.34 with StateViews (f32
+ * and quantized), in one process, on the same fixture.
+ *
+ *   tsx --conditions=source src/arena-rooms.ts [filter-regex] [--runs 5] [--ticks 100] [--warmup 20]
+ *
+ * See README.md. The last line printed is one JSON object with the key numbers.
+ */
+import { parseArgs } from 'node:util';
+import { makeArena } from './fixtures.js';
+import { describeMachine, load1, machine } from './machine.js';
+import { cell, EXACT_METRICS, intOption, printTable, ROOM_LABELS, ROOM_METRICS, runRoom, type RoomMetric, type RoomSample } from './room-bench.js';
+import { placeClients, replayGeometry, windowMembers } from './room-scenario.js';
+import { fmt, ms, now, round4, summarize, type Summary } from './stats.js';
+import { ColyseusRoomTarget } from './targets/room-colyseus.js';
+import { NetschemaRoomTarget } from './targets/room-netschema.js';
+import type { RoomTarget } from './targets/room-target.js';
+
+const HELP = `usage: arena-rooms [filter-regex] [options]
+
+  filter-regex      run only the targets whose name matches (netschema-f32, netschema-quant,
+                    colyseus-f32, colyseus-quant)
+  --runs N          measured runs, each from a fresh state (default 5)
+  --ticks N         measured ticks per run (default 100)
+  --warmup N        unmeasured ticks at the start of every run, after the join (default 20)
+  --clients N       clients (default 100)
+  --entities N      entities in the world (default 10000)
+  --moved N         entities moved per tick (default 1000)
+  --half N          half the side of each client's square window (default 112: 5.0% of the world)
+  --cell N          netschema grid cell edge (default: the window's half side)
+  --seed N          fixture seed (default 1)
+  -h, --help        this text`;
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--') argv.shift();
+const { values: opts, positionals } = parseArgs({
+  args: argv,
+  allowPositionals: true,
+  options: {
+    runs: { type: 'string', default: '5' },
+    ticks: { type: 'string', default: '100' },
+    warmup: { type: 'string', default: '20' },
+    clients: { type: 'string', default: '100' },
+    entities: { type: 'string', default: '10000' },
+    moved: { type: 'string', default: '1000' },
+    half: { type: 'string', default: '112' },
+    cell: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const int = (name: string, v: string, min: number) => intOption('arena-rooms', HELP, name, v, min);
+const runs = int('runs', opts.runs, 1);
+const ticks = int('ticks', opts.ticks, 1);
+const warmup = int('warmup', opts.warmup, 0);
+const clients = int('clients', opts.clients, 1);
+const half = int('half', opts.half, 1);
+const cellSize = int('cell', opts.cell, 0);
+const filter = new RegExp(positionals[0] ?? '.');
+const WORLD = 1000;
+if (2 * half > WORLD) {
+  console.error(`arena-rooms: --half ${half} makes windows wider than the ${WORLD}-unit world`);
+  process.exit(2);
+}
+
+const fx = makeArena({
+  entities: int('entities', opts.entities, 1),
+  movedPerTick: int('moved', opts.moved, 1),
+  worldSize: WORLD,
+  ticks: warmup + ticks,
+  seed: int('seed', opts.seed, 0),
+  order: 'sorted',
+});
+const moved = fx.ticks[0]!.idx.length;
+const sc = placeClients(clients, WORLD, half);
+const geo = replayGeometry(sc, fx);
+const finalMembers = windowMembers(sc, fx.final);
+const measured = (a: Float64Array) => a.subarray(warmup).reduce((s, v) => s + v, 0) / ticks;
+
+const targets: RoomTarget[] = [
+  new NetschemaRoomTarget('f32', cellSize),
+  new NetschemaRoomTarget('quant', cellSize),
+  new ColyseusRoomTarget('f32'),
+  new ColyseusRoomTarget('quant'),
+].filter((t) => filter.test(t.name));
+if (targets.length === 0) {
+  console.error(`arena-rooms: no target matches /${filter.source}/`);
+  process.exit(2);
+}
+
+const started = now();
+const loadBefore = load1();
+const samples = new Map<string, RoomSample[]>(targets.map((t) => [t.name, []]));
+const problems: string[] = [];
+process.stderr.write(`arena-rooms: warm-up run, then ${runs} runs of ${targets.map((t) => t.name).join(', ')}\n`);
+for (let run = -1; run < runs; run++) {
+  const shift = run < 0 ? 0 : run % targets.length;
+  for (const t of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+    const r = runRoom(t, fx, sc, geo, finalMembers, warmup);
+    if (run >= 0) samples.get(t.name)!.push(r.sample);
+    problems.push(...r.problems.map((p) => `run ${run + 1}: ${p}`));
+  }
+  process.stderr.write(run < 0 ? 'arena-rooms: warm-up done\n' : `arena-rooms: run ${run + 1}/${runs} done\n`);
+}
+const loadAfter = load1();
+const verified = problems.length === 0;
+
+// ── report ──
+
+const sum: Record<string, Record<RoomMetric, Summary>> = {};
+for (const t of targets) {
+  const rows = samples.get(t.name)!;
+  sum[t.name] = Object.fromEntries(ROOM_METRICS.map((m) => [m, summarize(rows.map((r) => r[m]))])) as Record<RoomMetric, Summary>;
+}
+const mach = machine();
+const gridCell = targets.find((t): t is NetschemaRoomTarget => t instanceof NetschemaRoomTarget)?.cellFor(sc);
+console.log(
+  `arena-rooms: ${fx.options.entities} entities in a ${WORLD}×${WORLD} world, ${moved} moved per tick (${moved * 3} writes), ` +
+    `${clients} clients with a ${2 * half}×${2 * half} window each (${fmt((100 * 4 * half * half) / (WORLD * WORLD))}% of the world; ` +
+    `${fmt(geo.meanWindow)} entities per window on average, ${fmt(measured(geo.movedInView) / clients)} moved entities in it per tick, ` +
+    `${fmt(measured(geo.crossings) / clients)} window crossings per client per tick)`,
+);
+console.log(
+  `${ticks} measured ticks per run after ${warmup} warm-up ticks, ${runs} runs (+1 discarded); netschema grid cell ${gridCell ?? '-'}; ` +
+    `every client due every tick (20 Hz, room clock +50 ms per tick)`,
+);
+console.log(
+  `machine: ${describeMachine(mach)}; compiled by ${import.meta.url.endsWith('.ts') ? 'tsx (esbuild)' : 'tsc'}; ` +
+    `${Math.round(ms(started, now()) / 100) / 10} s; 1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+);
+console.log('');
+printTable(
+  ['metric (median [min–max] of runs)', ...targets.map((t) => t.name)],
+  ROOM_METRICS.map((m) => [ROOM_LABELS[m], ...targets.map((t) => cell(sum[t.name]![m], EXACT_METRICS.has(m)))]),
+);
+console.log('');
+for (const t of targets) console.log(`  ${t.name}: ${t.description}`);
+
+const med = (name: string, m: RoomMetric): number => sum[name]?.[m].median ?? NaN;
+const ratio = (a: string, b: string, m: RoomMetric) => med(a, m) / med(b, m);
+interface Goal {
+  key: string;
+  label: string;
+  value: number;
+  goal: number;
+}
+const goals: Goal[] = [
+  { key: 'encode_ratio', label: 'server time per tick, netschema f32 / Colyseus f32', value: ratio('netschema-f32', 'colyseus-f32', 'server_ms'), goal: 0.1 },
+  { key: 'bytes_ratio_f32', label: 'bytes per client, netschema f32 / Colyseus f32', value: ratio('netschema-f32', 'colyseus-f32', 'bytes_per_client'), goal: 0.8 },
+  { key: 'bytes_ratio_quant', label: 'bytes per client, netschema quantized / Colyseus f32', value: ratio('netschema-quant', 'colyseus-f32', 'bytes_per_client'), goal: 0.45 },
+  { key: 'decode_ratio', label: 'client decode per frame, netschema f32 / Colyseus f32', value: ratio('netschema-f32', 'colyseus-f32', 'decode_us_per_client'), goal: 0.25 },
+  { key: 'writes_ratio', label: 'field writes per tick, netschema f32 / Colyseus f32', value: ratio('netschema-f32', 'colyseus-f32', 'writes_ms'), goal: 0.5 },
+];
+const extra: [string, string, number][] = [
+  ['bytes_ratio_quant_vs_colyseus_quant', 'bytes per client, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'bytes_per_client')],
+  ['encode_ratio_quant', 'server time per tick, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'server_ms')],
+  ['encode_ratio_quant_vs_colyseus_f32', 'server time per tick, netschema quantized / Colyseus f32', ratio('netschema-quant', 'colyseus-f32', 'server_ms')],
+  ['decode_ratio_quant', 'client decode per frame, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'decode_us_per_client')],
+  ['writes_ratio_quant', 'field writes per tick, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'writes_ms')],
+  ['join_bytes_ratio_f32', 'join frame bytes, netschema f32 / Colyseus f32', ratio('netschema-f32', 'colyseus-f32', 'join_bytes_per_client')],
+];
+console.log('');
+console.log('goals (ratios of medians from this run; below 1 means netschema is smaller or faster):');
+for (const g of goals) {
+  const met = Number.isNaN(g.value) ? 'not measured' : g.value <= g.goal ? 'met' : 'NOT met';
+  console.log(`  ${g.label.padEnd(56)} ${fmt(g.value).padStart(7)}  goal <= ${g.goal}  ${met}`);
+}
+console.log('other ratios:');
+for (const [, label, v] of extra) console.log(`  ${label.padEnd(64)} ${fmt(v).padStart(7)}`);
+console.log('');
+console.log(`verified: ${verified}${verified ? ' (every client of every system holds exactly its window, values within f32 / quantization)' : ''}`);
+for (const p of problems.slice(0, 10)) console.log(`  ${p}`);
+
+const json: Record<string, unknown> = {
+  bench: 'arena-rooms',
+  compiler: import.meta.url.endsWith('.ts') ? 'tsx' : 'tsc',
+  ...mach,
+  entities: fx.options.entities,
+  moved_per_tick: moved,
+  clients,
+  window: 2 * half,
+  mean_window_entities: round4(geo.meanWindow),
+  moved_in_view_per_client: round4(measured(geo.movedInView) / clients),
+  runs,
+  ticks,
+  warmup,
+  loadavg_before: round4(loadBefore),
+  loadavg_after: round4(loadAfter),
+};
+const KEY: Record<string, string> = { 'netschema-f32': 'f32', 'netschema-quant': 'quant', 'colyseus-f32': 'colyseus_f32', 'colyseus-quant': 'colyseus_quant' };
+for (const t of targets) for (const m of ROOM_METRICS) json[`${KEY[t.name]}_${m}`] = round4(sum[t.name]![m].median);
+for (const g of goals) json[g.key] = Number.isNaN(g.value) ? null : round4(g.value);
+json.bytes_ratio_quant_divides_by = 'colyseus_f32';
+for (const [k, , v] of extra) json[k] = Number.isNaN(v) ? null : round4(v);
+json.goals_met = Object.fromEntries(goals.map((g) => [g.key, Number.isNaN(g.value) ? null : g.value <= g.goal]));
+json.verified = verified;
+console.log(JSON.stringify(json));
+process.exitCode = verified ? 0 : 1;
