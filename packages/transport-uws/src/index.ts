@@ -1,3 +1,4 @@
-// The uWebSockets.js transport lands with the network issue. The package exists now so the
-// workspace layout is final and the room core can be written against its seam.
-export {};
+// The uWebSockets.js transport (issue #4). So far: the native-binary check and a minimal
+// WebSocket server; rooms and the protocol build on these.
+export { loadUws, UwsFallbackError, type FallbackReason, type LoadedUws, type LoadUwsOptions, type UwsModule } from './native.js';
+export { UwsServer, type SendResult, type SocketData, type UwsServerOptions, type UwsSocket } from './uws-server.js';

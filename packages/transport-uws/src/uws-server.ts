@@ -1,0 +1,204 @@
+// A minimal WebSocket server on uWebSockets.js: listen, accept on one path, hand bytes to hooks,
+// send with backpressure reported, shut down gracefully. Rooms and the protocol build on it.
+//
+// uWS rules this file exists to get right once (docs/index.d.ts of the package, style.md 16):
+// - the ArrayBuffer given to `message` is neutered when the handler returns, so it is copied;
+// - a WebSocket object must not be touched after its `close` event (uWS throws "Invalid access
+//   of closed uWS.WebSocket"), so we track which sockets are open;
+// - `send` returns 1 (sent), 0 (queued: backpressure) or 2 (dropped: over maxBackpressure);
+// - invalid `idleTimeout` values abort the whole process from C++ instead of throwing, so
+//   options are validated here first.
+
+import type { TemplatedApp, us_listen_socket, WebSocket } from 'uWebSockets.js';
+import { loadUws, type UwsModule } from './native.js';
+
+/** What we keep per connection. uWS stores it with the socket (`getUserData()`). */
+export interface SocketData {
+  /** Unique per server, in connection order; handy as a map key. */
+  readonly id: number;
+}
+
+export type UwsSocket = WebSocket<SocketData>;
+
+/** `send()`'s result: uWS's 1, 0 and 2. */
+export type SendResult = 'sent' | 'backpressure' | 'dropped';
+
+export interface UwsServerOptions {
+  /** Default 127.0.0.1: exposing the server is a decision, not a default. */
+  host?: string;
+  /** Default 0: a free port chosen by the OS; read it back from `server.port`. */
+  port?: number;
+  /** The WebSocket endpoint. Default `/ws`. Other paths get 404. */
+  path?: string;
+  /**
+   * Largest message a client may send, in bytes. Default 16 KiB (uWS's own default): room
+   * clients send inputs and small messages. A bigger message makes uWS drop the connection at
+   * once (close code 1006, reason "Received too big message"), before buffering it.
+   */
+  maxPayloadLength?: number;
+  /**
+   * Seconds without traffic before uWS closes a connection; uWS pings automatically in
+   * between, so only dead peers time out. 0 disables it; otherwise 8 to 960 (uWS's range; its
+   * timer granularity is about 4 s). Default 60.
+   */
+  idleTimeout?: number;
+  /**
+   * Bytes a connection may have queued before `send` starts returning 'dropped'. Default
+   * 64 KiB (uWS's default). Bounds server memory per slow client.
+   */
+  maxBackpressure?: number;
+  /** Accept uWS's pure-JS fallback instead of refusing to start (see native.ts). */
+  allowFallback?: boolean;
+  onOpen?: (ws: UwsSocket) => void;
+  /** `bytes` is a private copy: keep it as long as you like. */
+  onMessage?: (ws: UwsSocket, bytes: Uint8Array, isBinary: boolean) => void;
+  /** The socket is already closed here: do not send. */
+  onClose?: (ws: UwsSocket, code: number, reason: string) => void;
+  /** The socket's queue shrank; check `bufferedAmount(ws)` before sending again. */
+  onDrain?: (ws: UwsSocket) => void;
+}
+
+const SEND_RESULTS: readonly SendResult[] = ['backpressure', 'sent', 'dropped'];
+const SHUTDOWN_CODE = 1001; // "going away"
+const SHUTDOWN_REASON = 'server shutting down';
+
+export class UwsServer {
+  /** The bound port (the real one when the option was 0). */
+  readonly port: number;
+  /** False only when `allowFallback` let the JS fallback run. */
+  readonly native: boolean;
+
+  private readonly uws: UwsModule;
+  // Held for the server's lifetime so the app's handlers stay referenced from JS.
+  private readonly app: TemplatedApp;
+  private listenSocket: us_listen_socket | undefined;
+  private readonly open = new Set<UwsSocket>();
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+
+  /** Starts listening. Rejects when the address cannot be bound or uWS is not native. */
+  static async listen(options: UwsServerOptions = {}): Promise<UwsServer> {
+    return new UwsServer(options);
+  }
+
+  private constructor(private readonly options: UwsServerOptions) {
+    const { host = '127.0.0.1', port = 0, path = '/ws' } = options;
+    const maxPayloadLength = checkInt('maxPayloadLength', options.maxPayloadLength ?? 16 * 1024, 1);
+    const maxBackpressure = checkInt('maxBackpressure', options.maxBackpressure ?? 64 * 1024, 1);
+    const idleTimeout = checkInt('idleTimeout', options.idleTimeout ?? 60, 0, 960);
+    if (idleTimeout > 0 && idleTimeout < 8) {
+      throw new RangeError(`UwsServer: idleTimeout must be 0 or 8 to 960 seconds, got ${idleTimeout}`);
+    }
+    checkInt('port', port, 0, 65535);
+
+    const { uws, native } = loadUws({ allowFallback: options.allowFallback ?? false });
+    this.uws = uws;
+    this.native = native;
+    this.app = uws
+      .App()
+      .ws<SocketData>(path, {
+        maxPayloadLength,
+        maxBackpressure,
+        idleTimeout,
+        // Backpressure is the caller's decision (skip frames, then disconnect), not uWS's.
+        closeOnBackpressureLimit: 0,
+        // Every connection gets its own object: uWS hands it back from getUserData(). This
+        // upgrade is synchronous; the async auth hook of issue #4 must copy the headers before
+        // its first await and handle res.onAborted.
+        upgrade: (res, req, context) => {
+          res.upgrade<SocketData>(
+            { id: this.nextId++ },
+            req.getHeader('sec-websocket-key'),
+            req.getHeader('sec-websocket-protocol'),
+            req.getHeader('sec-websocket-extensions'),
+            context,
+          );
+        },
+        open: (ws) => {
+          this.open.add(ws);
+          this.options.onOpen?.(ws);
+        },
+        message: (ws, message, isBinary) => {
+          // uWS neuters `message` when this handler returns: copy before anything can keep it.
+          const bytes = new Uint8Array(message.slice(0));
+          this.options.onMessage?.(ws, bytes, isBinary);
+        },
+        drain: (ws) => this.options.onDrain?.(ws),
+        close: (ws, code, message) => {
+          this.open.delete(ws);
+          this.options.onClose?.(ws, code, Buffer.from(message).toString('utf8'));
+        },
+      })
+      .any('/*', (res) => {
+        res.writeStatus('404 Not Found').end('', true);
+      });
+
+    let bound: us_listen_socket | false = false;
+    // uWS calls back synchronously, before listen() returns.
+    this.app.listen(host, port, (socket) => {
+      bound = socket;
+    });
+    if (bound === false) {
+      throw new Error(`UwsServer: cannot listen on ${host}:${port} (address in use, or not available on this machine)`);
+    }
+    this.listenSocket = bound;
+    this.port = uws.us_socket_local_port(bound);
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Sends one binary message. 'backpressure': it was queued behind unsent data (slow down and
+   * wait for `onDrain`); 'dropped': the queue was over `maxBackpressure` so this message was
+   * discarded, or the socket is already closed.
+   */
+  send(ws: UwsSocket, bytes: Uint8Array): SendResult {
+    if (!this.open.has(ws)) return 'dropped';
+    return SEND_RESULTS[ws.send(bytes, true, false)] ?? 'dropped';
+  }
+
+  /** Bytes queued on the socket and not yet written to the kernel; 0 once closed. */
+  bufferedAmount(ws: UwsSocket): number {
+    return this.open.has(ws) ? ws.getBufferedAmount() : 0;
+  }
+
+  /**
+   * Runs `fn` with `ws` corked, so the sends it makes to that socket leave in one write.
+   * Inside uWS handlers the current socket is corked already; use this from timers (the tick).
+   * uWS 20.30 corks one socket at a time: sends to other sockets inside `fn` still work,
+   * uncorked. On a closed socket `fn` still runs, uncorked (its sends report 'dropped').
+   */
+  cork(ws: UwsSocket, fn: () => void): void {
+    if (this.open.has(ws)) ws.cork(fn);
+    else fn();
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, closes every connection with 1001 and a reason, and
+   * resolves once every `onClose` has run. uWS then finishes each TCP close in the background
+   * (on the client's reply; a silent peer took about 15 s here), after which nothing of the
+   * server keeps the process alive.
+   */
+  close(reason = SHUTDOWN_REASON): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.listenSocket) {
+        this.uws.us_listen_socket_close(this.listenSocket);
+        this.listenSocket = undefined;
+      }
+      // end() runs the close handler synchronously, which edits `open`: iterate over a copy.
+      for (const ws of [...this.open]) ws.end(SHUTDOWN_CODE, reason);
+      resolve();
+    });
+    return this.closing;
+  }
+}
+
+function checkInt(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`UwsServer: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
