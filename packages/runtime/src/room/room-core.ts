@@ -456,10 +456,16 @@ export class RoomCore<E extends object = object, D = unknown> {
       for (const f of rec.followers) f.moveView(rec.x, rec.y, rec.z);
       // Viewers whose own view moves re-query anyway; the others are checked here.
       const stamp = ++this.stampNo;
+      const plain = this.options.filter === undefined;
       for (let i = rec.viewers.length - 1; i >= 0; i--) {
         const v = rec.viewers[i]!;
-        v.client.stamp = stamp;
-        if (!v.client.viewDirty && !this.relevant(v.client, rec, true)) this.leave(v);
+        const c = v.client;
+        c.stamp = stamp;
+        if (c.viewDirty) continue;
+        // Still inside the view (with hysteresis), no filter, nothing hidden: it stays. Only
+        // the rest needs the full verdict (global, owned or shown entities stay outside too).
+        if (plain && c.hidden.size === 0 && c.shape.contains(rec.x, rec.y, rec.z, true)) continue;
+        if (!this.relevant(c, rec, true)) this.leave(v);
       }
       // A client that already has the entity is among its viewers, stamped above.
       const watchers = grid.cell(key).watchers;
