@@ -6,3 +6,4 @@ export { ReplicaWorld, type FrameChanges } from './state/replica-world.js';
 export { DecodeError } from './wire/decode-error.js';
 export { Reader, type ReaderLimits } from './wire/reader.js';
 export type { ClassCodec, ClassMasks, FieldMask, SchemaModule, Manifest } from './codec/schema-module.js';
+export { describeManifestDifference } from './protocol/manifest-diff.js';

@@ -10,3 +10,4 @@ export { ReplicaWorld, type FrameChanges } from './state/replica-world.js';
 export { RoomCore, RoomStats, type RoomCoreOptions, type GridOptions, type AddClientOptions, type FrameSink } from './room/room-core.js';
 export { RoomClient, ClientStats } from './room/room-client.js';
 export type { View, RadiusView, BoxView } from './room/view.js';
+export { describeManifestDifference } from './protocol/manifest-diff.js';
