@@ -42,7 +42,8 @@ describe('golden generated files (regenerate on purpose with `pnpm golden:update
 
   it('a quantized field compiles to one straight-line call with its constants baked in', () => {
     const code = readFileSync(path.join(root, 'test/fixtures/schemas/arena.netschema.ts'), 'utf8');
-    expect(code).toContain('  w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);');
+    // Every bit-block value of QuantEntity is whole bytes: stored directly, bypassing the bit accumulator.
+    expect(code).toContain('  w.quantizedBytes(e.x, 0, 0.015259021896696421, 65535, 2);');
     expect(code).toContain('  if ((c0 & 0x1) !== 0) o.x = r.f32();');
   });
 });

@@ -8,7 +8,7 @@ import { Rng } from './support/rng.js';
 import { SchemaModel } from './support/schema-model.js';
 
 const model = new SchemaModel(gen.manifest, server as unknown as Record<string, unknown>);
-const ROOTS = ['Soldier', 'Officer', 'Wide', 'TreeNode', 'Primitives', 'Item'];
+const ROOTS = ['Soldier', 'Officer', 'Wide', 'TreeNode', 'Primitives', 'Item', 'Pose'];
 const SEED = 20261121;
 
 function worldJson(w: World): unknown[] {

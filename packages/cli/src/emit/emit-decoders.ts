@@ -18,14 +18,19 @@ export class DecoderEmitter {
     return `${prefix}${this.tmp++}`;
   }
 
+  /** Mirrors the encoder's `aligned`: whole-byte values read without the bit accumulator. */
+  private aligned = false;
+
   private bits(t: TypeIR): string {
+    const n = this.ctx.bitsOf(t);
+    const bytes = this.aligned && n % 8 === 0 ? n / 8 : 0;
     switch (t.kind) {
       case 'primitive': return 'r.bits(1) === 1';
-      case 'quantized': return `r.quantized(${quantArgs(t)})`;
-      case 'angle': return `r.angle(${angleDecodeArgs(t)})`;
+      case 'quantized': return bytes ? `r.quantizedBytes(${quantArgs(t).replace(/, \d+$/, '')}, ${bytes})` : `r.quantized(${quantArgs(t)})`;
+      case 'angle': return bytes ? `r.angleBytes(${angleDecodeArgs(t).replace(/, \d+$/, '')}, ${bytes})` : `r.angle(${angleDecodeArgs(t)})`;
       case 'enum': {
-        const n = this.ctx.bitsOf(t);
-        return n > 0 ? `${fn.enumValues(t.name)}(r, r.bits(${n}))` : `${fn.enumValues(t.name)}(r, 0)`;
+        if (n === 0) return `${fn.enumValues(t.name)}(r, 0)`;
+        return bytes ? `${fn.enumValues(t.name)}(r, r.uintLE(${bytes}))` : `${fn.enumValues(t.name)}(r, r.bits(${n}))`;
       }
       default: throw new Error(`internal: ${t.kind} is not a bit-block type`);
     }
@@ -48,7 +53,10 @@ export class DecoderEmitter {
   private element(t: TypeIR, target: string): void {
     const b = this.ctx.blockOf(t);
     if (b === 'bits') {
+      const before = this.aligned;
+      this.aligned = true;
       this.p.line(`${target} = ${this.bits(t)};`);
+      this.aligned = before;
       this.p.line('r.alignBits();');
     } else if (b === 'fixed') {
       this.p.line(`${target} = ${this.fixed(t)};`);
@@ -80,7 +88,12 @@ export class DecoderEmitter {
           p.line(`const ${a}: ${this.replicaType(t.element)}[] = [];`);
           const eb = this.ctx.blockOf(t.element);
           p.block(`for (let ${i} = 0; ${i} < ${n}; ${i}++)`, () => {
-            if (eb === 'bits') p.line(`${a}.push(${this.bits(t.element)});`);
+            if (eb === 'bits') {
+              const before = this.aligned;
+              this.aligned = true;
+              p.line(`${a}.push(${this.bits(t.element)});`);
+              this.aligned = before;
+            }
             else if (eb === 'fixed') p.line(`${a}.push(${this.fixed(t.element)});`);
             else {
               const x = this.t('x');
@@ -236,6 +249,7 @@ export class DecoderEmitter {
     p.block(`function ${fn.decode(c.name)}(r: $rt.Reader): ${c.name}`, () => {
       p.line('r.enter();');
       p.line(`const o = new ${c.name}();`);
+      this.aligned = c.fields.every((f) => !f.optional && this.ctx.bitsOf(f.type) % 8 === 0);
       const present = new Map<FieldIR, string>();
       for (const f of c.fields) {
         const isBits = this.ctx.blockOf(f.type) === 'bits';
@@ -248,6 +262,7 @@ export class DecoderEmitter {
           p.line(`o.${f.name} = ${this.bits(f.type)};`);
         }
       }
+      this.aligned = false;
       if (bits) p.line('r.alignBits();');
       for (const f of this.fields(c, 'fixed')) {
         const has = present.get(f);
@@ -281,6 +296,7 @@ export class DecoderEmitter {
       p.line(`if (c0 > ${all(0)}${two ? ` || c1 > ${all(1)}` : ''}) throw new $rt.DecodeError(${str(`${c.name} patch: unknown field`)}, at, ${str(`field bits within ${c.fields.length} fields`)}, \`mask \${c0.toString(2)}${two ? ' ${c1.toString(2)}' : ''}\`);`);
       const replaced = new Map<FieldIR, string>();
       const present = new Map<FieldIR, string>();
+      this.aligned = c.fields.every((f) => !f.optional && !this.ctx.isNested(f.type) && this.ctx.bitsOf(f.type) % 8 === 0);
       for (const f of c.fields) {
         const isBits = this.ctx.blockOf(f.type) === 'bits';
         const nested = this.ctx.isNested(f.type);
@@ -307,6 +323,7 @@ export class DecoderEmitter {
           }
         });
       }
+      this.aligned = false;
       if (bitsInPatch) p.line('r.alignBits();');
       for (const f of this.fields(c, 'fixed')) {
         const cond = f.optional ? `has_${f.name}` : maskTest('c', f);

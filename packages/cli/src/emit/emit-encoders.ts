@@ -27,6 +27,11 @@ export class EncoderEmitter {
   private tmp = 0;
   /** `Class.field` of the value being written, for EncodeError messages. */
   private where = '';
+  /**
+   * Every bit-block value written in the current block starts on a byte boundary (each one
+   * before it is whole bytes), so whole-byte values can skip the bit accumulator.
+   */
+  private aligned = false;
   constructor(
     private readonly ctx: SchemaContext,
     private readonly p: Printer,
@@ -74,13 +79,20 @@ export class EncoderEmitter {
   private bits(t: TypeIR, v: string): void {
     const p = this.p;
     if (t.kind !== 'enum') this.guard(t, v);
+    const n = this.ctx.bitsOf(t);
+    const bytes = this.aligned && n % 8 === 0 ? n / 8 : 0;
     switch (t.kind) {
       case 'primitive': p.line(`w.bits(${v} ? 1 : 0, 1);`); return;
-      case 'quantized': p.line(`w.quantized(${v}, ${quantArgs(t)});`); return;
-      case 'angle': p.line(`w.angle(${v}, ${angleEncodeArgs(t)});`); return;
+      case 'quantized':
+        if (bytes) p.line(`w.quantizedBytes(${v}, ${quantArgs(t).replace(/, \d+$/, '')}, ${bytes});`);
+        else p.line(`w.quantized(${v}, ${quantArgs(t)});`);
+        return;
+      case 'angle':
+        if (bytes) p.line(`w.angleBytes(${v}, ${angleEncodeArgs(t).replace(/, \d+$/, '')}, ${bytes});`);
+        else p.line(`w.angle(${v}, ${angleEncodeArgs(t)});`);
+        return;
       case 'enum': {
-        const n = this.ctx.bitsOf(t);
-        if (n > 0) p.line(`w.bits(${fn.enumIndex(t.name)}(${v}), ${n});`);
+        if (n > 0) p.line(bytes ? `w.uintLE(${fn.enumIndex(t.name)}(${v}), ${bytes});` : `w.bits(${fn.enumIndex(t.name)}(${v}), ${n});`);
         return;
       }
       default: throw new Error(`internal: ${t.kind} is not a bit-block type`);
@@ -98,7 +110,7 @@ export class EncoderEmitter {
     const b = this.ctx.blockOf(t);
     if (b === 'bits') {
       this.p.line('w.reserve(4);');
-      this.bits(t, v);
+      this.withAligned(true, () => this.bits(t, v));
       this.p.line('w.flushBits();');
     } else if (b === 'fixed') {
       this.p.line(`w.reserve(${this.ctx.fixedBytesOf(t)});`);
@@ -149,7 +161,7 @@ export class EncoderEmitter {
           if (eb === 'bits') {
             p.line(`w.reserve(8 + Math.ceil(${a}.length * ${this.ctx.bitsOf(t.element)} / 8));`);
             p.line(`w.varuint(${a}.length);`);
-            p.block(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++)`, () => this.bits(t.element, `${a}[${i}]!`));
+            p.block(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++)`, () => this.withAligned(true, () => this.bits(t.element, `${a}[${i}]!`)));
             p.line('w.flushBits();');
           } else if (eb === 'fixed') {
             p.line(`w.reserve(8 + ${a}.length * ${this.ctx.fixedBytesOf(t.element)});`);
@@ -308,6 +320,21 @@ export class EncoderEmitter {
     return Math.ceil(bits / 8) + bytes;
   }
 
+  private withAligned(on: boolean, body: () => void): void {
+    const before = this.aligned;
+    this.aligned = on;
+    try {
+      body();
+    } finally {
+      this.aligned = before;
+    }
+  }
+
+  /** Whether every value of the class's bit block is whole bytes, flags included (see `aligned`). */
+  wholeBytes(c: ClassIR, patch: boolean): boolean {
+    return c.fields.every((f) => !f.optional && !(patch && this.ctx.isNested(f.type)) && this.ctx.bitsOf(f.type) % 8 === 0);
+  }
+
   /** Whether the class writes a bit block (in patches, replaced flags count too). */
   hasBits(c: ClassIR, patch: boolean): boolean {
     return c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || (patch && this.ctx.isNested(f.type)));
@@ -324,6 +351,7 @@ export class EncoderEmitter {
     p.line(`/** Writes every field of ${article(c.name)} ${c.name}. */`);
     p.block(`function ${fn.encode(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}): void`, () => {
       p.line(`w.reserve(${this.fixedPart(c, false)});`);
+      this.aligned = this.wholeBytes(c, false);
       for (const f of c.fields) {
         this.where = `${c.name}.${f.name}`;
         const v = `e.${f.name}`;
@@ -335,6 +363,7 @@ export class EncoderEmitter {
           this.bits(f.type, v);
         }
       }
+      this.aligned = false;
       if (this.hasBits(c, false)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
         this.where = `${c.name}.${f.name}`;
@@ -369,6 +398,7 @@ export class EncoderEmitter {
       p.line(`w.reserve(${this.fixedPart(c, true)});`);
       p.line('w.varuint(c0 >>> 0);');
       if (two) p.line('w.varuint(c1 >>> 0);');
+      this.aligned = this.wholeBytes(c, true);
       for (const f of c.fields) {
         this.where = `${c.name}.${f.name}`;
         const isBits = this.ctx.blockOf(f.type) === 'bits';
@@ -387,6 +417,7 @@ export class EncoderEmitter {
           }
         });
       }
+      this.aligned = false;
       if (this.hasBits(c, true)) p.line('w.flushBits();');
       for (const f of this.fieldsIn(c, 'fixed')) {
         this.where = `${c.name}.${f.name}`;

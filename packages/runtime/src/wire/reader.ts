@@ -176,6 +176,32 @@ export class Reader {
     return min + q * step;
   }
 
+  /** `quantized` for a byte-aligned value of whole bytes (see Writer.quantizedBytes). */
+  quantizedBytes(min: number, step: number, steps: number, bytes: number): number {
+    const start = this.pos;
+    const q = this.uintLE(bytes, 'quantized');
+    if (q > steps) throw new DecodeError('quantized value out of range', start, `at most ${steps}`, String(q));
+    return min + q * step;
+  }
+
+  /** `angle` for a byte-aligned value of whole bytes. */
+  angleBytes(unit: number, bytes: number): number {
+    return this.uintLE(bytes, 'angle') * unit;
+  }
+
+  /** An unsigned little-endian integer of 1 to 4 bytes. */
+  uintLE(bytes: number, what = 'uint'): number {
+    this.need(bytes, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + bytes;
+    let v = b[p]!;
+    if (bytes > 1) v |= b[p + 1]! << 8;
+    if (bytes > 2) v |= b[p + 2]! << 16;
+    if (bytes > 3) v = (v | (b[p + 3]! << 24)) >>> 0;
+    return v;
+  }
+
   angle(unit: number, bits: number): number {
     return this.bits(bits) * unit;
   }

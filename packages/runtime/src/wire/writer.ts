@@ -205,6 +205,33 @@ export class Writer {
     this.bits(q > 0 ? (q < steps ? q : steps) : 0, bits);
   }
 
+  /**
+   * `quantized` for a value that starts on a byte boundary and fills whole bytes (every bit-block
+   * value before it is whole bytes too): the same bytes, without the bit accumulator.
+   */
+  quantizedBytes(v: number, min: number, step: number, steps: number, bytes: number): void {
+    const q = Math.round((v - min) / step);
+    this.uintLE(q > 0 ? (q < steps ? q : steps) : 0, bytes);
+  }
+
+  /** `angle` for a byte-aligned value of whole bytes (see quantizedBytes). */
+  angleBytes(v: number, scale: number, steps: number, bytes: number): void {
+    let q = Math.round(v * scale) % steps;
+    if (q < 0) q += steps;
+    this.uintLE(q === q ? q : 0, bytes);
+  }
+
+  /** An unsigned integer of 1 to 4 bytes, little-endian (the bit accumulator's byte order). */
+  uintLE(v: number, bytes: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = v & 255;
+    if (bytes > 1) buf[pos++] = (v >>> 8) & 255;
+    if (bytes > 2) buf[pos++] = (v >>> 16) & 255;
+    if (bytes > 3) buf[pos++] = (v >>> 24) & 255;
+    this.pos = pos;
+  }
+
   /** Angle: q = round(v * scale) wrapped to [0, steps), where scale = steps / turn; NaN sends 0. */
   angle(v: number, scale: number, steps: number, bits: number): void {
     let q = Math.round(v * scale) % steps;
