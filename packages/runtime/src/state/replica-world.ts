@@ -59,17 +59,22 @@ export class ReplicaWorld {
     if (kind === FRAME_FULL) {
       const n = r.count('entities', 2);
       const next = new Map<number, object>();
+      const dense: (object | undefined)[] = [];
       let id = 0;
       for (let i = 0; i < n; i++) {
         id = this.readId(r, id);
-        next.set(id, this.readEntity(r));
+        const o = this.readEntity(r);
+        next.set(id, o);
+        if (id < DENSE_IDS) {
+          while (dense.length < id) dense.push(undefined);
+          dense[id] = o;
+        }
         out.added.push(id);
       }
       // Checked before the swap: a rejected full frame leaves the previous state in place.
       this.expectEnd(r);
       this.map = next;
-      this.dense = [];
-      for (const [k, v] of next) if (k < DENSE_IDS) this.setDense(k, v);
+      this.dense = dense;
       return out;
     } else if (kind === FRAME_PATCH) {
       const created = r.count('created entities', 2);
