@@ -144,11 +144,11 @@ export const EntityCodec: $rt.ClassCodec<$src.Entity, Entity> = {
 function encodeQuantEntity(w: $rt.Writer, e: $src.QuantEntity): void {
   w.reserve(6);
   if (typeof e.x !== 'number') $rt.invalid("QuantEntity.x", "a number", e.x);
-  w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);
+  w.quantizedBytes(e.x, 0, 0.015259021896696421, 65535, 2);
   if (typeof e.y !== 'number') $rt.invalid("QuantEntity.y", "a number", e.y);
-  w.quantized(e.y, 0, 0.015259021896696421, 65535, 16);
+  w.quantizedBytes(e.y, 0, 0.015259021896696421, 65535, 2);
   if (typeof e.angle !== 'number') $rt.invalid("QuantEntity.angle", "a number", e.angle);
-  w.angle(e.angle, 40.74366543152521, 256, 8);
+  w.angleBytes(e.angle, 40.74366543152521, 256, 1);
   w.flushBits();
   if ((e.hp & 0xff) !== e.hp) $rt.invalid("QuantEntity.hp", "an integer from 0 to 255", e.hp);
   w.u8(e.hp);
@@ -163,15 +163,15 @@ function encodeQuantEntityPatch(w: $rt.Writer, e: $src.QuantEntity, c0: number, 
   w.varuint(c0 >>> 0);
   if ((c0 & 0x1) !== 0) {
     if (typeof e.x !== 'number') $rt.invalid("QuantEntity.x", "a number", e.x);
-    w.quantized(e.x, 0, 0.015259021896696421, 65535, 16);
+    w.quantizedBytes(e.x, 0, 0.015259021896696421, 65535, 2);
   }
   if ((c0 & 0x2) !== 0) {
     if (typeof e.y !== 'number') $rt.invalid("QuantEntity.y", "a number", e.y);
-    w.quantized(e.y, 0, 0.015259021896696421, 65535, 16);
+    w.quantizedBytes(e.y, 0, 0.015259021896696421, 65535, 2);
   }
   if ((c0 & 0x4) !== 0) {
     if (typeof e.angle !== 'number') $rt.invalid("QuantEntity.angle", "a number", e.angle);
-    w.angle(e.angle, 40.74366543152521, 256, 8);
+    w.angleBytes(e.angle, 40.74366543152521, 256, 1);
   }
   w.flushBits();
   if ((c0 & 0x8) !== 0) {
@@ -197,9 +197,9 @@ function sizeQuantEntity(e: $src.QuantEntity): number {
 function decodeQuantEntity(r: $rt.Reader): QuantEntity {
   r.enter();
   const o = new QuantEntity();
-  o.x = r.quantized(0, 0.015259021896696421, 65535, 16);
-  o.y = r.quantized(0, 0.015259021896696421, 65535, 16);
-  o.angle = r.angle(0.02454369260617026, 8);
+  o.x = r.quantizedBytes(0, 0.015259021896696421, 65535, 2);
+  o.y = r.quantizedBytes(0, 0.015259021896696421, 65535, 2);
+  o.angle = r.angleBytes(0.02454369260617026, 1);
   r.alignBits();
   o.hp = r.u8();
   o.name = r.string();
@@ -214,13 +214,13 @@ function decodeQuantEntityPatch(r: $rt.Reader, o: QuantEntity): void {
   const c0 = r.varuint();
   if (c0 > 31) throw new $rt.DecodeError("QuantEntity patch: unknown field", at, "field bits within 5 fields", `mask ${c0.toString(2)}`);
   if ((c0 & 0x1) !== 0) {
-    o.x = r.quantized(0, 0.015259021896696421, 65535, 16);
+    o.x = r.quantizedBytes(0, 0.015259021896696421, 65535, 2);
   }
   if ((c0 & 0x2) !== 0) {
-    o.y = r.quantized(0, 0.015259021896696421, 65535, 16);
+    o.y = r.quantizedBytes(0, 0.015259021896696421, 65535, 2);
   }
   if ((c0 & 0x4) !== 0) {
-    o.angle = r.angle(0.02454369260617026, 8);
+    o.angle = r.angleBytes(0.02454369260617026, 1);
   }
   r.alignBits();
   if ((c0 & 0x8) !== 0) o.hp = r.u8();
