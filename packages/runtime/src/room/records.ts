@@ -11,6 +11,8 @@ type AnyClient = RoomClient<any>;
 export class EntityRecord {
   /** Clients that know the entity or are about to (their view entries). */
   readonly viewers: ViewEntry[] = [];
+  /** The client of each viewer, index for index: the tick reads it without touching the entry. */
+  readonly viewerClients: AnyClient[] = [];
   /** Grid cell key, or NaN when the room has no grid or the entity no position yet. */
   cell = NaN;
   x = 0;

@@ -56,6 +56,19 @@ export class RoomStats {
 }
 
 const OWN_PRIORITY = 1e9;
+
+/** Removes an entry from its entity's viewers, keeping the parallel client list in step. */
+function detachViewer(entry: ViewEntry): void {
+  const viewers = entry.rec.viewers;
+  const clients = entry.rec.viewerClients;
+  const i = viewers.indexOf(entry);
+  if (i < 0) return;
+  const last = viewers.length - 1;
+  viewers[i] = viewers[last]!;
+  clients[i] = clients[last]!;
+  viewers.pop();
+  clients.pop();
+}
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
 /**
@@ -189,7 +202,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.removed = true;
     swapRemove(this.clients, client);
     for (const entry of client.entries.values()) {
-      swapRemove(entry.rec.viewers, entry);
+      detachViewer(entry);
       entry.state = GONE;
     }
     client.entries.clear();
@@ -304,7 +317,18 @@ export class RoomCore<E extends object = object, D = unknown> {
     const changes = this.world.changes;
     const teamOf = this.options.teamOf;
     const moved = this.moved;
+    const grid = this.grid;
     moved.length = 0;
+    // Views that follow a moved entity move first, so the checks below see where they are now.
+    if (grid) {
+      for (let i = 0; i < changes.length; i++) {
+        const rec = changes[i]!.$ext;
+        if (!(rec instanceof EntityRecord) || rec.followers.length === 0) continue;
+        const e = rec.entity as unknown as E;
+        for (const f of rec.followers) f.moveView(this.gx(e), this.gy(e), this.gz(e));
+      }
+    }
+    const plain = this.options.filter === undefined;
     for (let i = 0; i < changes.length; i++) {
       const o = changes[i]!;
       const rec = o.$ext;
@@ -316,7 +340,8 @@ export class RoomCore<E extends object = object, D = unknown> {
           for (const v of rec.viewers) this.updateVis(v);
         }
       }
-      if (this.grid) {
+      let hasMoved = false;
+      if (grid) {
         const e = o as unknown as E;
         const x = this.gx(e);
         const y = this.gy(e);
@@ -326,10 +351,21 @@ export class RoomCore<E extends object = object, D = unknown> {
           rec.y = y;
           rec.z = z;
           moved.push(rec);
+          hasMoved = true;
         }
       }
+      // One walk over the viewers: a moved entity may leave some (read from the parallel client
+      // list, without touching their entries); the others take the change.
       const viewers = rec.viewers;
-      for (let j = 0; j < viewers.length; j++) {
+      const clients = rec.viewerClients;
+      for (let j = viewers.length - 1; j >= 0; j--) {
+        if (hasMoved) {
+          const c = clients[j]! as RoomClient<D>;
+          if (!c.viewDirty && !(plain && c.hidden.size === 0 && c.shape.contains(rec.x, rec.y, rec.z, true)) && !this.relevant(c, rec, true)) {
+            this.leave(viewers[j]!);
+            continue;
+          }
+        }
         const entry = viewers[j]!;
         if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
       }
@@ -432,9 +468,9 @@ export class RoomCore<E extends object = object, D = unknown> {
       return;
     }
     const stamp = ++this.stampNo;
-    for (const v of rec.viewers) {
-      v.client.stamp = stamp;
-      yield v.client;
+    for (const c of rec.viewerClients as RoomClient<D>[]) {
+      c.stamp = stamp;
+      yield c;
     }
     if (rec.owner && rec.owner.stamp !== stamp) {
       rec.owner.stamp = stamp;
@@ -453,20 +489,10 @@ export class RoomCore<E extends object = object, D = unknown> {
         rec.cell = key;
         grid.cell(key).entities.push(rec);
       }
-      for (const f of rec.followers) f.moveView(rec.x, rec.y, rec.z);
-      // Viewers whose own view moves re-query anyway; the others are checked here.
+      // Viewers were checked while folding; the clients watching the cell may gain the entity.
       const stamp = ++this.stampNo;
-      const plain = this.options.filter === undefined;
-      for (let i = rec.viewers.length - 1; i >= 0; i--) {
-        const v = rec.viewers[i]!;
-        const c = v.client;
-        c.stamp = stamp;
-        if (c.viewDirty) continue;
-        // Still inside the view (with hysteresis), no filter, nothing hidden: it stays. Only
-        // the rest needs the full verdict (global, owned or shown entities stay outside too).
-        if (plain && c.hidden.size === 0 && c.shape.contains(rec.x, rec.y, rec.z, true)) continue;
-        if (!this.relevant(c, rec, true)) this.leave(v);
-      }
+      const clients = rec.viewerClients;
+      for (let i = 0; i < clients.length; i++) clients[i]!.stamp = stamp;
       // A client that already has the entity is among its viewers, stamped above.
       const watchers = grid.cell(key).watchers;
       for (let i = 0; i < watchers.length; i++) {
@@ -508,13 +534,14 @@ export class RoomCore<E extends object = object, D = unknown> {
     entry.vis = this.visOf(client, rec);
     client.entries.set(rec.id, entry);
     rec.viewers.push(entry);
+    rec.viewerClients.push(client);
     entry.pending = true;
     client.pendingList.push(entry);
   }
 
   private leave(entry: ViewEntry): void {
     const client = entry.client;
-    swapRemove(entry.rec.viewers, entry);
+    detachViewer(entry);
     client.entries.delete(entry.rec.id);
     if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
     entry.state = GONE;
