@@ -120,7 +120,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.world.add(entity);
     const t = entity as unknown as Tracked;
     const codec = this.world.codecOf(entity);
-    const rec = new EntityRecord(t, t.$id, codec, classMasks(codec, this.world.schema.manifest.classes.find((c) => c.id === codec.id)?.fields));
+    const rec = new EntityRecord(t, t.$id, codec, classMasks(codec));
     t.$ext = rec;
     rec.global = opts.global === true;
     if (rec.global) this.globals.add(rec);

@@ -40,14 +40,3 @@ export function classInfoOf(ctor: unknown): ClassInfo | undefined {
   if (typeof ctor !== 'function' || !Object.hasOwn(ctor, CLASS_INFO)) return undefined;
   return (ctor as unknown as Record<symbol, ClassInfo>)[CLASS_INFO];
 }
-
-/** Schema classes by name, for linking decorated classes to generated codecs. */
-const registry = new Map<string, ClassInfo>();
-
-export function registerClass(info: ClassInfo): void {
-  registry.set(info.name, info);
-}
-
-export function registeredClass(name: string): ClassInfo | undefined {
-  return registry.get(name);
-}

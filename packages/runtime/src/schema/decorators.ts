@@ -1,10 +1,10 @@
 import './metadata-polyfill.js';
-import { initSlots, makeAccessor, zeroValue, type ClassState } from '../tracking/accessors.js';
-import type { Tracked } from '../tracking/tracked.js';
+import { makeAccessor, zeroValue, type ClassState } from '../tracking/accessors.js';
+import { fieldChanged, initSlots, type Tracked } from '../tracking/tracked.js';
 import { bitsForPrecision, LIMITS, PRIMITIVES, type PrimitiveName, type WireType } from './catalog.js';
 import type { NetArray } from '../collections/net-array.js';
 import type { NetMap } from '../collections/net-map.js';
-import { CLASS_INFO, OWN_FIELDS, OWN_MARKERS, classInfoOf, registerClass, type ClassInfo, type FieldInfo, type Visibility } from './class-info.js';
+import { CLASS_INFO, OWN_FIELDS, OWN_MARKERS, classInfoOf, type ClassInfo, type FieldInfo, type Visibility } from './class-info.js';
 
 /** The wire type a decorator stands for: lets `array(u8)` and `optional(string)` take decorators. */
 export const WIRE_TYPE: unique symbol = Symbol.for('netschema.wireType') as never;
@@ -438,13 +438,7 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
   });
   Object.defineProperty(proto, '$childChanged', {
     value: function (this: Tracked, key: number) {
-      if (key < 32) this.$c0 |= 1 << key;
-      else this.$c1 |= 1 << (key - 32);
-      if (!this.$q) {
-        this.$q = true;
-        if (this.$t !== null) this.$t.push(this);
-        if (this.$p !== null) (this.$p as unknown as { $childChanged(k: number | string): void }).$childChanged(this.$pk);
-      }
+      fieldChanged(this, key);
     },
     configurable: true,
   });
@@ -471,7 +465,6 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
   info = { name, ctor: Wrapped, base, fields, checked: false };
   Object.defineProperty(Wrapped, CLASS_INFO, { value: info });
   Object.defineProperty(target, CLASS_INFO, { value: info });
-  registerClass(info);
   return Wrapped as unknown as C;
 }
 

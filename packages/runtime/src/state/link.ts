@@ -1,5 +1,5 @@
 import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
-import { classInfoOf, registeredClass, type ClassInfo, type Visibility } from '../schema/class-info.js';
+import { classInfoOf, type ClassInfo, type Visibility } from '../schema/class-info.js';
 
 /** Accepts a generated module's `netschema` export or the module namespace itself. */
 export function schemaModuleOf(m: SchemaModule | { netschema: SchemaModule }): SchemaModule {
@@ -55,4 +55,3 @@ function checkLayout(info: ClassInfo, codec: ClassCodec): void {
 
 const VISIBILITY_TEXT: Record<Visibility, string> = { all: 'visible to all clients', owner: '@ownerOnly', team: '@teamOnly' };
 
-export { registeredClass };

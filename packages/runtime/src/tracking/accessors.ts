@@ -4,7 +4,6 @@ import { adopt, initSlots, markDirty, release } from './tracked.js';
 
 
 /** Shared by the accessors of one class: flipped by `@schema` when the class is complete. */
-export { initSlots };
 
 export interface ClassState {
   done: boolean;

@@ -159,9 +159,6 @@ export class Reader {
     return acc & ((1 << n) - 1);
   }
 
-  bool(): boolean {
-    return this.bits(1) === 1;
-  }
 
   /** Ends the bit block: drops its padding bits. */
   alignBits(): void {

@@ -132,9 +132,6 @@ export class Writer {
     this.nacc = nacc;
   }
 
-  bool(v: boolean): void {
-    this.bits(v ? 1 : 0, 1);
-  }
 
   /** Ends the bit block: pads the last byte with zero bits. */
   flushBits(): void {
@@ -172,12 +169,6 @@ export class Writer {
     this.pos += b.length;
   }
 
-  /** Appends raw bytes (a shared, already encoded slice). */
-  raw(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
 
   /**
    * Appends `src[start, end)` without making a view of it: frames copy many small shared slices,
