@@ -29,29 +29,39 @@ function replicaJson(o: object): Record<string, unknown> {
   return { x: u.x, y: u.y, hp: u.hp, team: u.team, name: u.name, stats: { kills: u.stats.kills, deaths: u.stats.deaths }, inventory: [...u.inventory], secret: u.secret, plan: u.plan };
 }
 
+/** Units removed by a frame callback, by id, with their owner then: frames sent before the removal may hold their secret. */
+const removedMidTick = new Map<number, Unit>();
+const ownerOf = {
+  owners: new Map<Unit, Client | null>(),
+  get(u: Unit): Client | null | undefined {
+    const rec = (u as unknown as { $ext: { owner: Client | null } | null }).$ext;
+    return rec ? rec.owner : this.owners.get(u);
+  },
+};
+
 /** Hidden values never reach a client's bytes: scan the raw frame for other owners' secrets and other teams' plans. */
 function checkBytes(h: RoomHarness, c: Client, frame: Uint8Array): void {
   const text = Buffer.from(frame).toString('latin1');
   for (const m of text.matchAll(/OWNER-SECRET-(\d+)-/g)) {
-    const u = h.room.world.get(Number(m[1])) as Unit | undefined;
-    const owner = u && (u as unknown as { $ext: { owner: Client | null } }).$ext.owner;
+    const u = (h.room.world.get(Number(m[1])) ?? removedMidTick.get(Number(m[1]))) as Unit | undefined;
+    const owner = u && ownerOf.get(u);
     expect(owner, `client ${c.id} received the secret of entity ${m[1]}`).toBe(c);
   }
   for (const m of text.matchAll(/TEAM-PLAN-(\d+)-/g)) {
-    const ownsOne = [...entriesOf(c).keys()].some((id) => {
-      const u = h.room.world.get(id) as Unit | undefined;
-      return u instanceof Unit && u.team === Number(m[1]) && (u as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
-    });
+    const units = [...[...entriesOf(c).keys()].map((id) => h.room.world.get(id)), ...removedMidTick.values()];
+    const ownsOne = units.some((u) => u instanceof Unit && u.team === Number(m[1]) && ownerOf.get(u) === c);
     expect(c.team === Number(m[1]) || ownsOne, `client ${c.id} (team ${String(c.team)}) received team ${m[1]}'s plan`).toBe(true);
   }
 }
 
-/** After a frame: the replica holds exactly what the room says the client knows; settled entries equal the server. */
+/** After a tick: the replica holds exactly what the room says the client knows (or has yet to remove); settled entries equal the server. */
 function checkDelivered(h: RoomHarness, c: Client): void {
   const rep = h.replicas.get(c)!;
   const entries = entriesOf(c);
   const known = [...entries].filter(([, e]) => e.state === KNOWN).map(([id]) => id).sort((a, b) => a - b);
-  expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(known);
+  // Removals decided after this client's frame went out (by a later frame callback) reach it next frame.
+  const held = [...new Set([...known, ...c.leaving])].sort((a, b) => a - b);
+  expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(held);
   for (const id of known) {
     if (entries.get(id)!.pending) continue;
     const e = h.room.world.get(id) as Unit | Scoreboard;
@@ -124,7 +134,30 @@ function scenario(seed: number, ticks: number): void {
         if (c) h.room.setTeam(c, rng.nextInt(1, 3));
       } else if (roll < 36) h.board.red++;
     }
-    h.step();
+    // Sometimes the frame callback itself changes the room mid-tick: it pauses or resumes a
+    // client, hides an entity from one, or removes an entity, as a transport or game might.
+    let during: ((c: Client) => void) | undefined;
+    if (rng.nextInt(0, 9) === 0) {
+      const kind = rng.nextInt(0, 3);
+      const target = pick(clients);
+      const u = pick(h.units);
+      let done = false;
+      during = () => {
+        if (done) return;
+        done = true;
+        if (kind === 0 && target) target.paused = true;
+        else if (kind === 1 && target && u) h.room.hide(target, u);
+        else if (kind === 2 && u && rng.nextInt(0, 1)) {
+          removedMidTick.set(h.room.world.idOf(u), u);
+          ownerOf.owners.set(u, (u as unknown as { $ext: { owner: Client | null } }).$ext.owner);
+          h.removeUnit(u);
+        }
+        else if (kind === 3) for (const c of clients) c.paused = false;
+      };
+    }
+    removedMidTick.clear();
+    h.step(undefined, during);
+    if (rng.nextInt(0, 3) === 0) for (const c of clients) c.paused = false;
     for (const [c, frame] of h.framed) {
       checkBytes(h, c, frame);
       checkDelivered(h, c);
@@ -133,6 +166,7 @@ function scenario(seed: number, ticks: number): void {
 
   // The world stops changing (clients stop pinning entities too): every client converges.
   for (const c of clients) for (const u of h.units) h.room.unpin(c, u);
+  for (const c of clients) c.paused = false;
   const bound = Math.max(...clients.map((c) => (h.units.length + 2) * c.rate));
   let steps = 0;
   const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0);

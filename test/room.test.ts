@@ -217,6 +217,47 @@ describe('rates, skipped frames and the input ack', () => {
     expect([r.hp, r.name]).toEqual([1, 'renamed']);
   });
 
+  it('a frame callback that hides, removes or pauses mid-tick leaves every later client consistent', () => {
+    const { room, client, at, reps } = setup();
+    const a = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const b = client('b', { view: { x: 0, y: 0, radius: 100 } });
+    const c = client('c', { view: { x: 0, y: 0, radius: 100 } });
+    const hidden = at(1, 1);
+    const removed = at(2, 2);
+    const kept = at(3, 3);
+    let now = 0;
+    const tick = (during?: (cl: C) => void) => {
+      now += 50;
+      room.update(now, (cl, f) => {
+        reps.get(cl)!.apply(f); // throws on a patch for an entity the client was told is gone
+        during?.(cl);
+      });
+    };
+    tick();
+    // All three change this tick; the first client's callback hides one from b, removes one, and pauses c.
+    hidden.hp = 1;
+    removed.hp = 2;
+    kept.hp = 3;
+    tick((cl) => {
+      if (cl !== a) return;
+      room.hide(b, hidden);
+      room.remove(removed);
+      c.paused = true;
+    });
+    const hpOf = (cl: C, e: Entity) => (reps.get(cl)!.get(room.world.idOf(e)) as arena.Entity | undefined)?.hp;
+    expect([hpOf(a, hidden), hpOf(a, kept)]).toEqual([1, 3]);
+    expect(hpOf(b, kept)).toBe(3);
+    expect(c.stats.frames).toBe(1);
+    tick();
+    expect(hpOf(b, hidden)).toBeUndefined();
+    expect(reps.get(b)!.get(room.world.idOf(kept))).toBeDefined();
+    // The paused client's changes from the tick it missed arrive once it resumes.
+    c.paused = false;
+    tick();
+    expect([hpOf(c, hidden), hpOf(c, kept)]).toEqual([1, 3]);
+    expect(reps.get(c)!.entities.size).toBe(2);
+  });
+
   it('frames carry the room tick and the last input sequence the server processed for that client', () => {
     const { client, tick, reps } = setup();
     const c = client('a');

@@ -63,12 +63,14 @@ export class RoomHarness {
     this.replicas.delete(c);
   }
 
-  step(dtMs = 50 / 3): void {
+  /** One room tick; `during` runs inside the frame callback after each client's frame is applied, as game code reacting to a send might. */
+  step(dtMs = 50 / 3, during?: (c: Client) => void): void {
     this.now += dtMs;
     this.framed.clear();
     this.room.update(this.now, (c, frame) => {
       this.framed.set(c, frame.slice());
       this.replicas.get(c)!.apply(frame);
+      during?.(c);
     });
   }
 }

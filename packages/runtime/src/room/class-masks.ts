@@ -10,21 +10,39 @@ export interface ClassMasks {
   readonly owner1: number;
   readonly team0: number;
   readonly team1: number;
+  /** Fields each visibility class may see, two words per class: [other0, other1, team0, team1, owner0, owner1]. */
+  readonly allow: Int32Array;
 }
+
+// One per class, shared by all its entities, so the tick reads it from cache.
+const cache = new WeakMap<ClassCodec, ClassMasks>();
 
 /**
  * The generated codec's masks as plain words. `defineSchemaModule` fills them in for modules
  * generated before codecs carried masks, so every codec of a schema module has them.
  */
 export function classMasks(codec: ClassCodec): ClassMasks {
+  let masks = cache.get(codec);
+  if (masks === undefined) {
+    masks = build(codec);
+    cache.set(codec, masks);
+  }
+  return masks;
+}
+
+function build(codec: ClassCodec): ClassMasks {
   const m = codec.masks;
   if (m === undefined) {
     throw new Error(`${codec.name}: its codec has no field masks; pass the generated module (built with defineSchemaModule) to the room`);
   }
+  const all0 = m.all[0] | 0, all1 = m.all[1] | 0;
+  const owner0 = m.ownerOnly[0] | 0, owner1 = m.ownerOnly[1] | 0;
+  const team0 = m.teamOnly[0] | 0, team1 = m.teamOnly[1] | 0;
   return {
-    all0: m.all[0] | 0, all1: m.all[1] | 0,
+    all0, all1,
     nested0: m.nested[0] | 0, nested1: m.nested[1] | 0,
-    owner0: m.ownerOnly[0] | 0, owner1: m.ownerOnly[1] | 0,
-    team0: m.teamOnly[0] | 0, team1: m.teamOnly[1] | 0,
+    owner0, owner1,
+    team0, team1,
+    allow: Int32Array.of(all0 & ~owner0 & ~team0, all1 & ~owner1 & ~team1, all0 & ~owner0, all1 & ~owner1, all0, all1),
   };
 }

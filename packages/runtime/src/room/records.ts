@@ -28,11 +28,11 @@ export class EntityRecord {
   readonly slices: number[] = [];
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
+  /** Stamp of the frame being built whose client has this entity's change in its direct list. */
+  mark = 0;
   /** Clients whose view follows this entity. */
   readonly followers: AnyClient[] = [];
 
-  /** Fields each visibility class may see, two words per class: [other0, other1, team0, team1, owner0, owner1]. */
-  readonly allow: Int32Array;
   /** The class has nested fields (whose pending changes age into whole sends). */
   readonly nested: boolean;
 
@@ -42,13 +42,7 @@ export class EntityRecord {
     readonly codec: ClassCodec,
     readonly masks: ClassMasks,
   ) {
-    const m = masks;
-    this.allow = Int32Array.of(
-      m.all0 & ~m.owner0 & ~m.team0, m.all1 & ~m.owner1 & ~m.team1,
-      m.all0 & ~m.owner0, m.all1 & ~m.owner1,
-      m.all0, m.all1,
-    );
-    this.nested = (m.nested0 | m.nested1) !== 0;
+    this.nested = (masks.nested0 | masks.nested1) !== 0;
   }
 }
 

@@ -49,6 +49,19 @@ export class RoomClient<D = unknown> {
   /** @internal */ reset = true;
   /** @internal */ removed = false;
   /** @internal */ radiusHint = 1;
+  /**
+   * @internal In step this tick: due, unpaused, unlimited and with a still view, so the tick's
+   * changes go straight into its frame (`direct`) without touching its view entries.
+   */
+  fast = false;
+  /** @internal Changed entities for this tick's frame, with the visibility class of each. */
+  readonly direct: EntityRecord[] = [];
+  /** @internal */ readonly directVis: number[] = [];
+  /** @internal How many of `direct` belong to this tick (a count, so the arrays keep their storage). */
+  directN = 0;
+  /** @internal Entities dropped from view so far; a change after the fold means `direct` must be checked. */
+  leaves = 0;
+  /** @internal */ leavesAtFold = 0;
 
   constructor(
     readonly id: number,

@@ -56,6 +56,8 @@ export class RoomStats {
 }
 
 const OWN_PRIORITY = 1e9;
+/** Sort keys pack an entity id with an index below this: ids below 2^32 keep them exact. */
+const KEY_SPAN = 1 << 20;
 
 /** Removes an entry from its entity's viewers, keeping the parallel client list in step. */
 function detachViewer(entry: ViewEntry): void {
@@ -286,7 +288,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const t0 = performance.now();
     this.tickNo++;
     this.arena.reset();
-    this.foldChanges();
+    this.foldChanges(now);
     if (this.grid) this.moveEntities();
     for (const c of this.clients) if (c.viewDirty) this.query(c);
     let frames = 0;
@@ -302,6 +304,12 @@ export class RoomCore<E extends object = object, D = unknown> {
       bytes += frame.length;
       sink(c, frame);
     }
+    // A client that was in step but got no frame after all (paused or removed by a sink call)
+    // takes its direct changes into its entries, so nothing is lost.
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      if (c.fast) this.spillDirect(c);
+    }
     this.world.commit();
     const s = this.stats;
     s.ticks++;
@@ -313,7 +321,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   /** Changed entities: their changes go to every viewer that knows them; moved ones are noted. */
-  private foldChanges(): void {
+  private foldChanges(now: number): void {
     const changes = this.world.changes;
     const teamOf = this.options.teamOf;
     const moved = this.moved;
@@ -327,6 +335,14 @@ export class RoomCore<E extends object = object, D = unknown> {
         const e = rec.entity as unknown as E;
         for (const f of rec.followers) f.moveView(this.gx(e), this.gy(e), this.gz(e));
       }
+    }
+    // A client in step (due now, unpaused, no budget, view unmoved) has nothing to accumulate:
+    // this tick's changes can go straight into its frame, shared bytes and all, without a
+    // per-entry fold. That skips touching its view entries, the dominant cost at scale.
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      c.fast = !c.paused && now >= c.nextDue && c.budget === Infinity && !c.viewDirty;
+      c.directN = 0;
     }
     const plain = this.options.filter === undefined;
     for (let i = 0; i < changes.length; i++) {
@@ -366,10 +382,21 @@ export class RoomCore<E extends object = object, D = unknown> {
             continue;
           }
         }
+        const c = clients[j]! as RoomClient<D>;
+        if (c.fast) {
+          const vis = rec.owner === null && teamOf === undefined ? VIS_OTHER : this.visOf(c, rec);
+          if (((o.$c0 & rec.masks.allow[vis * 2]!) | (o.$c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
+          const n = c.directN++;
+          c.direct[n] = rec;
+          c.directVis[n] = vis;
+          continue;
+        }
         const entry = viewers[j]!;
         if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
       }
     }
+    // Leaves from here to a client's frame (sink calls) make its direct list worth checking.
+    for (let i = 0; i < this.clients.length; i++) this.clients[i]!.leavesAtFold = this.clients[i]!.leaves;
   }
 
   private fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number): void {
@@ -378,8 +405,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (rec.nested) this.ageNested(entry);
     const vis = rec.owner === null && this.options.teamOf === undefined ? VIS_OTHER : this.visOf(entry.client, rec);
     entry.vis = vis;
-    const a0 = rec.allow[vis * 2]!;
-    const a1 = rec.allow[vis * 2 + 1]!;
+    const a0 = rec.masks.allow[vis * 2]!;
+    const a1 = rec.masks.allow[vis * 2 + 1]!;
     c0 &= a0;
     c1 &= a1;
     if ((c0 | c1) === 0) return;
@@ -408,11 +435,11 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   private allowed0(rec: EntityRecord, vis: number): number {
-    return rec.allow[vis * 2]!;
+    return rec.masks.allow[vis * 2]!;
   }
 
   private allowed1(rec: EntityRecord, vis: number): number {
-    return rec.allow[vis * 2 + 1]!;
+    return rec.masks.allow[vis * 2 + 1]!;
   }
 
   /**
@@ -545,6 +572,19 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.entries.delete(entry.rec.id);
     if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
     entry.state = GONE;
+    client.leaves++;
+  }
+
+  /** Folds a client's direct changes into its view entries (it will not get this tick's frame). */
+  private spillDirect(client: RoomClient<D>): void {
+    client.fast = false;
+    for (let k = 0; k < client.directN; k++) {
+      const rec = client.direct[k]!;
+      const entry = client.entries.get(rec.id);
+      const o = rec.entity;
+      if (entry !== undefined && entry.rec === rec && entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
+    }
+    client.directN = 0;
   }
 
   /** A client's view moved (or it just got one): re-evaluate what it has and what is around it. */
@@ -590,20 +630,25 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** The bytes of an entity for an entry: shared by every client that needs the same masks this tick. */
   private slice(entry: ViewEntry, out: { start: number; end: number }): void {
     const rec = entry.rec;
-    const enter = entry.state === ENTERING ? 1 : 0;
-    let c0: number, c1: number, r0: number, r1: number;
-    if (enter) {
-      c0 = this.allowed0(rec, entry.vis);
-      c1 = this.allowed1(rec, entry.vis);
-      r0 = c0 & rec.masks.nested0;
-      r1 = c1 & rec.masks.nested1;
+    if (entry.state === ENTERING) {
+      const c0 = this.allowed0(rec, entry.vis);
+      const c1 = this.allowed1(rec, entry.vis);
+      this.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
     } else {
       this.ageNested(entry);
-      c0 = entry.c0;
-      c1 = entry.c1;
-      r0 = entry.r0;
-      r1 = entry.r1;
+      this.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
     }
+  }
+
+  /** This tick's change of an entity as a client in step sees it (visibility class `vis`). */
+  private directSlice(rec: EntityRecord, vis: number, out: { start: number; end: number }): void {
+    const o = rec.entity;
+    const a0 = rec.masks.allow[vis * 2]!;
+    const a1 = rec.masks.allow[vis * 2 + 1]!;
+    this.sliceOf(rec, o.$c0 & a0, o.$c1 & a1, o.$r0 & a0 & rec.masks.nested0, o.$r1 & a1 & rec.masks.nested1, 0, out);
+  }
+
+  private sliceOf(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number, enter: number, out: { start: number; end: number }): void {
     if (rec.sliceTick !== this.tickNo) {
       // A count, not `length = 0`: truncating would free the array's storage every tick.
       rec.sliceTick = this.tickNo;
@@ -639,8 +684,45 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   private readonly span = { start: 0, end: 0 };
   private keys = new Float64Array(256);
+  private markNo = 0;
+
+  /**
+   * Takes a client's direct changes for this frame and returns how many to write. An entity that
+   * also has a pending entry (entering, or with changes from before) goes out through the entry
+   * instead, with this tick's change folded into it, so it is written once.
+   */
+  private claimDirect(client: RoomClient<D>, mark: number): number {
+    client.fast = false;
+    const n = client.directN;
+    if (n + client.pendingList.length >= KEY_SPAN) {
+      // Too many for the sort keys: fall back to the entries, which handle any number.
+      this.spillDirect(client);
+      return 0;
+    }
+    client.directN = 0;
+    const direct = client.direct;
+    // Something left this client's view after the fold (a sink call hid or removed it): keep
+    // only what it still knows.
+    const check = client.leaves !== client.leavesAtFold;
+    for (let k = 0; k < n; k++) {
+      const rec = direct[k]!;
+      if (check && client.entries.get(rec.id)?.rec !== rec) continue;
+      rec.mark = mark;
+    }
+    const pending = client.pendingList;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.rec.mark !== mark) continue;
+      e.rec.mark = 0;
+      const o = e.rec.entity;
+      if (e.state === KNOWN) this.fold(e, o.$c0, o.$c1, o.$r0, o.$r1);
+    }
+    return n;
+  }
 
   private buildFrame(client: RoomClient<D>): Uint8Array {
+    const mark = ++this.markNo;
+    const directN = client.fast ? this.claimDirect(client, mark) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
     selected.length = 0;
@@ -659,7 +741,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
       if (e.state === GONE) continue;
-      if ((limited && used >= client.budget && selected.length > 0) || selected.length === 65535) {
+      if ((limited && used >= client.budget && selected.length > 0) || selected.length === KEY_SPAN - 1) {
         deferred++;
         continue;
       }
@@ -689,19 +771,37 @@ export class RoomCore<E extends object = object, D = unknown> {
       w.varint(id - prev);
       prev = id;
     }
-    // Sort by id through packed numeric keys: a native typed-array sort, no comparator calls.
-    const count = selected.length;
-    if (this.keys.length < count) this.keys = new Float64Array(Math.max(count, this.keys.length * 2));
-    const keys = this.keys.subarray(0, count);
-    for (let k = 0; k < count; k++) keys[k] = selected[k]!.rec.id * 65536 + k;
+    // Sort by id through packed numeric keys (id, then index: selected entries first, then
+    // direct changes): a native typed-array sort, no comparator calls.
+    const nSel = selected.length;
+    const direct = client.direct;
+    if (this.keys.length < nSel + directN) this.keys = new Float64Array(Math.max(nSel + directN, this.keys.length * 2));
+    const all = this.keys;
+    for (let k = 0; k < nSel; k++) all[k] = selected[k]!.rec.id * KEY_SPAN + k;
+    let count = nSel;
+    for (let k = 0; k < directN; k++) {
+      const rec = direct[k]!;
+      if (rec.mark === mark) all[count++] = rec.id * KEY_SPAN + nSel + k;
+    }
+    const keys = all.subarray(0, count);
     if (count > 1) keys.sort();
     w.reserve(8);
     w.varuint(count);
     prev = 0;
-    const arena = this.arena.buf;
     let entered = 0;
     for (let j = 0; j < count; j++) {
-      const e = selected[keys[j]! % 65536]!;
+      const k = keys[j]! % KEY_SPAN;
+      if (k >= nSel) {
+        const rec = direct[k - nSel]!;
+        this.directSlice(rec, client.directVis[k - nSel]!, span);
+        const delta = rec.id - prev;
+        prev = rec.id;
+        w.reserve(9);
+        w.varuint((delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2);
+        w.rawRange(this.arena.buf, span.start, span.end);
+        continue;
+      }
+      const e = selected[k]!;
       const delta = e.rec.id - prev;
       prev = e.rec.id;
       const enter = e.state === ENTERING ? 1 : 0;
@@ -709,7 +809,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
       w.reserve(9);
       w.varuint(zz * 2 + enter);
-      w.rawRange(arena, e.start, e.end);
+      w.rawRange(this.arena.buf, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;
@@ -727,7 +827,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     st.frames++;
     st.lastFrameBytes = w.pos;
     st.bytes += w.pos;
-    st.lastSent = selected.length;
+    st.lastSent = count;
     st.lastDeferred = deferred;
     st.entered += entered;
     st.left += client.leaving.length;
