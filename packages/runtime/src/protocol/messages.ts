@@ -1,0 +1,186 @@
+// The room protocol on top of the state frames: one binary WebSocket message per protocol
+// message, its first byte the kind. Kinds 1-3 are state frames (docs/wire-format.md §9); the
+// rest are control and typed messages, specified in docs/protocol.md.
+
+import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
+import { DecodeError } from '../wire/decode-error.js';
+import type { Reader } from '../wire/reader.js';
+import type { Writer } from '../wire/writer.js';
+
+/** Bumped whenever a message below changes shape; the join carries it. */
+export const PROTOCOL_VERSION = 1;
+
+// Server to client.
+export const S_WELCOME = 16;
+export const S_MESSAGE = 17;
+export const S_ERROR = 18;
+export const S_PING = 19;
+export const S_PONG = 20;
+/** The fingerprints differ: send your manifest so the server can say what differs. */
+export const S_MANIFEST_REQUEST = 21;
+
+// Client to server.
+export const C_JOIN = 32;
+export const C_MESSAGE = 33;
+export const C_PING = 34;
+export const C_PONG = 35;
+/** Leaving for good: no resume. */
+export const C_LEAVE = 36;
+export const C_MANIFEST = 37;
+/** The client could not apply a frame: send everything again, whole. */
+export const C_RESYNC = 38;
+
+/** Close codes (4000-4999 is the application range of RFC 6455). */
+export const CloseCode = {
+  /** The server is shutting down (RFC 6455 "going away"). */
+  SHUTDOWN: 1001,
+  /** A message that is not a protocol message, or one out of order. */
+  PROTOCOL_ERROR: 4000,
+  SCHEMA_MISMATCH: 4001,
+  PROTOCOL_VERSION: 4002,
+  ROOM_FULL: 4003,
+  ROOM_NOT_FOUND: 4004,
+  /** Too many bad messages (unknown, malformed or rejected). */
+  TOO_MANY_ERRORS: 4005,
+  RATE_LIMITED: 4006,
+  /** The client did not read its frames for too long. */
+  CONGESTED: 4007,
+  JOIN_TIMEOUT: 4008,
+  /** Closed by the server's game code (`client.close`). */
+  KICKED: 4009,
+  /** The room was disposed or the client left. */
+  LEFT: 4010,
+  /** The join was refused by the room's `onJoin`. */
+  JOIN_REFUSED: 4011,
+} as const;
+
+/** Close codes after which reconnecting cannot help. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.SCHEMA_MISMATCH, CloseCode.PROTOCOL_VERSION, CloseCode.ROOM_NOT_FOUND, CloseCode.KICKED,
+  CloseCode.LEFT, CloseCode.JOIN_REFUSED, CloseCode.PROTOCOL_ERROR, CloseCode.TOO_MANY_ERRORS, CloseCode.RATE_LIMITED,
+]);
+
+/** Error codes of S_ERROR that do not close the connection. */
+export const ErrorCode = {
+  UNKNOWN_MESSAGE: 1,
+  MALFORMED_MESSAGE: 2,
+  NO_HANDLER: 3,
+  HANDLER_FAILED: 4,
+} as const;
+
+export interface JoinRequest {
+  protocol: number;
+  fingerprint: string;
+  /** Room name (joins or creates) or room id (joins that room). */
+  room: string;
+  /** From a previous welcome; empty for a fresh join. */
+  resumeToken: string;
+  /** The last room tick the client applied: a resume sends only the delta when it matches the server's last frame. */
+  lastTick: number;
+  /** JSON for the room's `onJoin` (name, team choice...). */
+  options: string;
+}
+
+export interface Welcome {
+  protocol: number;
+  /** The client's id in its room (stable across resumes). */
+  clientId: number;
+  roomId: string;
+  roomName: string;
+  resumeToken: string;
+  /** True when this join took over a session kept from a dropped connection. */
+  resumed: boolean;
+}
+
+export function writeJoin(w: Writer, j: JoinRequest): void {
+  w.reserve(24);
+  w.u8(C_JOIN);
+  w.varuint(j.protocol);
+  w.string(j.fingerprint);
+  w.string(j.room);
+  w.string(j.resumeToken);
+  w.reserve(8);
+  w.varuint(j.lastTick);
+  w.string(j.options);
+}
+
+/** Reads a join after its kind byte. */
+export function readJoin(r: Reader): JoinRequest {
+  return { protocol: r.varuint(), fingerprint: r.string(), room: r.string(), resumeToken: r.string(), lastTick: r.varuint(), options: r.string() };
+}
+
+export function writeWelcome(w: Writer, m: Welcome): void {
+  w.reserve(24);
+  w.u8(S_WELCOME);
+  w.varuint(m.protocol);
+  w.varuint(m.clientId);
+  w.string(m.roomId);
+  w.string(m.roomName);
+  w.string(m.resumeToken);
+  w.reserve(1);
+  w.u8(m.resumed ? 1 : 0);
+}
+
+export function readWelcome(r: Reader): Welcome {
+  return { protocol: r.varuint(), clientId: r.varuint(), roomId: r.string(), roomName: r.string(), resumeToken: r.string(), resumed: r.u8() === 1 };
+}
+
+export function writeError(w: Writer, code: number, message: string): void {
+  w.reserve(9);
+  w.u8(S_ERROR);
+  w.varuint(code);
+  w.string(message);
+}
+
+/** A ping or pong of either side: kind, then an id the pong echoes. */
+export function writePing(w: Writer, kind: number, id: number): void {
+  w.reserve(9);
+  w.u8(kind);
+  w.varuint(id);
+}
+
+/**
+ * A typed message: a schema class encoded whole. Client to server it carries a sequence number
+ * first, which room frames acknowledge (`lastInputSeq`).
+ */
+export function writeMessage(w: Writer, schema: SchemaModule, msg: object, seq = -1): void {
+  const codec = messageCodec(schema, msg);
+  w.reserve(24);
+  if (seq >= 0) {
+    w.u8(C_MESSAGE);
+    w.varuint(seq);
+  } else w.u8(S_MESSAGE);
+  w.varuint(codec.id);
+  w.reserve(codec.sizeBound(msg));
+  codec.encodeFull(w, msg);
+}
+
+/** The codec of a message object: by its class name, the same for decorated and replica classes. */
+export function messageCodec(schema: SchemaModule, msg: object): ClassCodec {
+  const name = msg?.constructor?.name;
+  const codec = name === undefined ? undefined : schema.byName.get(name);
+  if (codec === undefined) {
+    throw new TypeError(`send: ${name ?? typeof msg} is not a class of this schema; messages are instances of @schema classes (or their generated replica classes)`);
+  }
+  return codec;
+}
+
+/** Reads a typed message's class id and body (after kind, and seq for client messages). */
+export function readMessageBody(r: Reader, schema: SchemaModule): { codec: ClassCodec; msg: object } {
+  const at = r.pos;
+  const id = r.varuint();
+  const codec = schema.classes[id];
+  if (codec === undefined) throw new DecodeError('unknown message class', at, `a class id of this schema (1 to ${schema.classes.length - 1})`, String(id));
+  const msg = codec.decodeFull(r) as object;
+  if (r.pos !== r.end) throw r.error('trailing bytes after the message', 'the end of the message', `${r.end - r.pos} more bytes`);
+  return { codec, msg };
+}
+
+/** WebSocket close reasons are at most 123 bytes of UTF-8: cut on a character boundary. */
+export function closeReason(text: string): string {
+  const enc = new TextEncoder();
+  if (enc.encode(text).length <= 123) return text;
+  let s = text.slice(0, 120);
+  while (enc.encode(s + '…').length > 123) s = s.slice(0, -1);
+  return s + '…';
+}
