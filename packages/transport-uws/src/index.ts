@@ -1,4 +1,6 @@
-// The uWebSockets.js transport (issue #4). So far: the native-binary check and a minimal
-// WebSocket server; rooms and the protocol build on these.
+// The uWebSockets.js transport: rooms on a WebSocket server, and the pieces they stand on.
 export { loadUws, UwsFallbackError, type FallbackReason, type LoadedUws, type LoadUwsOptions, type UwsModule } from './native.js';
-export { UwsServer, type SendResult, type SocketData, type UwsServerOptions, type UwsSocket } from './uws-server.js';
+export { UwsServer, UpgradeRejection, type SendResult, type SocketData, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from './uws-server.js';
+export { NetServer, type NetServerOptions, type RoomListing } from './rooms/net-server.js';
+export { Room, RoomTickStats, type RoomOptions } from './rooms/room.js';
+export { Client, ServerClientStats } from './rooms/client.js';

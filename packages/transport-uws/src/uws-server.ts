@@ -16,7 +16,35 @@ import { loadUws, type UwsModule } from './native.js';
 export interface SocketData {
   /** Unique per server, in connection order; handy as a map key. */
   readonly id: number;
+  /** What the `upgrade` hook returned (undefined without one). */
+  readonly user: unknown;
+  /** For the layer above: its own per-connection state. */
+  owner?: unknown;
 }
+
+/** The HTTP upgrade request, copied out of uWS before the hook runs (uWS frees it on return). */
+export interface UpgradeRequest {
+  /** Path and query string as sent, e.g. `/ws?token=abc`. */
+  readonly url: string;
+  readonly query: URLSearchParams;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The peer's IP address as text. */
+  readonly address: string;
+}
+
+/** Thrown (or rejected) by an `upgrade` hook to refuse a connection with an HTTP status. */
+export class UpgradeRejection extends Error {
+  override readonly name = 'UpgradeRejection';
+  constructor(
+    readonly status: 401 | 403 | 429 | 503 | number,
+    message = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Rejected',
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 export type UwsSocket = WebSocket<SocketData>;
 
@@ -49,6 +77,15 @@ export interface UwsServerOptions {
   maxBackpressure?: number;
   /** Accept uWS's pure-JS fallback instead of refusing to start (see native.ts). */
   allowFallback?: boolean;
+  /**
+   * Decides each connection before it is accepted (authentication). Returns the connection's
+   * user data, or throws `UpgradeRejection(401 | 403, reason)` to answer with that HTTP status.
+   * Any other error answers 500. May be async: the request is copied first, and a client that
+   * goes away meanwhile is simply dropped.
+   */
+  upgrade?: (req: UpgradeRequest) => unknown;
+  /** Called when the upgrade hook throws something other than an UpgradeRejection. */
+  onUpgradeError?: (error: unknown, req: UpgradeRequest) => void;
   onOpen?: (ws: UwsSocket) => void;
   /** `bytes` is a private copy: keep it as long as you like. */
   onMessage?: (ws: UwsSocket, bytes: Uint8Array, isBinary: boolean) => void;
@@ -102,17 +139,55 @@ export class UwsServer {
         idleTimeout,
         // Backpressure is the caller's decision (skip frames, then disconnect), not uWS's.
         closeOnBackpressureLimit: 0,
-        // Every connection gets its own object: uWS hands it back from getUserData(). This
-        // upgrade is synchronous; the async auth hook of issue #4 must copy the headers before
-        // its first await and handle res.onAborted.
+        // Every connection gets its own object: uWS hands it back from getUserData().
         upgrade: (res, req, context) => {
-          res.upgrade<SocketData>(
-            { id: this.nextId++ },
-            req.getHeader('sec-websocket-key'),
-            req.getHeader('sec-websocket-protocol'),
-            req.getHeader('sec-websocket-extensions'),
-            context,
-          );
+          const hook = this.options.upgrade;
+          const key = req.getHeader('sec-websocket-key');
+          const protocol = req.getHeader('sec-websocket-protocol');
+          const extensions = req.getHeader('sec-websocket-extensions');
+          if (hook === undefined) {
+            res.upgrade<SocketData>({ id: this.nextId++, user: undefined }, key, protocol, extensions, context);
+            return;
+          }
+          // `req` is valid only until this function returns: copy everything the hook may read.
+          const headers: Record<string, string> = {};
+          req.forEach((k, v) => {
+            headers[k] = v;
+          });
+          const query = req.getQuery() ?? '';
+          const info: UpgradeRequest = {
+            url: req.getUrl() + (query ? `?${query}` : ''),
+            query: new URLSearchParams(query),
+            headers,
+            address: Buffer.from(res.getRemoteAddressAsText()).toString(),
+          };
+          let aborted = false;
+          res.onAborted(() => {
+            aborted = true;
+          });
+          const finish = (user: unknown, error: unknown) => {
+            if (aborted || this.listenSocket === undefined) {
+              if (!aborted) res.close();
+              return;
+            }
+            res.cork(() => {
+              if (error === undefined) {
+                res.upgrade<SocketData>({ id: this.nextId++, user }, key, protocol, extensions, context);
+                return;
+              }
+              const status = error instanceof UpgradeRejection ? error.status : 500;
+              if (!(error instanceof UpgradeRejection)) this.options.onUpgradeError?.(error, info);
+              const text = error instanceof UpgradeRejection ? error.message : 'Internal Server Error';
+              res.writeStatus(`${status} ${STATUS_TEXT[status] ?? 'Rejected'}`).end(text, true);
+            });
+          };
+          try {
+            const result = hook(info);
+            if (result instanceof Promise) result.then((user) => finish(user, undefined), (e: unknown) => finish(undefined, e ?? new Error('rejected')));
+            else finish(result, undefined);
+          } catch (e) {
+            finish(undefined, e ?? new Error('rejected'));
+          }
         },
         open: (ws) => {
           this.open.add(ws);
@@ -158,6 +233,11 @@ export class UwsServer {
   send(ws: UwsSocket, bytes: Uint8Array): SendResult {
     if (!this.open.has(ws)) return 'dropped';
     return SEND_RESULTS[ws.send(bytes, true, false)] ?? 'dropped';
+  }
+
+  /** Closes a connection with a code and reason; does nothing if it is already closed. */
+  end(ws: UwsSocket, code: number, reason: string): void {
+    if (this.open.has(ws)) ws.end(code, reason);
   }
 
   /** Bytes queued on the socket and not yet written to the kernel; 0 once closed. */

@@ -7,6 +7,9 @@ import { DecodeError } from '../wire/decode-error.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 
+export { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
+export { FRAME_ROOM } from '../room/frame-format.js';
+
 /** Bumped whenever a message below changes shape; the join carries it. */
 export const PROTOCOL_VERSION = 1;
 
@@ -130,6 +133,11 @@ export function writeError(w: Writer, code: number, message: string): void {
   w.u8(S_ERROR);
   w.varuint(code);
   w.string(message);
+}
+
+/** Reads an error after its kind byte: its code and text. */
+export function readError(r: Reader): { code: number; message: string } {
+  return { code: r.varuint(), message: r.string() };
 }
 
 /** A ping or pong of either side: kind, then an id the pong echoes. */

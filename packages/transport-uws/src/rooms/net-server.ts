@@ -1,0 +1,486 @@
+import {
+  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, describeManifestDifference, ErrorCode,
+  PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
+  writeWelcome, type JoinRequest, type Manifest, type SchemaModule,
+} from '@netschema/runtime';
+import { UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
+import { Client } from './client.js';
+import { TokenBucket } from './rate-limit.js';
+import { newResumeToken } from './resume-token.js';
+import { Room, type RoomHost, type RoomOptions } from './room.js';
+
+export interface NetServerOptions {
+  /** The generated schema module (`import * as schema from './state.netschema.js'`). */
+  schema: SchemaModule | { netschema: SchemaModule };
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port (read `server.port`). */
+  port?: number;
+  /** The WebSocket endpoint. Default `/ws`. */
+  path?: string;
+  /**
+   * Authentication at upgrade time: receives headers, query and address, returns the user data
+   * rooms see as `client.user`, or throws `UpgradeRejection(401 | 403, reason)`.
+   */
+  auth?: (req: UpgradeRequest) => unknown;
+  /** Largest message a client may send, bytes. Default 64 KiB (a manifest fits). Bigger ones drop the connection. */
+  maxPayloadLength?: number;
+  /** Seconds of silence before a connection is closed (uWS pings in between). 0 or 8-960. Default 30. */
+  idleTimeout?: number;
+  /** Bytes uWS may queue per client before refusing sends: bounds memory per slow client. Default 1 MiB. */
+  maxBackpressure?: number;
+  /** Buffered bytes above which a client's frames are skipped until it drains. Default 64 KiB. */
+  pauseBytes?: number;
+  /** A client that stays congested this long (ms) is disconnected. Default 10000. */
+  stuckMs?: number;
+  /** Time (ms) a connection has to send its join. Default 10000. */
+  joinTimeoutMs?: number;
+  /** How long (ms) a dropped client's session is kept for a resume. Default 10000. */
+  resumeGraceMs?: number;
+  /** Messages per second a client may send on average (inputs at 60 Hz fit). Default 120. */
+  messageRate?: number;
+  /** Burst above the average rate. Default 240. */
+  messageBurst?: number;
+  /** Bad messages (unknown, malformed, unhandled) a client may send before it is disconnected. Default 10. */
+  maxErrors?: number;
+  /** Server-to-client ping period, ms, for RTT. Default 1000. */
+  pingIntervalMs?: number;
+  /** Accept uWS's slow JS fallback instead of refusing to start. */
+  allowFallback?: boolean;
+  /** Errors thrown by room hooks and handlers. Default: console.error. */
+  onError?: (error: unknown, where: string) => void;
+}
+
+/** One room in `server.rooms()`. */
+export interface RoomListing {
+  id: string;
+  name: string;
+  clients: number;
+  maxClients: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RoomClass = new () => Room<any, any>;
+
+const JOINING = 0;
+const AWAIT_MANIFEST = 1;
+const JOINED = 2;
+const CLOSED = 3;
+
+/** One socket: its handshake state and limits, and the session it carries once joined. */
+class Peer {
+  state = JOINING;
+  errors = 0;
+  client: Client | null = null;
+  pingId = 0;
+  pingSentAt = 0;
+  constructor(
+    readonly ws: UwsSocket,
+    readonly user: unknown,
+    readonly openedAt: number,
+    readonly bucket: TokenBucket,
+  ) {}
+}
+
+/**
+ * Rooms over uWebSockets.js: one endpoint, rooms joined by name (created on demand) or id, a
+ * schema handshake, typed messages, limits against hostile clients, congestion control, resume
+ * after reconnect, RTT, and graceful shutdown. See docs/server.md.
+ */
+export class NetServer implements RoomHost {
+  readonly schema: SchemaModule;
+  readonly pauseBytes: number;
+  readonly stuckMs: number;
+  private uws!: UwsServer;
+  private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
+  private readonly byId = new Map<string, Room>();
+  private readonly peers = new Set<Peer>();
+  private readonly tokens = new Map<string, Client>();
+  private readonly held = new Set<Client>();
+  private readonly w = new Writer(1024);
+  private readonly r: Reader;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private pinger: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Starts listening. Rejects when the address cannot be bound or uWS is not native. */
+  static async listen(options: NetServerOptions): Promise<NetServer> {
+    const server = new NetServer(options);
+    await server.start();
+    return server;
+  }
+
+  private constructor(private readonly options: NetServerOptions) {
+    const schema = 'netschema' in options.schema ? options.schema.netschema : options.schema;
+    if (!schema || typeof schema.fingerprint !== 'string') throw new TypeError('NetServer: schema must be a generated schema module (import * as schema from "./state.netschema.js")');
+    this.schema = schema;
+    this.pauseBytes = options.pauseBytes ?? 64 * 1024;
+    this.stuckMs = options.stuckMs ?? 10_000;
+    this.r = new Reader(new Uint8Array(0));
+  }
+
+  private async start(): Promise<void> {
+    const options = this.options;
+    const uwsOptions: UwsServerOptions = {
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      path: options.path ?? '/ws',
+      maxPayloadLength: options.maxPayloadLength ?? 64 * 1024,
+      idleTimeout: options.idleTimeout ?? 30,
+      maxBackpressure: options.maxBackpressure ?? 1024 * 1024,
+      allowFallback: options.allowFallback ?? false,
+      onOpen: (ws) => this.opened(ws),
+      onMessage: (ws, bytes) => this.received(ws, bytes),
+      onClose: (ws) => this.closed(ws),
+      onDrain: (ws) => this.drained(ws),
+    };
+    if (options.auth) uwsOptions.upgrade = options.auth;
+    uwsOptions.onUpgradeError = (e) => this.report(e, 'auth');
+    this.uws = await UwsServer.listen(uwsOptions);
+    this.housekeeping = setInterval(() => this.sweep(), 250);
+    this.pinger = setInterval(() => this.ping(), options.pingIntervalMs ?? 1000);
+  }
+
+  /** The bound port. */
+  get port(): number {
+    return this.uws.port;
+  }
+
+  /** Registers a room type: clients joining `name` get a room of this class (created when needed). */
+  define<E extends object, U>(name: string, RoomType: new () => Room<E, U>, options: RoomOptions<E, U> = {}): this {
+    if (this.defs.has(name)) throw new Error(`define: a room type named ${JSON.stringify(name)} is already defined`);
+    this.defs.set(name, { Room: RoomType as RoomClass, options: options as RoomOptions });
+    return this;
+  }
+
+  /** Creates a room of a defined type now (clients can join it by id). */
+  create(name: string, options: unknown = {}): Room {
+    const def = this.defs.get(name);
+    if (def === undefined) throw new Error(`create: no room type named ${JSON.stringify(name)}; define it first`);
+    const room = new def.Room();
+    room.start(this, name, def.options);
+    this.byId.set(room.id, room);
+    room.emptySince = performance.now();
+    room.hook(() => room.onCreate?.(options), 'onCreate');
+    return room;
+  }
+
+  rooms(): RoomListing[] {
+    return [...this.byId.values()].map((r) => ({ id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients }));
+  }
+
+  room(id: string): Room | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Graceful shutdown: every client closed with 1001 and the reason, rooms disposed, listening stopped. */
+  close(reason = 'server shutting down'): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.housekeeping);
+      clearInterval(this.pinger);
+      await this.uws.close(reason);
+      for (const room of [...this.byId.values()]) room.dispose();
+      this.tokens.clear();
+      this.held.clear();
+    })();
+    return this.closing;
+  }
+
+  // ── RoomHost ──
+
+  sendBytes(client: Client, bytes: Uint8Array): number {
+    const ws = client.ws;
+    if (ws === null) return 2;
+    client.out = bytes;
+    this.uws.cork(ws, client.corkedSend);
+    client.out = null;
+    client.stats.bytesOut += bytes.length;
+    return client.outResult;
+  }
+
+  bufferedAmount(client: Client): number {
+    return client.ws ? this.uws.bufferedAmount(client.ws) : 0;
+  }
+
+  closeClient(client: Client, code: number, reason: string): void {
+    const ws = client.ws;
+    if (ws === null) return;
+    const peer = ws.getUserData().owner as Peer;
+    this.detach(peer);
+    this.uws.end(ws, code, closeReason(reason));
+  }
+
+  report(error: unknown, where: string): void {
+    if (this.options.onError) this.options.onError(error, where);
+    else console.error(`netschema: ${where}:`, error);
+  }
+
+  disposed(room: Room): void {
+    this.byId.delete(room.id);
+  }
+
+  // ── sockets ──
+
+  private opened(ws: UwsSocket): void {
+    const now = performance.now();
+    const peer = new Peer(ws, ws.getUserData().user, now, new TokenBucket(this.options.messageRate ?? 120, this.options.messageBurst ?? 240, now));
+    ws.getUserData().owner = peer;
+    this.peers.add(peer);
+  }
+
+  private received(ws: UwsSocket, bytes: Uint8Array): void {
+    const peer = ws.getUserData().owner as Peer;
+    if (peer.state === CLOSED) return;
+    const client = peer.client;
+    if (client) {
+      client.stats.bytesIn += bytes.length;
+      client.stats.messagesIn++;
+    }
+    if (!peer.bucket.take(performance.now())) {
+      this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.options.messageRate ?? 120} messages per second`);
+      return;
+    }
+    const r = this.r;
+    r.reset(bytes);
+    try {
+      const kind = bytes.length > 0 ? r.u8() : -1;
+      if (peer.state === JOINED && client) this.inRoom(peer, client, kind, r);
+      else if (peer.state === JOINING && kind === C_JOIN) this.join(peer, readJoin(r));
+      else if (peer.state === AWAIT_MANIFEST && kind === C_MANIFEST) this.mismatch(peer, r.string());
+      else if (kind === C_PING) this.pong(peer, r);
+      else this.end(peer, CloseCode.PROTOCOL_ERROR, `expected a join message first, got message kind ${kind}`);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      if (peer.state === JOINED && client) this.offence(peer, client, ErrorCode.MALFORMED_MESSAGE, `malformed message: ${e.message}`);
+      else this.end(peer, CloseCode.PROTOCOL_ERROR, `malformed handshake: ${e.message}`);
+    }
+  }
+
+  private inRoom(peer: Peer, client: Client, kind: number, r: Reader): void {
+    switch (kind) {
+      case C_MESSAGE: {
+        const seq = r.varuint();
+        const { codec, msg } = readMessageBody(r, this.schema);
+        client.room.dispatch(client, seq, codec.name, msg);
+        return;
+      }
+      case C_PING:
+        this.pong(peer, r);
+        return;
+      case C_PONG: {
+        const id = r.varuint();
+        if (id === peer.pingId && peer.pingSentAt > 0) {
+          const rtt = performance.now() - peer.pingSentAt;
+          client.rtt = rtt;
+          client.rttSmoothed = client.rttSmoothed === 0 ? rtt : client.rttSmoothed + (rtt - client.rttSmoothed) / 8;
+          peer.pingSentAt = 0;
+        }
+        return;
+      }
+      case C_RESYNC:
+        client.room.core.resync(client.core);
+        return;
+      case C_LEAVE:
+        this.end(peer, CloseCode.LEFT, 'left');
+        client.room.leave(client, true);
+        this.tokens.delete(client.resumeToken);
+        return;
+      default:
+        this.offence(peer, client, ErrorCode.UNKNOWN_MESSAGE, `unknown message kind ${kind}`);
+    }
+  }
+
+  /** A bad message: the client hears why; after `maxErrors` of them it is disconnected. */
+  private offence(peer: Peer, client: Client, code: number, text: string): void {
+    if (++peer.errors > (this.options.maxErrors ?? 10)) {
+      this.end(peer, CloseCode.TOO_MANY_ERRORS, `too many bad messages; last: ${text}`);
+      client.room.leave(client, false);
+      this.tokens.delete(client.resumeToken);
+      return;
+    }
+    client.room.error(client, code, text);
+  }
+
+  private pong(peer: Peer, r: Reader): void {
+    const w = this.w;
+    w.reset();
+    writePing(w, S_PONG, r.varuint());
+    this.uws.send(peer.ws, w.view_(0));
+  }
+
+  private join(peer: Peer, j: JoinRequest): void {
+    if (j.protocol !== PROTOCOL_VERSION) {
+      this.end(peer, CloseCode.PROTOCOL_VERSION, `client speaks protocol ${j.protocol}, this server ${PROTOCOL_VERSION}: upgrade the ${j.protocol < PROTOCOL_VERSION ? 'client' : 'server'}`);
+      return;
+    }
+    if (j.fingerprint !== this.schema.fingerprint) {
+      // Ask for the client's manifest, so the close reason can name what differs.
+      peer.state = AWAIT_MANIFEST;
+      this.uws.send(peer.ws, Uint8Array.of(S_MANIFEST_REQUEST));
+      return;
+    }
+    const held = j.resumeToken ? this.tokens.get(j.resumeToken) : undefined;
+    if (held && !held.left && !held.room.disposed) {
+      this.resume(peer, held, j.lastTick);
+      return;
+    }
+    let options: unknown;
+    try {
+      options = j.options ? JSON.parse(j.options) : {};
+    } catch {
+      this.end(peer, CloseCode.PROTOCOL_ERROR, 'join options are not valid JSON');
+      return;
+    }
+    const room = this.pick(peer, j.room, options);
+    if (room === null) return;
+    const client = new Client(room, peer.user);
+    client.corkedSend = () => {
+      client.outResult = client.ws!.send(client.out!, true, false);
+    };
+    try {
+      room.join(client, options);
+    } catch (e) {
+      this.end(peer, CloseCode.JOIN_REFUSED, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    client.resumeToken = newResumeToken();
+    this.tokens.set(client.resumeToken, client);
+    this.attach(peer, client);
+    this.welcome(peer, client, false);
+  }
+
+  /** The room to join: by id, or by name (one with room, else a new one). Null after closing the peer. */
+  private pick(peer: Peer, key: string, options: unknown): Room | null {
+    const byId = this.byId.get(key);
+    if (byId && !byId.disposed) {
+      if (byId.clients.length >= byId.maxClients) {
+        this.end(peer, CloseCode.ROOM_FULL, `room ${key} is full (${byId.maxClients} clients)`);
+        return null;
+      }
+      return byId;
+    }
+    if (!this.defs.has(key)) {
+      this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(key)}`);
+      return null;
+    }
+    for (const r of this.byId.values()) if (r.name === key && !r.disposed && r.clients.length < r.maxClients) return r;
+    return this.create(key, options);
+  }
+
+  private resume(peer: Peer, client: Client, lastTick: number): void {
+    if (client.ws) {
+      // The old connection is still open (the server has not noticed it die): replace it.
+      const old = client.ws.getUserData().owner as Peer;
+      this.detach(old);
+      this.uws.end(old.ws, CloseCode.LEFT, 'replaced by a newer connection');
+    }
+    this.held.delete(client);
+    client.droppedAt = -1;
+    client.congestedSince = -1;
+    client.core.paused = false;
+    // Only the delta is safe if the client applied the last frame the server sent it.
+    if (lastTick !== client.lastFrameTick) client.room.core.resync(client.core);
+    this.attach(peer, client);
+    this.welcome(peer, client, true);
+    client.room.hook(() => client.room.onResume?.(client), 'onResume');
+  }
+
+  private attach(peer: Peer, client: Client): void {
+    peer.state = JOINED;
+    peer.client = client;
+    client.ws = peer.ws;
+  }
+
+  private detach(peer: Peer): void {
+    peer.state = CLOSED;
+    const client = peer.client;
+    peer.client = null;
+    if (client && client.ws === peer.ws) client.ws = null;
+  }
+
+  private welcome(peer: Peer, client: Client, resumed: boolean): void {
+    const w = this.w;
+    w.reset();
+    writeWelcome(w, { protocol: PROTOCOL_VERSION, clientId: client.id, roomId: client.room.id, roomName: client.room.name, resumeToken: client.resumeToken, resumed });
+    this.uws.send(peer.ws, w.view_(0));
+  }
+
+  private mismatch(peer: Peer, manifestJson: string): void {
+    let text: string;
+    try {
+      const theirs = JSON.parse(manifestJson) as Manifest;
+      text = describeManifestDifference(this.schema.manifest, theirs) ?? `the fingerprints differ (client ${theirs.fingerprint}) but the manifests match field for field`;
+    } catch {
+      text = 'the client sent a manifest that is not valid JSON';
+    }
+    const full = `schema mismatch (server ${this.schema.fingerprint}): ${text}. Regenerate the client's schema module with netschema generate, or deploy the matching client`;
+    const w = this.w;
+    w.reset();
+    writeError(w, CloseCode.SCHEMA_MISMATCH, full);
+    this.uws.send(peer.ws, w.view_(0));
+    this.end(peer, CloseCode.SCHEMA_MISMATCH, `schema mismatch: ${text}`);
+  }
+
+  /** Closes a peer's socket with a code and reason; its session (if any) is not held. */
+  private end(peer: Peer, code: number, reason: string): void {
+    if (peer.state === CLOSED) return;
+    this.detach(peer);
+    this.uws.end(peer.ws, code, closeReason(reason));
+  }
+
+  private closed(ws: UwsSocket): void {
+    const peer = ws.getUserData().owner as Peer;
+    this.peers.delete(peer);
+    if (peer.state === CLOSED) return;
+    const client = peer.client;
+    this.detach(peer);
+    if (client === null || client.left || this.closing) return;
+    // Dropped without leaving: hold the session for a resume; frames pause, changes accumulate.
+    client.droppedAt = performance.now();
+    client.core.paused = true;
+    this.held.add(client);
+    client.room.hook(() => client.room.onDrop?.(client), 'onDrop');
+  }
+
+  private drained(ws: UwsSocket): void {
+    const client = (ws.getUserData().owner as Peer).client;
+    if (client && client.congestedSince >= 0 && this.uws.bufferedAmount(ws) <= this.pauseBytes) {
+      client.congestedSince = -1;
+      client.core.paused = false;
+    }
+  }
+
+  /** Timeouts: joins that never came, sessions whose grace ran out, rooms empty for long enough. */
+  private sweep(): void {
+    const now = performance.now();
+    const joinTimeout = this.options.joinTimeoutMs ?? 10_000;
+    for (const p of this.peers) {
+      if (p.state !== JOINED && p.state !== CLOSED && now - p.openedAt > joinTimeout) this.end(p, CloseCode.JOIN_TIMEOUT, `no join within ${joinTimeout} ms`);
+    }
+    const grace = this.options.resumeGraceMs ?? 10_000;
+    for (const c of this.held) {
+      if (c.ws !== null) this.held.delete(c);
+      else if (now - c.droppedAt > grace) {
+        this.held.delete(c);
+        this.tokens.delete(c.resumeToken);
+        c.room.leave(c, false);
+      }
+    }
+    for (const room of [...this.byId.values()]) {
+      if (room.emptySince >= 0 && room.clients.length === 0 && now - room.emptySince > room.disposeDelayMs) room.dispose();
+    }
+  }
+
+  /** Pings every joined client for its RTT (the pong handler measures it). */
+  private ping(): void {
+    const w = this.w;
+    for (const p of this.peers) {
+      if (p.state !== JOINED) continue;
+      p.pingId = (p.pingId + 1) >>> 0;
+      p.pingSentAt = performance.now();
+      w.reset();
+      writePing(w, S_PING, p.pingId);
+      this.uws.cork(p.ws, () => this.uws.send(p.ws, w.view_(0)));
+    }
+  }
+}

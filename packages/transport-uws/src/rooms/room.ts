@@ -1,0 +1,282 @@
+import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
+import { Client } from './client.js';
+
+/** Options of a room type, given to `server.define`. Everything of RoomCore but the schema. */
+export interface RoomOptions<E extends object = object, U = unknown> extends Omit<RoomCoreOptions<E, Client<U>>, 'schema'> {
+  /** Players per room; joins beyond it go to another room of the same name (or a new one). Default 64. */
+  maxClients?: number;
+  /** Room ticks per second: `onTick` runs, then every due client gets its frame. Default 60. */
+  tickRate?: number;
+  /** An empty room is disposed after this long (ms). Default 5000. */
+  disposeDelayMs?: number;
+}
+
+// Hosts serve rooms of any entity and user types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClient = Client<any>;
+
+/** What a room needs from its server. */
+export interface RoomHost {
+  readonly schema: SchemaModule;
+  /** Sends bytes to a client's socket; returns uWS's result (1 sent, 0 queued, 2 dropped). */
+  sendBytes(client: AnyClient, bytes: Uint8Array): number;
+  bufferedAmount(client: AnyClient): number;
+  closeClient(client: AnyClient, code: number, reason: string): void;
+  report(error: unknown, where: string): void;
+  /** Buffered bytes above which a client's frames are skipped until it drains. */
+  readonly pauseBytes: number;
+  /** How long (ms) a client may stay congested before it is disconnected. */
+  readonly stuckMs: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  disposed(room: Room<any, any>): void;
+}
+
+type Handler<U> = (client: Client<U>, msg: never) => void;
+
+/** Tick-time measurements of a room, for stats and benchmarks. */
+export class RoomTickStats {
+  ticks = 0;
+  /** Duration of the last whole tick (onTick, interest, encoding, sends), ms. */
+  lastTickMs = 0;
+  /** Durations of the last 4096 ticks, ms: a ring, for percentiles. */
+  readonly recent = new Float64Array(4096);
+}
+
+let roomSeq = 0;
+
+/**
+ * A room: extend it with your game's rules and register it with `server.define(name, Room)`.
+ * The server creates rooms on demand, calls the hooks, ticks them, and sends every client only
+ * what its view allows. Hooks may throw: the error is reported and the room keeps running.
+ */
+export class Room<E extends object = object, U = unknown> {
+  /** Unique in the server; clients may join by it. */
+  readonly id: string = `r${(++roomSeq).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  name = '';
+  core!: RoomCore<E, Client<U>>;
+  /** Clients in the room, connected or held for a resume. */
+  readonly clients: Client<U>[] = [];
+  maxClients = 64;
+  readonly tickStats = new RoomTickStats();
+  /** Set once disposed: no ticks, no joins. */
+  disposed = false;
+  /** @internal */ host!: RoomHost;
+  /** @internal */ emptySince = -1;
+  /** @internal */ disposeDelayMs = 5000;
+  private readonly handlers = new Map<string, Handler<U>>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  private readonly out = new Writer(256);
+  private readonly sink = (rc: { data: Client<U> }, frame: Uint8Array): void => this.sendFrame(rc.data, frame);
+
+  /** Called once when the room is created, with the first joiner's options. */
+  onCreate?(options: unknown): void;
+  /** A client joins; throw to refuse it (the client gets the error's message). */
+  onJoin?(client: Client<U>, options: unknown): void;
+  /** A client left: `consented` when it said so, false when its connection dropped and the grace period ran out. */
+  onLeave?(client: Client<U>, consented: boolean): void;
+  /** A client's connection dropped; its session is held for a resume. */
+  onDrop?(client: Client<U>): void;
+  /** A dropped client came back within the grace period. */
+  onResume?(client: Client<U>): void;
+  /** Each room tick, before frames are built: run the simulation here. */
+  onTick?(dtMs: number): void;
+  onDispose?(): void;
+
+  /** Handles a typed message from clients: `Type` is the message's schema class (or its replica class). */
+  onMessage<T>(Type: abstract new (...args: never[]) => T, handler: (client: Client<U>, msg: T) => void): void {
+    const codec = this.host.schema.byName.get(Type.name);
+    if (codec === undefined) throw new Error(`onMessage: ${Type.name} is not a class of this room's schema; declare it with @schema and run netschema generate`);
+    this.handlers.set(codec.name, handler as Handler<U>);
+  }
+
+  /** Adds an entity to the room's state; clients whose view allows it receive it. */
+  add<T extends E>(entity: T, opts?: Parameters<RoomCore<E, Client<U>>['add']>[1]): T {
+    return this.core.add(entity, opts);
+  }
+
+  remove(entity: E): boolean {
+    return this.core.remove(entity);
+  }
+
+  /** Sends a typed message to one client. */
+  send(client: Client<U>, msg: object): void {
+    this.encode(msg);
+    this.deliver(client, this.out.view_(0));
+  }
+
+  /** Sends a typed message to several clients, encoded once. */
+  sendTo(clients: Iterable<Client<U>>, msg: object): void {
+    this.encode(msg);
+    const bytes = this.out.view_(0);
+    for (const c of clients) this.deliver(c, bytes);
+  }
+
+  /** Sends a typed message to every client in the room (but `except`), encoded once. */
+  broadcast(msg: object, except?: Client<U>): void {
+    this.encode(msg);
+    const bytes = this.out.view_(0);
+    for (const c of this.clients) if (c !== except) this.deliver(c, bytes);
+  }
+
+  /** Disconnects a client for good, with a reason. */
+  kick(client: Client<U>, reason = 'kicked'): void {
+    if (client.room !== this || client.left) return;
+    if (client.ws) this.host.closeClient(client, CloseCode.KICKED, reason);
+    this.leave(client, false);
+  }
+
+  // ── server side ──
+
+  /** @internal */
+  start(host: RoomHost, name: string, options: RoomOptions<E, U>): void {
+    this.host = host;
+    this.name = name;
+    this.maxClients = options.maxClients ?? 64;
+    this.disposeDelayMs = options.disposeDelayMs ?? 5000;
+    const { maxClients: _m, tickRate: _t, disposeDelayMs: _d, ...core } = options;
+    this.core = new RoomCore<E, Client<U>>({ ...core, schema: host.schema });
+    const rate = options.tickRate ?? 60;
+    if (!(rate > 0 && rate <= 1000)) throw new RangeError(`room ${name}: tickRate must be 1 to 1000 ticks per second, got ${rate}`);
+    this.lastTick = performance.now();
+    this.timer = setInterval(() => this.tick(), 1000 / rate);
+  }
+
+  /** @internal A new session: the core client, then the game's onJoin (which may refuse). */
+  join(client: Client<U>, options: unknown): void {
+    client.core = this.core.addClient(client);
+    this.clients.push(client);
+    this.emptySince = -1;
+    try {
+      this.onJoin?.(client, options);
+    } catch (e) {
+      this.core.removeClient(client.core);
+      this.clients.splice(this.clients.indexOf(client), 1);
+      if (this.clients.length === 0) this.emptySince = performance.now();
+      throw e;
+    }
+  }
+
+  /** @internal The session ends: removed from the core, then onLeave. */
+  leave(client: Client<U>, consented: boolean): void {
+    if (client.left) return;
+    client.left = true;
+    const i = this.clients.indexOf(client);
+    if (i >= 0) this.clients.splice(i, 1);
+    this.core.removeClient(client.core);
+    if (this.clients.length === 0) this.emptySince = performance.now();
+    this.hook(() => this.onLeave?.(client, consented), 'onLeave');
+  }
+
+  /** @internal */
+  hook(fn: () => void, where: string): void {
+    try {
+      fn();
+    } catch (e) {
+      this.host.report(e, `room ${this.name} (${this.id}) ${where}`);
+    }
+  }
+
+  /** @internal A typed message arrived: dispatch it; the frames acknowledge `seq` once handled. */
+  dispatch(client: Client<U>, seq: number, typeName: string, msg: object): void {
+    const handler = this.handlers.get(typeName);
+    if (seq > client.core.lastInputSeq) client.core.lastInputSeq = seq;
+    if (handler === undefined) {
+      this.error(client, ErrorCode.NO_HANDLER, `no handler for message ${typeName} in room ${this.name}`);
+      return;
+    }
+    try {
+      handler(client, msg as never);
+    } catch (e) {
+      this.host.report(e, `room ${this.name} (${this.id}) onMessage(${typeName})`);
+      this.error(client, ErrorCode.HANDLER_FAILED, `the server failed handling ${typeName}`);
+    }
+  }
+
+  /** @internal */
+  error(client: Client<U>, code: number, text: string): void {
+    const w = this.out;
+    w.reset();
+    writeError(w, code, text);
+    this.deliver(client, w.view_(0));
+  }
+
+  /** @internal */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.timer);
+    for (const c of [...this.clients]) {
+      if (c.ws) this.host.closeClient(c, CloseCode.LEFT, 'room disposed');
+      this.leave(c, false);
+    }
+    this.hook(() => this.onDispose?.(), 'onDispose');
+    this.host.disposed(this);
+  }
+
+  /** One room tick: the game's simulation, congestion checks, then every due client's frame. */
+  tick(): void {
+    const t0 = performance.now();
+    const dt = t0 - this.lastTick;
+    this.lastTick = t0;
+    if (this.onTick) this.hook(() => this.onTick!(dt), 'onTick');
+    this.checkCongestion(t0);
+    try {
+      this.core.update(t0, this.sink);
+    } catch (e) {
+      this.host.report(e, `room ${this.name} (${this.id}) update`);
+    }
+    const s = this.tickStats;
+    s.lastTickMs = performance.now() - t0;
+    s.recent[s.ticks % s.recent.length] = s.lastTickMs;
+    s.ticks++;
+  }
+
+  /** Congested clients resume once their socket drained; one stuck past the limit is disconnected. */
+  private checkCongestion(now: number): void {
+    const clients = this.clients;
+    for (let i = clients.length - 1; i >= 0; i--) {
+      const c = clients[i]!;
+      if (c.congestedSince < 0 || c.ws === null) continue;
+      if (this.host.bufferedAmount(c) <= this.host.pauseBytes) {
+        c.congestedSince = -1;
+        c.core.paused = false;
+      } else if (now - c.congestedSince > this.host.stuckMs) {
+        this.host.closeClient(c, CloseCode.CONGESTED, `not reading: frames were backed up for ${Math.round(this.host.stuckMs / 1000)} s`);
+        this.leave(c, false);
+      } else c.stats.framesSkipped++;
+    }
+  }
+
+  private sendFrame(c: Client<U>, frame: Uint8Array): void {
+    const result = this.host.sendBytes(c, frame);
+    c.stats.frames++;
+    c.lastFrameTick = this.core.tickNo;
+    if (result === 1) return;
+    // Queued behind unsent data: skip this client's frames until it drains (its changes keep
+    // accumulating in the core, so nothing is lost).
+    if (c.congestedSince < 0) c.congestedSince = performance.now();
+    c.core.paused = true;
+    if (result === 2) {
+      // uWS discarded it: the client cannot apply later patches, so it gets everything again.
+      c.stats.dropped++;
+      this.core.resync(c.core);
+    }
+  }
+
+  private encode(msg: object): void {
+    const w = this.out;
+    w.reset();
+    writeMessage(w, this.host.schema, msg);
+  }
+
+  private deliver(c: Client<U>, bytes: Uint8Array): void {
+    if (c.ws === null) return; // held after a drop: messages are events, not state
+    const result = this.host.sendBytes(c, bytes);
+    c.stats.messagesOut++;
+    if (result !== 1 && c.congestedSince < 0) {
+      c.congestedSince = performance.now();
+      c.core.paused = true;
+    }
+  }
+}

@@ -1,0 +1,268 @@
+import { C_MANIFEST, C_MESSAGE, C_PING, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_MANIFEST_REQUEST, S_MESSAGE, S_PONG, Writer, writeMessage } from '@netschema/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index.js';
+import { until } from './helpers.js';
+import { Chat, Move, netSchema, TestRoom } from './net-room.js';
+import { RawClient } from './raw-client.js';
+
+const servers: NetServer[] = [];
+const raws: RawClient[] = [];
+
+afterEach(async () => {
+  for (const c of raws.splice(0)) c.terminate();
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function serve(opts: Partial<NetServerOptions> = {}, room: { maxClients?: number } = {}): Promise<NetServer> {
+  const server = await NetServer.listen({ schema: netSchema, onError: () => {}, ...opts });
+  server.define('test', TestRoom, { tickRate: 50, patchRate: 50, ...room });
+  servers.push(server);
+  return server;
+}
+
+async function raw(server: NetServer, query = '', headers: Record<string, string> = {}): Promise<RawClient> {
+  const c = new RawClient(`ws://127.0.0.1:${server.port}/ws${query}`, headers);
+  raws.push(c);
+  return c.open();
+}
+
+function message(msg: object, seq: number): Uint8Array {
+  const w = new Writer(64);
+  writeMessage(w, netSchema.netschema, msg, seq);
+  return w.toBytes();
+}
+
+describe('NetServer handshake and rooms', () => {
+  it('a join gets a welcome with a resume token, then room frames with the state it may see', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { options: JSON.stringify({ name: 'ann' }) });
+    const welcome = await a.welcome();
+    expect(welcome).toMatchObject({ roomName: 'test', resumed: false, clientId: 1 });
+    expect(welcome.resumeToken.length).toBeGreaterThanOrEqual(20);
+    const rep = new ReplicaWorld(netSchema);
+    rep.apply(await a.next(FRAME_ROOM, 'the first frame'));
+    const players = [...rep.entities.values()] as netSchema.Player[];
+    expect(players.map((p) => [p.name, p.ammo])).toEqual([['ann', 11]]);
+    expect(server.rooms()).toEqual([{ id: welcome.roomId, name: 'test', clients: 1, maxClients: 64 }]);
+  });
+
+  it('inputs are applied in order and acknowledged by the next frames', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema);
+    await a.welcome();
+    const rep = new ReplicaWorld(netSchema);
+    rep.apply(await a.next(FRAME_ROOM));
+    const move = Object.assign(new netSchema.Move(), { dx: 3, dy: -2 });
+    a.send(message(move, 1));
+    a.send(message(move, 2));
+    await until(() => {
+      while (a.received.length) {
+        const m = a.received.shift()!;
+        if (m[0] === FRAME_ROOM) rep.apply(m);
+      }
+      return rep.lastInputSeq === 2;
+    }, 'the ack of input 2');
+    const p = [...rep.entities.values()][0] as netSchema.Player;
+    expect([p.x, p.y]).toEqual([6, -4]);
+  });
+
+  it('a fingerprint mismatch asks for the manifest and closes naming the first class and field that differ', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { fingerprint: '0000000000000000' });
+    await a.next(S_MANIFEST_REQUEST, 'the manifest request');
+    const theirs = structuredClone(netSchema.manifest) as unknown as { classes: { name: string; fields: { name: string; type: unknown }[] }[] };
+    theirs.classes.find((c) => c.name === 'Player')!.fields.find((f) => f.name === 'ammo')!.type = 'u8';
+    const w = new Writer(4096);
+    w.u8(C_MANIFEST);
+    w.string(JSON.stringify(theirs));
+    a.send(w.toBytes());
+    const closed = await a.closedWith();
+    expect(closed.code).toBe(CloseCode.SCHEMA_MISMATCH);
+    expect(closed.reason).toContain('Player: field 3: ammo');
+    const [code, text] = a.errors()[0]!;
+    expect(code).toBe(CloseCode.SCHEMA_MISMATCH);
+    expect(text).toMatch(/Player: field 3: ammo.*u16.*server.*u8.*client/);
+    expect(text).toContain('netschema generate');
+  });
+
+  it('a client speaking another protocol version is closed with a reason', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { protocol: 99 });
+    const closed = await a.closedWith();
+    expect(closed).toEqual({ code: CloseCode.PROTOCOL_VERSION, reason: expect.stringContaining('protocol 99') });
+  });
+
+  it('joins by name fill a room up to maxClients and then open another; joins by id hit that room or fail', async () => {
+    const server = await serve({}, { maxClients: 2 });
+    const ws = await Promise.all([0, 1, 2].map(() => raw(server)));
+    const welcomes = [];
+    for (const c of ws) {
+      c.join(netSchema.netschema);
+      welcomes.push(await c.welcome());
+    }
+    expect(welcomes[0]!.roomId).toBe(welcomes[1]!.roomId);
+    expect(welcomes[2]!.roomId).not.toBe(welcomes[0]!.roomId);
+    expect(server.rooms().map((r) => r.clients).sort()).toEqual([1, 2]);
+    const full = await raw(server);
+    full.join(netSchema.netschema, { room: welcomes[0]!.roomId });
+    expect((await full.closedWith()).code).toBe(CloseCode.ROOM_FULL);
+    const unknown = await raw(server);
+    unknown.join(netSchema.netschema, { room: 'nowhere' });
+    expect(await unknown.closedWith()).toEqual({ code: CloseCode.ROOM_NOT_FOUND, reason: expect.stringContaining('nowhere') });
+  });
+
+  it('onJoin may refuse a client with a reason', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { options: JSON.stringify({ refuse: true }) });
+    expect(await a.closedWith()).toEqual({ code: CloseCode.JOIN_REFUSED, reason: 'this room does not take you' });
+  });
+
+  it('an empty room is disposed after its delay', async () => {
+    const server = await NetServer.listen({ schema: netSchema });
+    servers.push(server);
+    server.define('test', TestRoom, { disposeDelayMs: 100 });
+    const a = await raw(server);
+    a.join(netSchema.netschema);
+    await a.welcome();
+    a.send([36]); // leave
+    await a.closedWith();
+    expect(server.rooms()).toHaveLength(1);
+    await until(() => server.rooms().length === 0, 'the room to be disposed');
+  });
+});
+
+describe('NetServer auth', () => {
+  it('the auth hook sees headers, query and address; its user data reaches the room; rejections answer 401/403', async () => {
+    const seen: unknown[] = [];
+    const server = await serve({
+      auth: async (req) => {
+        seen.push({ token: req.query.get('token'), header: req.headers['x-game'], address: req.address });
+        await new Promise((r) => setTimeout(r, 5));
+        if (req.query.get('token') === 'bad') throw new UpgradeRejection(401, 'bad token');
+        if (req.query.get('token') === 'banned') throw new UpgradeRejection(403, 'banned');
+        return { user: `user-${req.query.get('token')}` };
+      },
+    });
+    const ok = await raw(server, '?token=alice', { 'x-game': 'yes' });
+    ok.join(netSchema.netschema);
+    await ok.welcome();
+    const rep = new ReplicaWorld(netSchema);
+    rep.apply(await ok.next(FRAME_ROOM));
+    expect(([...rep.entities.values()][0] as netSchema.Player).name).toBe('user-alice');
+    expect(seen[0]).toMatchObject({ token: 'alice', header: 'yes' });
+    expect(String((seen[0] as { address: string }).address)).toContain('127.0.0.1');
+    for (const [token, status, body] of [['bad', 401, 'bad token'], ['banned', 403, 'banned']] as const) {
+      const c = new RawClient(`ws://127.0.0.1:${server.port}/ws?token=${token}`);
+      raws.push(c);
+      await until(() => c.unexpected !== null, `the ${status} answer`);
+      expect(c.unexpected).toEqual({ status, body });
+    }
+  });
+
+  it('a client that goes away while auth is pending is dropped without harm', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const server = await serve({ auth: async () => gate.then(() => ({ user: 'late' })) });
+    const c = new RawClient(`ws://127.0.0.1:${server.port}/ws`);
+    await new Promise((r) => setTimeout(r, 50));
+    c.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await new Promise((r) => setTimeout(r, 20));
+    const ok = await raw(server);
+    ok.join(netSchema.netschema);
+    expect((await ok.welcome()).clientId).toBe(1);
+  });
+});
+
+describe('NetServer against bad clients', () => {
+  async function joined(server: NetServer): Promise<RawClient> {
+    const c = await raw(server);
+    c.join(netSchema.netschema);
+    await c.welcome();
+    return c;
+  }
+
+  it('messages before the join close the connection with a protocol error', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.send([C_MESSAGE, 1, 1]);
+    expect((await a.closedWith()).code).toBe(CloseCode.PROTOCOL_ERROR);
+  });
+
+  it('unknown and malformed messages get an error each; repeated offences close; other clients are unaffected', async () => {
+    const server = await serve({ maxErrors: 3 });
+    const bad = await joined(server);
+    const good = await joined(server);
+    bad.send([99]);
+    bad.send([C_MESSAGE, 1, 42]); // class 42 does not exist
+    bad.send([C_MESSAGE, 1, netSchema.ChatCodec.id, 200]); // string length past the end
+    await until(() => bad.errors().length === 3, 'three errors');
+    expect(bad.errors().map((e) => e[0])).toEqual([ErrorCode.UNKNOWN_MESSAGE, ErrorCode.MALFORMED_MESSAGE, ErrorCode.MALFORMED_MESSAGE]);
+    expect(bad.errors()[1]![1]).toContain('unknown message class');
+    bad.send([99]);
+    expect((await bad.closedWith()).code).toBe(CloseCode.TOO_MANY_ERRORS);
+    // The room goes on: the good client still gets answers.
+    good.send([C_PING, 7]);
+    expect([...(await good.next(S_PONG))]).toEqual([S_PONG, 7]);
+  });
+
+  it('a handler that throws answers that client with an error and the room keeps running', async () => {
+    const errors: string[] = [];
+    const server = await serve({ onError: (_e, where) => errors.push(where) });
+    const a = await joined(server);
+    a.send(message(Object.assign(new netSchema.Chat(), { text: 'boom' }), 1));
+    await until(() => a.errors().length === 1, 'the error');
+    expect(a.errors()[0]![0]).toBe(ErrorCode.HANDLER_FAILED);
+    expect(errors[0]).toContain('onMessage(Chat)');
+    a.send(message(Object.assign(new netSchema.Chat(), { text: 'hi' }), 2));
+    const reply = await a.next(S_MESSAGE, 'the chat relay');
+    expect(reply.length).toBeGreaterThan(3);
+  });
+
+  it('an oversized message drops only that connection', async () => {
+    const server = await serve({ maxPayloadLength: 1024 });
+    const big = await joined(server);
+    const good = await joined(server);
+    big.send(new Uint8Array(4096));
+    const closed = await big.closedWith();
+    expect(closed.code).toBe(1006);
+    good.send([C_PING, 1]);
+    await good.next(S_PONG);
+  });
+
+  it('a client flooding messages past the rate limit is closed with a reason', async () => {
+    const server = await serve({ messageRate: 10, messageBurst: 20 });
+    const a = await joined(server);
+    for (let i = 0; i < 40; i++) a.send([C_PING, i]);
+    expect(await a.closedWith()).toEqual({ code: CloseCode.RATE_LIMITED, reason: expect.stringContaining('10 messages per second') });
+  });
+
+  it('a connection that never joins is closed after the join timeout', async () => {
+    const server = await serve({ joinTimeoutMs: 100 });
+    const a = await raw(server);
+    expect((await a.closedWith()).code).toBe(CloseCode.JOIN_TIMEOUT);
+  });
+});
+
+describe('NetServer shutdown', () => {
+  it('closes every client with 1001 and a reason, and stops listening', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema);
+    await a.welcome();
+    await server.close('maintenance');
+    servers.length = 0;
+    expect(await a.closedWith()).toEqual({ code: 1001, reason: 'maintenance' });
+    const late = new RawClient(`ws://127.0.0.1:${server.port}/ws`);
+    raws.push(late);
+    await until(() => late.closed !== null, 'the refused connection');
+    expect(late.opened).toBe(false);
+  });
+});
+
