@@ -7,3 +7,4 @@ export { DecodeError } from './wire/decode-error.js';
 export { Reader, type ReaderLimits } from './wire/reader.js';
 export type { ClassCodec, ClassMasks, FieldMask, SchemaModule, Manifest } from './codec/schema-module.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
+export * from './protocol/messages.js';

@@ -11,3 +11,4 @@ export { RoomCore, RoomStats, type RoomCoreOptions, type GridOptions, type AddCl
 export { RoomClient, ClientStats } from './room/room-client.js';
 export type { View, RadiusView, BoxView } from './room/view.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
+export * from './protocol/messages.js';
