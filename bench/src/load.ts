@@ -1,0 +1,182 @@
+/**
+ * `pnpm bench:load`: a real server under real load. One arena room on a NetServer (uWS, on
+ * 127.0.0.1) with `entities` units, `moved` of them stepping each tick at `hz`; `clients` bots
+ * in separate processes, each a real WebSocket connection with a box view of about 5% of the
+ * world (~500 units), decoding every frame and checking its replica against the checksums the
+ * server sends (each bot about once a second).
+ *
+ *   tsx --conditions=source src/load.ts [--clients 1000] [--entities 10000] [--hz 20] [--duration 60]
+ *
+ * The last line printed is one JSON object: clients, entities, hz, tick_p50_ms, tick_p99_ms,
+ * bytes_per_client_s, desyncs, and more.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { NetServer } from '@netschema/transport-uws';
+import { describeMachine, load1, machine } from './machine.js';
+import { fmt, round4 } from './stats.js';
+import type { BotsConfig, BotsReport } from './load/bots.js';
+import { LoadRoom } from './load/load-room.js';
+import * as schema from './schemas/load.netschema.js';
+
+const HELP = `usage: load [options]
+
+  --clients N       bot clients (default 1000)
+  --entities N      units in the world (default 10000)
+  --moved N         units moved per tick (default 1000)
+  --hz N            room ticks and frames per second (default 20)
+  --duration S      measured seconds (default 60)
+  --warmup S        seconds after every bot joined, before measuring (default 5)
+  --procs N         bot processes (default 2)
+  --half N          half the side of each bot's square view (default 112: 5% of the world)
+  --seed N          seed (default 1)
+  -h, --help        this text`;
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--') argv.shift();
+const { values: opts } = parseArgs({
+  args: argv,
+  options: {
+    clients: { type: 'string', default: '1000' },
+    entities: { type: 'string', default: '10000' },
+    moved: { type: 'string', default: '1000' },
+    hz: { type: 'string', default: '20' },
+    duration: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '5' },
+    procs: { type: 'string', default: '2' },
+    half: { type: 'string', default: '112' },
+    seed: { type: 'string', default: '1' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+function int(name: string, v: string, min: number, max = 1e9): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`load: --${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}\n\n${HELP}`);
+    process.exit(2);
+  }
+  return n;
+}
+const clients = int('clients', opts.clients, 1, 20000);
+const entities = int('entities', opts.entities, 1);
+const moved = int('moved', opts.moved, 0);
+const hz = int('hz', opts.hz, 1, 240);
+const duration = int('duration', opts.duration, 1, 3600);
+const warmup = int('warmup', opts.warmup, 0, 600);
+const procs = Math.min(int('procs', opts.procs, 1, 64), clients);
+const half = int('half', opts.half, 1);
+const seed = int('seed', opts.seed, 0);
+const WORLD = 1000;
+
+const server = await NetServer.listen({ schema, maxPayloadLength: 64 * 1024, messageRate: 1000, messageBurst: 1000 });
+server.define('load', LoadRoom, { tickRate: hz, patchRate: hz, maxClients: clients, grid: { cellSize: half } });
+const room = server.create('load', { entities, moved, world: WORLD, half, seed }) as LoadRoom;
+const url = `ws://127.0.0.1:${server.port}/ws`;
+
+const botFile = fileURLToPath(new URL('./load/bots.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url));
+const children: ChildProcess[] = [];
+const replies = new Map<ChildProcess, (m: { type: string; report?: BotsReport; message?: string }) => void>();
+function ask(child: ChildProcess, type: string): Promise<{ type: string; report?: BotsReport; message?: string }> {
+  return new Promise((resolve) => {
+    replies.set(child, resolve);
+    child.send({ type });
+  });
+}
+
+const started = Date.now();
+process.stderr.write(`load: ${clients} bots in ${procs} processes joining ${url}\n`);
+const joined = Promise.all(
+  Array.from({ length: procs }, (_, p) => {
+    const count = Math.floor(clients / procs) + (p < clients % procs ? 1 : 0);
+    const config: BotsConfig = { url, roomId: room.id, count, world: WORLD, half, seed: seed * 1000 + p };
+    const child = fork(botFile, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
+    return new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { type: string; message?: string }) => {
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'failed') reject(new Error(`bot process ${p}: ${m.message}`));
+        else replies.get(child)?.(m);
+      });
+      child.on('exit', (code) => reject(new Error(`bot process ${p} exited with ${code}`)));
+    });
+  }),
+);
+const timeout = setTimeout(() => {
+  console.error('load: the bots did not all join within 120 s');
+  for (const c of children) c.kill();
+  process.exit(1);
+}, 120_000);
+await joined;
+clearTimeout(timeout);
+process.stderr.write(`load: all joined in ${((Date.now() - started) / 1000).toFixed(1)} s; warming up ${warmup} s\n`);
+await new Promise((r) => setTimeout(r, warmup * 1000));
+
+// ── measure ──
+await Promise.all(children.map((c) => ask(c, 'reset')));
+const sum = (f: (c: (typeof room.clients)[number]) => number) => room.clients.reduce((s, c) => s + f(c), 0);
+const bytes0 = sum((c) => c.stats.bytesOut);
+const skipped0 = sum((c) => c.stats.framesSkipped);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+room.durations.length = 0;
+room.recording = true;
+process.stderr.write(`load: measuring ${duration} s\n`);
+await new Promise((r) => setTimeout(r, duration * 1000));
+room.recording = false;
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const bytes = sum((c) => c.stats.bytesOut) - bytes0;
+const skipped = sum((c) => c.stats.framesSkipped) - skipped0;
+const connected = room.clients.filter((c) => c.connected).length;
+const reports = (await Promise.all(children.map((c) => ask(c, 'report')))).map((m) => m.report!);
+for (const c of children) c.send({ type: 'exit' });
+await server.close();
+
+const d = [...room.durations].sort((a, b) => a - b);
+const pct = (p: number) => (d.length ? d[Math.min(d.length - 1, Math.floor((p / 100) * d.length))]! : NaN);
+const total = (k: keyof Omit<BotsReport, 'errors'>) => reports.reduce((s, r) => s + r[k], 0);
+const desyncs = total('desyncs');
+const mach = machine();
+const result = {
+  bench: 'load',
+  compiler: import.meta.url.endsWith('.ts') ? 'tsx' : 'tsc',
+  ...mach,
+  clients,
+  connected_at_end: connected,
+  entities,
+  moved_per_tick: moved,
+  hz,
+  seconds: round4(seconds),
+  ticks: d.length,
+  tick_p50_ms: round4(pct(50)),
+  tick_p99_ms: round4(pct(99)),
+  tick_max_ms: round4(d[d.length - 1] ?? NaN),
+  server_cpu_percent: round4((100 * (cpu.user + cpu.system)) / 1e6 / seconds),
+  bytes_per_client_s: round4(bytes / clients / seconds),
+  frames_skipped: skipped,
+  bot_frames_per_s: round4(total('frames') / clients / seconds),
+  checks: total('checks'),
+  unchecked: total('unchecked'),
+  desyncs,
+  disconnects: total('disconnects'),
+  loadavg: round4(load1()),
+};
+console.log(`load: ${clients} bots, ${entities} units (${moved} moved per tick), ${hz} Hz, ${fmt(seconds)} s measured after ${warmup} s warm-up`);
+console.log(`machine: ${describeMachine(mach)}; server and bots share it (${procs} bot processes)`);
+console.log('');
+console.log(`  server tick p50 / p99 / max   ${fmt(result.tick_p50_ms)} / ${fmt(result.tick_p99_ms)} / ${fmt(result.tick_max_ms)} ms   (goal: p99 <= 15 ms)`);
+console.log(`  server CPU                    ${fmt(result.server_cpu_percent)}% of one core`);
+console.log(`  bytes per client per second   ${fmt(result.bytes_per_client_s)}`);
+console.log(`  frames per bot per second     ${fmt(result.bot_frames_per_s)}`);
+console.log(`  frames skipped (backpressure) ${skipped}`);
+console.log(`  checksums compared            ${result.checks} (${result.unchecked} arrived before their frame)`);
+console.log(`  desyncs                       ${desyncs}   (goal: 0)`);
+const errors = reports.flatMap((r) => r.errors);
+if (errors.length) console.log(`  bot errors: ${errors.slice(0, 5).join('; ')}`);
+console.log(JSON.stringify(result));
+process.exitCode = desyncs === 0 && errors.length === 0 ? 0 : 1;
