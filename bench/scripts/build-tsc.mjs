@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the tsc variant of the benchmark into bench/dist:
 //   dist/bench/src/**            the benchmark, compiled by tsc
-//   dist/packages/runtime/src/** @netschema/runtime's sources, compiled by tsc
-//   dist/node_modules/@netschema/runtime -> ../../packages/runtime, with a package.json whose
+//   dist/packages/{runtime,transport-uws}/src/** the packages' sources, compiled by tsc
+//   dist/node_modules/@netschema/<name> -> ../../packages/<name>, with a package.json whose
 //     exports point at the compiled files, so `import '@netschema/runtime'` in dist resolves to
 //     tsc output by Node's ordinary lookup (no loader hooks, no import rewriting).
 // @colyseus/schema resolves from bench/node_modules as usual (it ships built JS).
@@ -24,18 +24,21 @@ if (r.status !== 0) {
   process.exit(r.status ?? 1);
 }
 
-// Map the runtime's package exports onto the compiled files.
-const pkg = JSON.parse(readFileSync(path.join(bench, '..', 'packages', 'runtime', 'package.json'), 'utf8'));
-const exportsMap = {};
-for (const [sub, cond] of Object.entries(pkg.exports)) {
-  const src = typeof cond === 'string' ? cond : cond.source;
-  exportsMap[sub] = src.replace(/\.ts$/, '.js');
-}
-const runtimeOut = path.join(dist, 'packages', 'runtime');
-writeFileSync(
-  path.join(runtimeOut, 'package.json'),
-  JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', exports: exportsMap }, null, 2) + '\n',
-);
+// Map each package's exports onto its compiled files.
 mkdirSync(path.join(dist, 'node_modules', '@netschema'), { recursive: true });
-symlinkSync(path.join('..', '..', 'packages', 'runtime'), path.join(dist, 'node_modules', '@netschema', 'runtime'), 'dir');
-console.error('build-tsc: compiled bench and @netschema/runtime into bench/dist');
+for (const name of ['runtime', 'transport-uws']) {
+  const pkg = JSON.parse(readFileSync(path.join(bench, '..', 'packages', name, 'package.json'), 'utf8'));
+  const exportsMap = {};
+  for (const [sub, cond] of Object.entries(pkg.exports)) {
+    const src = typeof cond === 'string' ? cond : cond.source;
+    exportsMap[sub] = src.replace(/\.ts$/, '.js');
+  }
+  writeFileSync(
+    path.join(dist, 'packages', name, 'package.json'),
+    JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', exports: exportsMap }, null, 2) + '\n',
+  );
+  symlinkSync(path.join('..', '..', 'packages', name), path.join(dist, 'node_modules', '@netschema', name), 'dir');
+}
+// The transport's native dependency resolves from its own package, as in the workspace.
+symlinkSync(path.join(bench, '..', 'packages', 'transport-uws', 'node_modules', 'uWebSockets.js'), path.join(dist, 'node_modules', 'uWebSockets.js'), 'dir');
+console.error('build-tsc: compiled bench, @netschema/runtime and @netschema/transport-uws into bench/dist');

@@ -12,3 +12,8 @@ export { RoomClient, ClientStats } from './room/room-client.js';
 export type { View, RadiusView, BoxView } from './room/view.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
 export * from './protocol/messages.js';
+export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type FrameEvent, type SchemaClass } from './net/connection.js';
+export { ConnectionStats } from './net/client-stats.js';
+export { ServerError } from './net/server-error.js';
+export { DEFAULT_RECONNECT, type ReconnectOptions } from './net/backoff.js';
+export type { WebSocketConstructor, WebSocketLike } from './net/web-socket.js';

@@ -74,6 +74,26 @@ function detachViewer(entry: ViewEntry): void {
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
 /**
+ * Sorts a frame's keys. Changes arrive in the order the game wrote them, often nearly sorted,
+ * and a frame holds tens of them: insertion sort beats the native sort's setup there.
+ */
+function sortKeys(keys: Float64Array, n: number): void {
+  if (n > 96) {
+    keys.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > v) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = v;
+  }
+}
+
+/**
  * The transport-independent core of a room: one authoritative World, many clients, each getting
  * only what it may and needs to see, at its own rate, within its own byte budget. `update` is
  * the tick: it folds the world's changes into each viewer's pending state, moves interest, and
@@ -783,14 +803,16 @@ export class RoomCore<E extends object = object, D = unknown> {
       const rec = direct[k]!;
       if (rec.mark === mark) all[count++] = rec.id * KEY_SPAN + nSel + k;
     }
-    const keys = all.subarray(0, count);
-    if (count > 1) keys.sort();
+    const keys = all;
+    sortKeys(keys, count);
     w.reserve(8);
     w.varuint(count);
     prev = 0;
     let entered = 0;
     for (let j = 0; j < count; j++) {
-      const k = keys[j]! % KEY_SPAN;
+      // Division by a power of two is exact, and far cheaper than `%` on doubles.
+      const key = keys[j]!;
+      const k = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
       if (k >= nSel) {
         const rec = direct[k - nSel]!;
         this.directSlice(rec, client.directVis[k - nSel]!, span);

@@ -34,6 +34,16 @@ export class ReplicaWorld {
   serverTick = 0;
   /** Last input sequence number the server had processed when it built that frame. */
   lastInputSeq = 0;
+  private gone: (object | undefined)[] = [];
+
+  /**
+   * The replica objects the last `apply` removed, parallel to its `removed` ids (for removal
+   * callbacks, which need the object after the world dropped it). `undefined` where a patch frame
+   * removed an id this replica did not hold. A full frame reports no removals here.
+   */
+  get removedEntities(): readonly (object | undefined)[] {
+    return this.gone;
+  }
 
   /** Live entities by id. A full frame replaces this Map: read it again after applying one. */
   get entities(): ReadonlyMap<number, object> {
@@ -54,6 +64,9 @@ export class ReplicaWorld {
   apply(frame: Uint8Array): FrameChanges {
     const r = this.r;
     const out = { added: [] as number[], changed: [] as number[], masks: [] as number[], removed: [] as number[] };
+    // A fresh array per frame, like `out`: a caller may keep both (queued events).
+    const gone: (object | undefined)[] = [];
+    this.gone = gone;
     r.reset(frame);
     const kind = r.u8();
     if (kind === FRAME_FULL) {
@@ -99,11 +112,11 @@ export class ReplicaWorld {
       id = 0;
       for (let i = 0; i < removed; i++) {
         id = this.readId(r, id);
-        this.drop(id);
+        gone.push(this.drop(id));
         out.removed.push(id);
       }
     } else if (kind === FRAME_ROOM) {
-      this.applyRoomFrame(r, out);
+      this.applyRoomFrame(r, out, gone);
     } else {
       throw new DecodeError('unknown frame kind', 0, `${FRAME_FULL} (full), ${FRAME_PATCH} (patch) or ${FRAME_ROOM} (room)`, String(kind));
     }
@@ -119,7 +132,7 @@ export class ReplicaWorld {
    * A room frame: header (tick, input ack, flags), removals, then entities, each either entering
    * (class id, then a patch of every field this client may see) or changed (a patch).
    */
-  private applyRoomFrame(r: Reader, out: { added: number[]; changed: number[]; masks: number[]; removed: number[] }): void {
+  private applyRoomFrame(r: Reader, out: { added: number[]; changed: number[]; masks: number[]; removed: number[] }, gone: (object | undefined)[]): void {
     const tick = r.varuint();
     const ack = r.varuint();
     const flagsAt = r.pos;
@@ -128,7 +141,10 @@ export class ReplicaWorld {
     this.serverTick = tick;
     this.lastInputSeq = ack;
     if (flags & FLAG_RESET) {
-      for (const id of this.map.keys()) out.removed.push(id);
+      for (const [id, o] of this.map) {
+        out.removed.push(id);
+        gone.push(o);
+      }
       this.map.clear();
       this.dense = [];
     }
@@ -136,7 +152,11 @@ export class ReplicaWorld {
     let id = 0;
     for (let i = 0; i < left; i++) {
       id = this.readId(r, id);
-      if (this.drop(id)) out.removed.push(id);
+      const o = this.drop(id);
+      if (o !== undefined) {
+        out.removed.push(id);
+        gone.push(o);
+      }
     }
     const n = r.count('entities', 1);
     id = 0;
@@ -171,9 +191,12 @@ export class ReplicaWorld {
     if (id < DENSE_IDS) this.setDense(id, o);
   }
 
-  private drop(id: number): boolean {
+  /** Removes an entity; returns it, or undefined if there was none with that id. */
+  private drop(id: number): object | undefined {
     if (id < DENSE_IDS) this.dense[id] = undefined;
-    return this.map.delete(id);
+    const o = this.map.get(id);
+    if (o !== undefined) this.map.delete(id);
+    return o;
   }
 
   private setDense(id: number, o: object): void {
