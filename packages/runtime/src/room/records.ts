@@ -28,6 +28,10 @@ export class EntityRecord {
   readonly slices: number[] = [];
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
+  /** The tick of `directStart`/`directEnd`: this tick's change as most viewers see it, in the arena. */
+  directTick = -1;
+  directStart = 0;
+  directEnd = 0;
   /** Stamp of the frame being built whose client has this entity's change in its direct list. */
   mark = 0;
   /** Clients whose view follows this entity. */

@@ -365,7 +365,16 @@ export class RoomCore<E extends object = object, D = unknown> {
       c.directN = 0;
     }
     const plain = this.options.filter === undefined;
-    for (let i = 0; i < changes.length; i++) {
+    // Walk the changes in id order: every client's direct list then comes out sorted, and a
+    // frame merges it instead of sorting it (one sort per tick, not one per client).
+    const order = this.changeOrder(changes);
+    const n = order === null ? changes.length : this.orderN;
+    for (let x = 0; x < n; x++) {
+      let i = x;
+      if (order !== null) {
+        const key = order[x]!;
+        i = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
+      }
       const o = changes[i]!;
       const rec = o.$ext;
       if (!(rec instanceof EntityRecord) || o.$t !== changes || o.$id === 0) continue;
@@ -417,6 +426,27 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     // Leaves from here to a client's frame (sink calls) make its direct list worth checking.
     for (let i = 0; i < this.clients.length; i++) this.clients[i]!.leavesAtFold = this.clients[i]!.leaves;
+  }
+
+  private order = new Float64Array(1024);
+  private orderN = 0;
+  /** Whether this tick's direct lists are in id order. */
+  private directSorted = true;
+
+  /** Sort keys of the changed entities (id, then index), or null when there are too many to pack. */
+  private changeOrder(changes: readonly Tracked[]): Float64Array | null {
+    this.directSorted = changes.length < KEY_SPAN;
+    if (!this.directSorted) return null;
+    if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));
+    const order = this.order;
+    let n = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const id = changes[i]!.$id;
+      if (id !== 0) order[n++] = id * KEY_SPAN + i;
+    }
+    this.orderN = n;
+    sortKeys(order, n);
+    return order;
   }
 
   private fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number): void {
@@ -662,10 +692,21 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** This tick's change of an entity as a client in step sees it (visibility class `vis`). */
   private directSlice(rec: EntityRecord, vis: number, out: { start: number; end: number }): void {
+    // Most viewers see the same fields: remember that one encoding for the tick.
+    if (vis === VIS_OTHER && rec.directTick === this.tickNo) {
+      out.start = rec.directStart;
+      out.end = rec.directEnd;
+      return;
+    }
     const o = rec.entity;
     const a0 = rec.masks.allow[vis * 2]!;
     const a1 = rec.masks.allow[vis * 2 + 1]!;
     this.sliceOf(rec, o.$c0 & a0, o.$c1 & a1, o.$r0 & a0 & rec.masks.nested0, o.$r1 & a1 & rec.masks.nested1, 0, out);
+    if (vis === VIS_OTHER) {
+      rec.directTick = this.tickNo;
+      rec.directStart = out.start;
+      rec.directEnd = out.end;
+    }
   }
 
   private sliceOf(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number, enter: number, out: { start: number; end: number }): void {
@@ -705,6 +746,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly span = { start: 0, end: 0 };
   private keys = new Float64Array(256);
   private markNo = 0;
+
+  /** Sorts a direct list by id (only when the tick had too many changes to walk them in order). */
+  private sortDirect(direct: EntityRecord[], vis: number[], n: number): void {
+    const pairs = direct.slice(0, n).map((rec, k) => ({ rec, vis: vis[k]! }));
+    pairs.sort((a, b) => a.rec.id - b.rec.id);
+    for (let k = 0; k < n; k++) {
+      direct[k] = pairs[k]!.rec;
+      vis[k] = pairs[k]!.vis;
+    }
+  }
 
   /**
    * Takes a client's direct changes for this frame and returns how many to write. An entity that
@@ -791,31 +842,36 @@ export class RoomCore<E extends object = object, D = unknown> {
       w.varint(id - prev);
       prev = id;
     }
-    // Sort by id through packed numeric keys (id, then index: selected entries first, then
-    // direct changes): a native typed-array sort, no comparator calls.
+    // Entities in id order, so their id deltas stay small: the selected entries sorted through
+    // packed numeric keys (id, index), merged with the direct changes, which the fold made sorted.
     const nSel = selected.length;
     const direct = client.direct;
-    if (this.keys.length < nSel + directN) this.keys = new Float64Array(Math.max(nSel + directN, this.keys.length * 2));
-    const all = this.keys;
-    for (let k = 0; k < nSel; k++) all[k] = selected[k]!.rec.id * KEY_SPAN + k;
+    const directVis = client.directVis;
+    if (!this.directSorted) this.sortDirect(direct, directVis, directN);
+    if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
+    const keys = this.keys;
+    for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
+    sortKeys(keys, nSel);
     let count = nSel;
-    for (let k = 0; k < directN; k++) {
-      const rec = direct[k]!;
-      if (rec.mark === mark) all[count++] = rec.id * KEY_SPAN + nSel + k;
-    }
-    const keys = all;
-    sortKeys(keys, count);
+    for (let k = 0; k < directN; k++) if (direct[k]!.mark === mark) count++;
     w.reserve(8);
     w.varuint(count);
     prev = 0;
     let entered = 0;
-    for (let j = 0; j < count; j++) {
+    let j = 0;
+    let d = 0;
+    while (j < nSel || d < directN) {
+      if (d < directN && direct[d]!.mark !== mark) {
+        d++;
+        continue;
+      }
       // Division by a power of two is exact, and far cheaper than `%` on doubles.
-      const key = keys[j]!;
-      const k = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
-      if (k >= nSel) {
-        const rec = direct[k - nSel]!;
-        this.directSlice(rec, client.directVis[k - nSel]!, span);
+      const key = j < nSel ? keys[j]! : Infinity;
+      const selId = Math.floor(key / KEY_SPAN);
+      if (d < directN && direct[d]!.id < selId) {
+        const rec = direct[d]!;
+        this.directSlice(rec, directVis[d]!, span);
+        d++;
         const delta = rec.id - prev;
         prev = rec.id;
         w.reserve(9);
@@ -823,7 +879,8 @@ export class RoomCore<E extends object = object, D = unknown> {
         w.rawRange(this.arena.buf, span.start, span.end);
         continue;
       }
-      const e = selected[k]!;
+      const e = selected[key - selId * KEY_SPAN]!;
+      j++;
       const delta = e.rec.id - prev;
       prev = e.rec.id;
       const enter = e.state === ENTERING ? 1 : 0;
