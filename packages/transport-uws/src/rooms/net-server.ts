@@ -219,6 +219,12 @@ export class NetServer implements RoomHost {
     this.byId.delete(room.id);
   }
 
+  /** A session ended, however (leave, kick, congestion, grace expired, room disposed): forget its token. */
+  left(client: Client): void {
+    this.tokens.delete(client.resumeToken);
+    this.held.delete(client);
+  }
+
   // ── sockets ──
 
   private opened(ws: UwsSocket): void {
@@ -238,6 +244,8 @@ export class NetServer implements RoomHost {
     }
     if (!peer.bucket.take(performance.now())) {
       this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.options.messageRate ?? 120} messages per second`);
+      // RATE_LIMITED is final for the client: end the session too, or its entities stay behind.
+      client?.room.leave(client, false);
       return;
     }
     const r = this.r;
@@ -283,7 +291,6 @@ export class NetServer implements RoomHost {
       case C_LEAVE:
         this.end(peer, CloseCode.LEFT, 'left');
         client.room.leave(client, true);
-        this.tokens.delete(client.resumeToken);
         return;
       default:
         this.offence(peer, client, ErrorCode.UNKNOWN_MESSAGE, `unknown message kind ${kind}`);
@@ -295,7 +302,6 @@ export class NetServer implements RoomHost {
     if (++peer.errors > (this.options.maxErrors ?? 10)) {
       this.end(peer, CloseCode.TOO_MANY_ERRORS, `too many bad messages; last: ${text}`);
       client.room.leave(client, false);
-      this.tokens.delete(client.resumeToken);
       return;
     }
     client.room.error(client, code, text);
@@ -461,8 +467,6 @@ export class NetServer implements RoomHost {
     for (const c of this.held) {
       if (c.ws !== null) this.held.delete(c);
       else if (now - c.droppedAt > grace) {
-        this.held.delete(c);
-        this.tokens.delete(c.resumeToken);
         c.room.leave(c, false);
       }
     }

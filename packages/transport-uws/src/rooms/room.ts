@@ -29,6 +29,8 @@ export interface RoomHost {
   readonly stuckMs: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   disposed(room: Room<any, any>): void;
+  /** A client's session ended: it can no longer be resumed. */
+  left(client: AnyClient): void;
 }
 
 type Handler<U> = (client: Client<U>, msg: never) => void;
@@ -38,6 +40,8 @@ export class RoomTickStats {
   ticks = 0;
   /** Duration of the last whole tick (onTick, interest, encoding, sends), ms. */
   lastTickMs = 0;
+  /** The part of the last tick spent handing frames to sockets (uWS send: a system call each), ms. */
+  lastSendMs = 0;
   /** Durations of the last 4096 ticks, ms: a ring, for percentiles. */
   readonly recent = new Float64Array(4096);
 }
@@ -165,6 +169,7 @@ export class Room<E extends object = object, U = unknown> {
     if (i >= 0) this.clients.splice(i, 1);
     this.core.removeClient(client.core);
     if (this.clients.length === 0) this.emptySince = performance.now();
+    this.host.left(client);
     this.hook(() => this.onLeave?.(client, consented), 'onLeave');
   }
 
@@ -221,6 +226,7 @@ export class Room<E extends object = object, U = unknown> {
     this.lastTick = t0;
     if (this.onTick) this.hook(() => this.onTick!(dt), 'onTick');
     this.checkCongestion(t0);
+    this.tickStats.lastSendMs = 0;
     try {
       this.core.update(t0, this.sink);
     } catch (e) {
@@ -249,7 +255,9 @@ export class Room<E extends object = object, U = unknown> {
   }
 
   private sendFrame(c: Client<U>, frame: Uint8Array): void {
+    const t = performance.now();
     const result = this.host.sendBytes(c, frame);
+    this.tickStats.lastSendMs += performance.now() - t;
     c.stats.frames++;
     c.lastFrameTick = this.core.tickNo;
     if (result === 1) return;
