@@ -124,6 +124,7 @@ const skipped0 = sum((c) => c.stats.framesSkipped);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 room.durations.length = 0;
+room.sendDurations.length = 0;
 room.recording = true;
 process.stderr.write(`load: measuring ${duration} s\n`);
 await new Promise((r) => setTimeout(r, duration * 1000));
@@ -138,7 +139,10 @@ for (const c of children) c.send({ type: 'exit' });
 await server.close();
 
 const d = [...room.durations].sort((a, b) => a - b);
-const pct = (p: number) => (d.length ? d[Math.min(d.length - 1, Math.floor((p / 100) * d.length))]! : NaN);
+const sends = [...room.sendDurations].sort((a, b) => a - b);
+const compute = room.durations.map((t, i) => t - room.sendDurations[i]!).sort((a, b) => a - b);
+const at = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const pct = (p: number) => at(d, p);
 const total = (k: keyof Omit<BotsReport, 'errors'>) => reports.reduce((s, r) => s + r[k], 0);
 const desyncs = total('desyncs');
 const mach = machine();
@@ -156,6 +160,11 @@ const result = {
   tick_p50_ms: round4(pct(50)),
   tick_p99_ms: round4(pct(99)),
   tick_max_ms: round4(d[d.length - 1] ?? NaN),
+  sends_p50_ms: round4(at(sends, 50)),
+  sends_p99_ms: round4(at(sends, 99)),
+  send_us: round4((1000 * at(sends, 50)) / clients),
+  compute_p50_ms: round4(at(compute, 50)),
+  compute_p99_ms: round4(at(compute, 99)),
   server_cpu_percent: round4((100 * (cpu.user + cpu.system)) / 1e6 / seconds),
   bytes_per_client_s: round4(bytes / clients / seconds),
   frames_skipped: skipped,
@@ -170,6 +179,8 @@ console.log(`load: ${clients} bots, ${entities} units (${moved} moved per tick),
 console.log(`machine: ${describeMachine(mach)}; server and bots share it (${procs} bot processes)`);
 console.log('');
 console.log(`  server tick p50 / p99 / max   ${fmt(result.tick_p50_ms)} / ${fmt(result.tick_p99_ms)} / ${fmt(result.tick_max_ms)} ms   (goal: p99 <= 15 ms)`);
+console.log(`    of which socket sends        ${fmt(result.sends_p50_ms)} / ${fmt(result.sends_p99_ms)} ms (p50 / p99; ${fmt(result.send_us)} µs per frame at p50)`);
+console.log(`    the rest (sim, interest, encoding) ${fmt(result.compute_p50_ms)} / ${fmt(result.compute_p99_ms)} ms`);
 console.log(`  server CPU                    ${fmt(result.server_cpu_percent)}% of one core`);
 console.log(`  bytes per client per second   ${fmt(result.bytes_per_client_s)}`);
 console.log(`  frames per bot per second     ${fmt(result.bot_frames_per_s)}`);

@@ -27,8 +27,9 @@ export class LoadRoom extends Room<Unit, undefined> {
   private units: Unit[] = [];
   private rand = prng(1);
   private o!: LoadRoomOptions;
-  /** Whole-tick durations (ms) while `recording`. */
+  /** Whole-tick durations (ms) while `recording`, and the part of each spent in socket sends. */
   readonly durations: number[] = [];
+  readonly sendDurations: number[] = [];
   recording = false;
   checksumsSent = 0;
   private readonly check = new Checksum();
@@ -65,7 +66,10 @@ export class LoadRoom extends Room<Unit, undefined> {
 
   override tick(): void {
     super.tick();
-    if (this.recording) this.durations.push(this.tickStats.lastTickMs);
+    if (this.recording) {
+      this.durations.push(this.tickStats.lastTickMs);
+      this.sendDurations.push(this.tickStats.lastSendMs);
+    }
     this.sendChecksums();
   }
 

@@ -248,7 +248,7 @@ export class Room<E extends object = object, U = unknown> {
         c.congestedSince = -1;
         c.core.paused = false;
       } else if (now - c.congestedSince > this.host.stuckMs) {
-        this.host.closeClient(c, CloseCode.CONGESTED, `not reading: frames were backed up for ${Math.round(this.host.stuckMs / 1000)} s`);
+        this.host.closeClient(c, CloseCode.CONGESTED, `not reading: frames backed up for more than ${this.host.stuckMs} ms`);
         this.leave(c, false);
       } else c.stats.framesSkipped++;
     }
