@@ -274,3 +274,223 @@ describe('real client: refused connections', () => {
     expect(heldTokens(server)).toBe(0);
   });
 });
+
+/** A room that writes a lot every tick: NPCs with long names, all renamed and moved each tick. */
+class FloodRoom extends TestRoom {
+  static readonly npcs = 200;
+  static readonly nameLength = 1000;
+  /** Bytes of the largest frame: every NPC whole (name, x, y, header and id), players and header on top. */
+  static readonly frameBound = FloodRoom.npcs * (FloodRoom.nameLength + 24) + 1024;
+  /** Stops the changes, so a client can be compared with the server. */
+  frozen = false;
+  private readonly npcs: Player[] = [];
+
+  override onCreate(): void {
+    super.onCreate();
+    for (let i = 0; i < FloodRoom.npcs; i++) this.npcs.push(this.add(Object.assign(new Player(), { name: 'a'.repeat(FloodRoom.nameLength) })));
+  }
+
+  override onTick(): void {
+    if (this.frozen) return;
+    const name = String.fromCharCode(97 + (this.tickStats.ticks % 26)).repeat(FloodRoom.nameLength);
+    for (const p of this.npcs) {
+      p.x++;
+      p.name = name;
+    }
+  }
+}
+
+describe('real client: a slow consumer', () => {
+  const pauseBytes = 16 * 1024;
+  const maxBackpressure = 256 * 1024;
+
+  it('is skipped while its socket is backed up, with a bounded uWS buffer, while others keep getting frames; reading again, it converges', async () => {
+    const server = await serve({ pauseBytes, maxBackpressure }, {}, FloodRoom);
+    const slow = await joined(server, 'slow');
+    const fast = await joined(server, 'fast');
+    const room = roomOf(server, slow) as FloodRoom;
+    const session = sessionOf(server, slow);
+    const socket = socketOf(slow)._socket;
+    socket.pause();
+    let maxBuffered = 0;
+    const sample = () => {
+      maxBuffered = Math.max(maxBuffered, server.bufferedAmount(session as Client));
+    };
+    await until(() => {
+      sample();
+      return session.core.paused && session.stats.framesSkipped > 0;
+    }, 'the server to skip the slow client', 15_000);
+    const fastFrames = fast.stats.framesIn;
+    const ticks = room.tickStats.ticks;
+    await until(() => {
+      sample();
+      return room.tickStats.ticks >= ticks + 25 && fast.stats.framesIn >= fastFrames + 10;
+    }, 'more ticks while the slow client is backed up');
+    expect(session.core.paused).toBe(true);
+    expect(session.stats.framesSkipped).toBeGreaterThan(10);
+    expect(maxBuffered).toBeGreaterThan(pauseBytes);
+    expect(maxBuffered).toBeLessThanOrEqual(maxBackpressure + FloodRoom.frameBound);
+    // Paused before uWS had to refuse a send: nothing was dropped, so no resync was needed.
+    expect(session.stats.dropped).toBe(0);
+
+    room.frozen = true;
+    socket.resume();
+    await until(() => converged(server, slow), 'the slow client to converge', 15_000);
+    await until(() => !session.core.paused, 'the server to resume its frames');
+    expect(converged(server, fast)).toBe(true);
+    expect(slow.status).toBe('open');
+  });
+
+  it('is disconnected with 4007 once it stays backed up past stuckMs; reading again, it reconnects to a fresh session', async () => {
+    const server = await serve({ pauseBytes, maxBackpressure, stuckMs: 300 }, {}, FloodRoom);
+    const slow = await joined(server, 'slow');
+    const room = roomOf(server, slow) as FloodRoom;
+    const session = sessionOf(server, slow);
+    const { log, closes } = events(slow);
+    const socket = socketOf(slow)._socket;
+    socket.pause();
+    await until(() => session.left, 'the server to give up on the slow client', 15_000);
+    expect(room.log).toEqual(['join slow', 'leave slow false']);
+    expect(heldTokens(server)).toBe(0);
+
+    room.frozen = true;
+    socket.resume();
+    await until(() => log.includes('connected false'), 'the reconnect', 15_000);
+    expect(closes[0]).toEqual({ code: CloseCode.CONGESTED, reason: 'not reading: frames backed up for more than 300 ms', willReconnect: true });
+    expect(slow.clientId).not.toBe(session.id);
+    await until(() => converged(server, slow), 'the new session to converge');
+  });
+});
+
+describe('real client: resume', () => {
+  /** Drops the client's TCP connection right after it applied a frame, so no frame is in flight. */
+  function dropAfterFrame(conn: Connection): Promise<void> {
+    return new Promise((resolve) => {
+      const off = conn.on('frame', () => {
+        off();
+        socketOf(conn).terminate();
+        resolve();
+      });
+    });
+  }
+
+  /** Frames applied after the next `connected` event, copied. */
+  function framesAfterReconnect(conn: Connection): FrameEvent[] {
+    const frames: FrameEvent[] = [];
+    let reconnected = false;
+    conn.on('connected', () => (reconnected = true));
+    conn.on('frame', (f) => {
+      if (reconnected) frames.push({ ...f, added: [...f.added], changed: [...f.changed], removed: [...f.removed] });
+    });
+    return frames;
+  }
+
+  it('a dropped connection reconnects within the grace period, resumes its session and receives only what changed meanwhile', async () => {
+    // Frames every 200 ms: the drop comes right after one, long before the next is due.
+    const server = await serve({ resumeGraceMs: 10_000 }, { patchRate: 5 });
+    const ann = await joined(server, 'ann', { reconnect: { retries: 3, minDelayMs: 100, maxDelayMs: 100 } });
+    const room = roomOf(server, ann);
+    const npcs = ['npc1', 'npc2', 'npc3'].map((name) => room.add(Object.assign(new Player(), { name })));
+    await until(() => players(ann).length === 4, 'the NPCs');
+    const session = sessionOf(server, ann);
+    const clientId = ann.clientId;
+    const { log } = events(ann);
+    const frames = framesAfterReconnect(ann);
+
+    await dropAfterFrame(ann);
+    await until(() => !session.connected, 'the server to notice the drop');
+    npcs[1]!.x = 42;
+    await until(() => frames.length > 0, 'the first frame after the resume');
+    expect(log).toEqual(['disconnected 1006 true', 'connected true']);
+    expect(ann.clientId).toBe(clientId);
+    expect(sessionOf(server, ann)).toBe(session);
+    expect(frames[0]).toMatchObject({ added: [], removed: [], changed: [room.core.world.idOf(npcs[1]!)] });
+    expect(converged(server, ann)).toBe(true);
+    expect(room.log).toEqual(['join ann', 'drop ann', 'resume ann']);
+  });
+
+  it('after the grace period a reconnect joins afresh: a new session, a reset frame with everything, and onLeave(consented = false) for the old one', async () => {
+    // The session is released at most one sweep (250 ms) after the grace; the retry comes later.
+    const server = await serve({ resumeGraceMs: 100 });
+    const ann = await joined(server, 'ann', { reconnect: { retries: 3, minDelayMs: 1500, maxDelayMs: 1500 } });
+    const room = roomOf(server, ann);
+    room.add(Object.assign(new Player(), { name: 'npc' }));
+    await until(() => players(ann).length === 2, 'the NPC');
+    const before = [...ann.replica.entities.keys()].sort();
+    const clientId = ann.clientId;
+    const { log } = events(ann);
+    const frames = framesAfterReconnect(ann);
+
+    await dropAfterFrame(ann);
+    await until(() => room.log.includes('leave ann false'), 'the session to expire');
+    expect(heldTokens(server)).toBe(0);
+    await until(() => frames.length > 0, 'the first frame after the new join', 10_000);
+    expect(log).toEqual(['disconnected 1006 true', 'connected false']);
+    expect(ann.clientId).not.toBe(clientId);
+    expect(room.log).toEqual(['join ann', 'drop ann', 'leave ann false', 'join ann']);
+    // The reset: everything the replica held is removed, everything the server has is added.
+    expect([...frames[0]!.removed].sort()).toEqual(before);
+    expect([...frames[0]!.added].sort()).toEqual([...room.core.world.values()].map((e) => room.core.world.idOf(e)).sort());
+    expect(converged(server, ann)).toBe(true);
+  });
+});
+
+describe('real client: server shutdown', () => {
+  it('close(reason) reaches the client as 1001 with the reason; it retries, then gives up; the server leaves nothing running', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const baseline = timers();
+    const server = await serve();
+    const ann = await joined(server, 'ann', { reconnect: { retries: 1, minDelayMs: 20, maxDelayMs: 20 }, pingIntervalMs: 50 });
+    const { closes } = events(ann);
+    expect(timers()).toBeGreaterThan(baseline);
+    await server.close('maintenance');
+    servers.splice(servers.indexOf(server), 1);
+    expect(server.rooms()).toEqual([]);
+    await until(() => ann.status === 'closed', 'the client to give up');
+    expect(closes).toEqual([
+      { code: 1001, reason: 'maintenance', willReconnect: true },
+      { code: 1006, reason: '', willReconnect: false }, // the retry: connection refused
+    ]);
+    // Room ticks, sweeps, pings, retries: every timer of the server and the client is gone.
+    await until(() => timers() <= baseline, 'the timers to be cleared');
+  });
+});
+
+describe('real client: RTT and polling', () => {
+  it('both sides measure the round-trip time with their pings', async () => {
+    const server = await serve({ pingIntervalMs: 50 });
+    const ann = await joined(server, 'ann', { pingIntervalMs: 50 });
+    const session = sessionOf(server, ann);
+    await until(() => ann.stats.rtt > 0 && session.rtt > 0, 'an RTT on both sides');
+    expect(ann.stats.rttSmoothed).toBeGreaterThan(0);
+    expect(session.rttSmoothed).toBeGreaterThan(0);
+  });
+
+  it('with queueEvents, nothing is dispatched until pump(), which dispatches everything queued in arrival order and returns the count', async () => {
+    const server = await serve();
+    const bob = await joined(server, 'bob');
+    const ann = join(server, 'ann', { queueEvents: true });
+    const seen: string[] = [];
+    ann.on('connected', (e) => seen.push(`connected ${e.resumed}`));
+    ann.onAdd(netSchema.Player, (p) => seen.push(`add ${p.name}`));
+    ann.onChange(netSchema.Player, (p, _id, fields) => seen.push(`change ${p.name} ${fields.join(',')}`));
+    ann.onMessage(netSchema.Chat, (m) => seen.push(`chat ${m.text}`));
+    ann.on('frame', () => seen.push('frame'));
+    await within(ann.ready(), 'ann to be ready');
+    bob.send(Object.assign(new netSchema.Chat(), { text: 'hi' }));
+    bob.send(move(1, 2));
+    // The replica is current even though no callback ran.
+    await until(() => playerNamed(ann, 'bob')?.[1].y === 2, "bob's move in ann's replica");
+    expect(seen).toEqual([]);
+
+    const n = ann.pump();
+    expect(n).toBe(seen.length);
+    expect(seen.slice(0, 4)).toEqual(['connected false', 'add bob', 'add ann', 'frame']);
+    const chat = seen.indexOf('chat hi');
+    const change = seen.indexOf('change bob x,y');
+    expect(chat).toBeGreaterThan(3);
+    expect(change).toBeGreaterThan(chat);
+    expect(seen[change + 1]).toBe('frame');
+    expect(ann.pump()).toBe(0);
+  });
+});
