@@ -213,6 +213,16 @@ describe('real client: typed messages', () => {
     await until(() => ann.replica.lastInputSeq === seq, 'a later input to be acknowledged');
     expect(playerNamed(ann, 'ann')![1].x).toBe(1);
   });
+  it('unhandled messages count as bad messages: past maxErrors the client is closed with 4005 and does not reconnect', async () => {
+    const server = await serve({ maxErrors: 2 });
+    const ann = await joined(server, 'ann');
+    const { log, closes } = events(ann);
+    for (let i = 0; i < 3; i++) ann.send(new netSchema.Checksum());
+    await until(() => ann.status === 'closed', 'the close');
+    expect(log.filter((l) => l.startsWith('error no handler'))).toHaveLength(2);
+    expect(closes).toEqual([{ code: CloseCode.TOO_MANY_ERRORS, reason: expect.stringContaining('no handler for message Checksum'), willReconnect: false }]);
+    expect(roomOf(server, ann).log).toEqual(['join ann', 'leave ann false']);
+  });
 });
 
 describe('real client: refused connections', () => {

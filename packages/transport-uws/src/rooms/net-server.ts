@@ -269,7 +269,9 @@ export class NetServer implements RoomHost {
       case C_MESSAGE: {
         const seq = r.varuint();
         const { codec, msg } = readMessageBody(r, this.schema);
-        client.room.dispatch(client, seq, codec.name, msg);
+        if (!client.room.dispatch(client, seq, codec.name, msg)) {
+          this.offence(peer, client, ErrorCode.NO_HANDLER, `no handler for message ${codec.name} in room ${client.room.name}`);
+        }
         return;
       }
       case C_PING:

@@ -182,20 +182,21 @@ export class Room<E extends object = object, U = unknown> {
     }
   }
 
-  /** @internal A typed message arrived: dispatch it; the frames acknowledge `seq` once handled. */
-  dispatch(client: Client<U>, seq: number, typeName: string, msg: object): void {
+  /**
+   * @internal A typed message arrived: dispatch it; the frames acknowledge `seq` once handled.
+   * False when the room has no handler for it: the server answers that as a bad message.
+   */
+  dispatch(client: Client<U>, seq: number, typeName: string, msg: object): boolean {
     const handler = this.handlers.get(typeName);
     if (seq > client.core.lastInputSeq) client.core.lastInputSeq = seq;
-    if (handler === undefined) {
-      this.error(client, ErrorCode.NO_HANDLER, `no handler for message ${typeName} in room ${this.name}`);
-      return;
-    }
+    if (handler === undefined) return false;
     try {
       handler(client, msg as never);
     } catch (e) {
       this.host.report(e, `room ${this.name} (${this.id}) onMessage(${typeName})`);
       this.error(client, ErrorCode.HANDLER_FAILED, `the server failed handling ${typeName}`);
     }
+    return true;
   }
 
   /** @internal */
