@@ -48,7 +48,8 @@ function checkBytes(h: RoomHarness, c: Client, frame: Uint8Array): void {
     expect(owner, `client ${c.id} received the secret of entity ${m[1]}`).toBe(c);
   }
   for (const m of text.matchAll(/TEAM-PLAN-(\d+)-/g)) {
-    const units = [...[...entriesOf(c).keys()].map((id) => h.room.world.get(id)), ...removedMidTick.values()];
+    // Any unit the client owns counts, even one a later frame callback hid from it this tick.
+    const units = [...h.units, ...removedMidTick.values()];
     const ownsOne = units.some((u) => u instanceof Unit && u.team === Number(m[1]) && ownerOf.get(u) === c);
     expect(c.team === Number(m[1]) || ownsOne, `client ${c.id} (team ${String(c.team)}) received team ${m[1]}'s plan`).toBe(true);
   }

@@ -200,6 +200,25 @@ describe('rates, skipped frames and the input ack', () => {
     expect((reps.get(slow)!.get(room.world.idOf(e)) as arena.Entity).hp).toBe(8);
   });
 
+  it('when the room ticks faster than clients receive, their frames spread evenly over the ticks', () => {
+    const { room, client, tick, at, frames } = setup({ patchRate: 20 });
+    const cs = Array.from({ length: 30 }, (_, i) => client(`c${i}`, { view: { x: 0, y: 0, radius: 100 } }));
+    const e = at(1, 1);
+    tick(0); // everyone's first frame at once, on joining
+    const perTick: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      e.hp = i % 200;
+      tick(1000 / 60);
+      perTick.push(frames.size);
+    }
+    // 30 clients at 20 Hz over 60 ticks at 60 Hz: 600 frames, about 10 a tick rather than 30 every third.
+    expect(perTick.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(590);
+    expect(Math.max(...perTick.slice(3))).toBeLessThanOrEqual(14);
+    expect(Math.min(...perTick.slice(3))).toBeGreaterThanOrEqual(6);
+    for (const c of cs) expect(c.stats.frames).toBeGreaterThanOrEqual(20);
+    expect(room.clients).toHaveLength(30);
+  });
+
   it('a paused client (backpressure) gets no frames and loses nothing', () => {
     const { room, client, tick, at, reps, frames } = setup();
     const c = client('a', { view: { x: 0, y: 0, radius: 100 } });

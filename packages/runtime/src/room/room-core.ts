@@ -71,6 +71,9 @@ function detachViewer(entry: ViewEntry): void {
   viewers.pop();
   clients.pop();
 }
+/** A client's frame phase in (0, 1]: golden-ratio steps spread any number of clients evenly. */
+const phaseOf = (id: number): number => 1 - ((id * 0.6180339887498949) % 1);
+
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
 /**
@@ -316,9 +319,11 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
-      // Keep the cadence; after a stall (or the first frame) start it again from now.
+      // Keep the cadence; after a stall start it again from now. After the first frame (sent at
+      // once), each client's cadence gets its own phase: when the room ticks faster than
+      // clients receive, their frames spread over the ticks instead of all landing on one.
       const next = c.nextDue + c.interval;
-      c.nextDue = next > now ? next : now + c.interval;
+      c.nextDue = next > now ? next : c.nextDue === -Infinity ? now + c.interval * phaseOf(c.id) : now + c.interval;
       const frame = this.buildFrame(c);
       frames++;
       bytes += frame.length;
