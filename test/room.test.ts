@@ -200,7 +200,7 @@ describe('rates, skipped frames and the input ack', () => {
     expect((reps.get(slow)!.get(room.world.idOf(e)) as arena.Entity).hp).toBe(8);
   });
 
-  it('when the room ticks faster than clients receive, their frames spread evenly over the ticks', () => {
+  it('when the room ticks faster than clients receive, their frames spread evenly over the ticks, even after a stall', () => {
     const { room, client, tick, at, frames } = setup({ patchRate: 20 });
     const cs = Array.from({ length: 30 }, (_, i) => client(`c${i}`, { view: { x: 0, y: 0, radius: 100 } }));
     const e = at(1, 1);
@@ -217,6 +217,15 @@ describe('rates, skipped frames and the input ack', () => {
     expect(Math.min(...perTick.slice(3))).toBeGreaterThanOrEqual(6);
     for (const c of cs) expect(c.stats.frames).toBeGreaterThanOrEqual(20);
     expect(room.clients).toHaveLength(30);
+    // A stalled tick (the server fell behind) sends everyone a frame, but keeps their phases.
+    tick(200);
+    expect(frames.size).toBe(30);
+    const after: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      tick(1000 / 60);
+      after.push(frames.size);
+    }
+    expect(Math.max(...after)).toBeLessThanOrEqual(14);
   });
 
   it('a paused client (backpressure) gets no frames and loses nothing', () => {

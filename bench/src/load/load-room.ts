@@ -5,7 +5,10 @@ import { addHash, entityHash } from './checksum.js';
 
 export interface LoadRoomOptions {
   entities: number;
+  /** Units moved per room tick. */
   moved: number;
+  /** Frames per second per client: each bot gets a checksum about once a second. */
+  hz: number;
   world: number;
   half: number;
   seed: number;
@@ -20,8 +23,8 @@ const KNOWN = 2;
 
 /**
  * The load benchmark's room: `entities` units in a square world, `moved` of them stepping each
- * tick, every client a fixed box view. After each tick, a twentieth of the clients get a checksum
- * of what they should now hold, so every bot is checked about once a second at 20 Hz.
+ * tick, every client a fixed box view. After each tick, clients that just got their `hz`-th frame
+ * since the last check get a checksum of what they should now hold: about once a second each.
  */
 export class LoadRoom extends Room<Unit, undefined> {
   private units: Unit[] = [];
@@ -30,6 +33,7 @@ export class LoadRoom extends Room<Unit, undefined> {
   /** Whole-tick durations (ms) while `recording`, and the part of each spent in socket sends. */
   readonly durations: number[] = [];
   readonly sendDurations: number[] = [];
+  readonly frameCounts: number[] = [];
   recording = false;
   checksumsSent = 0;
   private readonly check = new Checksum();
@@ -69,6 +73,7 @@ export class LoadRoom extends Room<Unit, undefined> {
     if (this.recording) {
       this.durations.push(this.tickStats.lastTickMs);
       this.sendDurations.push(this.tickStats.lastSendMs);
+      this.frameCounts.push(this.core.stats.lastFrames);
     }
     this.sendChecksums();
   }
@@ -77,10 +82,11 @@ export class LoadRoom extends Room<Unit, undefined> {
   private sendChecksums(): void {
     const tick = this.core.tickNo;
     const cs = this.clients;
-    for (let i = tick % 20; i < cs.length; i += 20) {
+    for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
       const rc = c.core;
-      if (!c.connected || rc.paused || rc.pendingList.length > 0 || rc.leaving.length > 0 || c.lastFrameTick !== tick) continue;
+      if (c.lastFrameTick !== tick || c.stats.frames % this.o.hz !== 0) continue;
+      if (!c.connected || rc.paused || rc.pendingList.length > 0 || rc.leaving.length > 0) continue;
       let sum = 0;
       for (const e of rc.entries.values() as IterableIterator<Entry>) {
         if (e.state !== KNOWN) continue;

@@ -319,11 +319,14 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
-      // Keep the cadence; after a stall start it again from now. After the first frame (sent at
-      // once), each client's cadence gets its own phase: when the room ticks faster than
-      // clients receive, their frames spread over the ticks instead of all landing on one.
-      const next = c.nextDue + c.interval;
-      c.nextDue = next > now ? next : c.nextDue === -Infinity ? now + c.interval * phaseOf(c.id) : now + c.interval;
+      // After the first frame (sent at once), each client's cadence gets its own phase: when
+      // the room ticks faster than clients receive, their frames spread over the ticks instead
+      // of all landing on one. After a stall, the missed slots are skipped but the phase kept,
+      // or one slow tick would line every client up on the same ticks from then on.
+      let next = c.nextDue + c.interval;
+      if (c.nextDue === -Infinity) next = now + c.interval * phaseOf(c.id);
+      else if (next <= now) next += (Math.floor((now - next) / c.interval) + 1) * c.interval;
+      c.nextDue = next;
       const frame = this.buildFrame(c);
       frames++;
       bytes += frame.length;
