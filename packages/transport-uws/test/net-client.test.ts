@@ -452,8 +452,12 @@ describe('real client: server shutdown', () => {
     const server = await serve();
     const ann = await joined(server, 'ann', { reconnect: { retries: 1, minDelayMs: 20, maxDelayMs: 20 }, pingIntervalMs: 50 });
     const { closes } = events(ann);
+    const room = roomOf(server, ann);
     expect(timers()).toBeGreaterThan(baseline);
     await server.close('maintenance');
+    // Sessions end with the server: not held for a resume (no onDrop), left, room disposed.
+    expect(room.log).toEqual(['join ann', 'leave ann false']);
+    expect(room.disposed).toBe(true);
     servers.splice(servers.indexOf(server), 1);
     expect(server.rooms()).toEqual([]);
     await until(() => ann.status === 'closed', 'the client to give up');

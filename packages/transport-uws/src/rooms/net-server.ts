@@ -102,6 +102,8 @@ export class NetServer implements RoomHost {
   private housekeeping: NodeJS.Timeout | undefined;
   private pinger: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  /** Set before the sockets close, so their close handlers do not hold sessions for a resume. */
+  private shuttingDown = false;
 
   /** Starts listening. Rejects when the address cannot be bound or uWS is not native. */
   static async listen(options: NetServerOptions): Promise<NetServer> {
@@ -175,6 +177,8 @@ export class NetServer implements RoomHost {
 
   /** Graceful shutdown: every client closed with 1001 and the reason, rooms disposed, listening stopped. */
   close(reason = 'server shutting down'): Promise<void> {
+    this.shuttingDown = true;
+    // uWS runs the close handlers synchronously inside uws.close, before `closing` is assigned.
     this.closing ??= (async () => {
       clearInterval(this.housekeeping);
       clearInterval(this.pinger);
@@ -442,7 +446,7 @@ export class NetServer implements RoomHost {
     if (peer.state === CLOSED) return;
     const client = peer.client;
     this.detach(peer);
-    if (client === null || client.left || this.closing) return;
+    if (client === null || client.left || this.shuttingDown) return;
     // Dropped without leaving: hold the session for a resume; frames pause, changes accumulate.
     client.droppedAt = performance.now();
     client.core.paused = true;
