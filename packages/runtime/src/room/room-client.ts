@@ -50,7 +50,7 @@ export class RoomClient<D = unknown> {
   /** @internal */ removed = false;
   /** @internal */ radiusHint = 1;
   /**
-   * @internal In step this tick: due, unpaused, unlimited and with a still view, so the tick's
+   * @internal In step this tick: due, unpaused and unlimited, so the tick's
    * changes go straight into its frame (`direct`) without touching its view entries.
    */
   fast = false;

@@ -364,12 +364,13 @@ export class RoomCore<E extends object = object, D = unknown> {
         for (const f of rec.followers) f.moveView(this.gx(e), this.gy(e), this.gz(e));
       }
     }
-    // A client in step (due now, unpaused, no budget, view unmoved) has nothing to accumulate:
-    // this tick's changes can go straight into its frame, shared bytes and all, without a
-    // per-entry fold. That skips touching its view entries, the dominant cost at scale.
+    // A client in step (due now, unpaused, no budget) has nothing to accumulate: this tick's
+    // changes can go straight into its frame, shared bytes and all, without a per-entry fold.
+    // That skips touching its view entries, the dominant cost at scale. If its view moved,
+    // what leaves it in the query below is dropped from its direct list at its frame.
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
-      c.fast = !c.paused && now >= c.nextDue && c.budget === Infinity && !c.viewDirty;
+      c.fast = !c.paused && now >= c.nextDue && c.budget === Infinity;
       c.directN = 0;
     }
     const plain = this.options.filter === undefined;
