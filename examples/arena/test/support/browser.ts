@@ -1,0 +1,33 @@
+// Headless Chromium for the end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core
+// (a test tool's own browser download cannot be fetched on these machines).
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.NETSCHEMA_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this
+ * network refuses. playwright's launch() gives every browser a new, empty --user-data-dir of its own
+ * (it refuses one passed in `args`), so each run starts from a fresh profile.
+ */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Chromium, or fails (never skips) saying how to install it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the browser tests need it. Install it with 'apt-get install -y chromium' ` +
+        `(.ci/run does this), or point NETSCHEMA_CHROMIUM at a Chromium binary.`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 });
+}
