@@ -170,7 +170,8 @@ function scenario(seed: number, ticks: number): void {
   for (const c of clients) c.paused = false;
   const bound = Math.max(...clients.map((c) => (h.units.length + 2) * c.rate));
   let steps = 0;
-  const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0);
+  // Settled: nothing pending in entries, no removals to send, no changes listed for the next frame.
+  const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0 && c.directN === 0);
   do {
     h.step();
     steps++;

@@ -297,6 +297,39 @@ describe('rates, skipped frames and the input ack', () => {
   });
 });
 
+describe('changes between a client\'s frames', () => {
+  it('an entity changed in several ticks between frames goes out once, with every change, collection ops included', () => {
+    const room = new RoomCore<Unit, string>({ schema: roomGen, patchRate: 20 });
+    const c = room.addClient('slow', {});
+    const rep = new ReplicaWorld(roomGen);
+    const u = room.add(new Unit());
+    u.inventory.push(1);
+    let now = 0;
+    const step = () => {
+      now += 1000 / 60;
+      room.update(now, (_c, f) => rep.apply(f));
+    };
+    step(); // joins: everything at once
+    for (let i = 0; i < 6; i++) step(); // settle into its 20 Hz cadence
+    const framesBefore = c.stats.frames;
+    // Three room ticks per frame: change something in each until the next frame goes out.
+    let t = 0;
+    while (c.stats.frames === framesBefore) {
+      t++;
+      u.hp = 10 + t;
+      u.inventory.push(100 + t);
+      if (t === 2) u.stats.kills = 7;
+      step();
+    }
+    expect(t).toBeGreaterThan(1);
+    expect(c.stats.lastSent).toBe(1);
+    const r = rep.get(room.world.idOf(u)) as roomGen.Unit;
+    expect(r.hp).toBe(10 + t);
+    expect(r.inventory).toEqual([1, ...Array.from({ length: t }, (_, i) => 101 + i)]);
+    expect(r.stats.kills).toBe(7);
+  });
+});
+
 describe('bandwidth budget and priority', () => {
   it('what does not fit waits, nearer entities first, the own entity before all; everything arrives', () => {
     const { room, client, tick, at, has } = setup();

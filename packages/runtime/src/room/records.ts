@@ -28,10 +28,12 @@ export class EntityRecord {
   readonly slices: number[] = [];
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
-  /** The tick of `directStart`/`directEnd`: this tick's change as most viewers see it, in the arena. */
+  /** Change masks of recent ticks, a ring of [tick, c0, c1, r0, r1]; null until it first changes. */
+  hist: Int32Array | null = null;
+  /** Shared encodings of its direct changes this tick, by the tick they start after: [after, start, end]... */
+  readonly directCache: number[] = [];
   directTick = -1;
-  directStart = 0;
-  directEnd = 0;
+  directN = 0;
   /** Stamp of the frame being built whose client has this entity's change in its direct list. */
   mark = 0;
   /** Clients whose view follows this entity. */

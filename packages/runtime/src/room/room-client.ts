@@ -50,18 +50,20 @@ export class RoomClient<D = unknown> {
   /** @internal */ removed = false;
   /** @internal */ radiusHint = 1;
   /**
-   * @internal In step this tick: due, unpaused and unlimited, so the tick's
-   * changes go straight into its frame (`direct`) without touching its view entries.
+   * @internal Unpaused and without a budget: changes in its view are listed in `direct` and
+   * encoded at its frame from the entities' histories, without touching its view entries.
    */
   fast = false;
-  /** @internal Changed entities for this tick's frame, with the visibility class of each. */
+  /** @internal Entities that changed in its view since its last frame (may repeat). */
   readonly direct: EntityRecord[] = [];
-  /** @internal */ readonly directVis: number[] = [];
-  /** @internal How many of `direct` belong to this tick (a count, so the arrays keep their storage). */
+  /** @internal How many of `direct` are in use (a count, so the array keeps its storage). */
   directN = 0;
-  /** @internal Entities dropped from view so far; a change after the fold means `direct` must be checked. */
-  leaves = 0;
-  /** @internal */ leavesAtFold = 0;
+  /** @internal Room tick of the direct list's first entry. */
+  directSince = 0;
+  /** @internal Room tick of its last frame: the direct list holds changes after it. */
+  frameTick = 0;
+  /** @internal Entities that left its view while its direct list was in use: not to be patched. */
+  readonly leftSince: EntityRecord[] = [];
 
   constructor(
     readonly id: number,

@@ -58,6 +58,11 @@ export class RoomStats {
 const OWN_PRIORITY = 1e9;
 /** Sort keys pack an entity id with an index below this: ids below 2^32 keep them exact. */
 const KEY_SPAN = 1 << 20;
+/**
+ * Ticks of change masks each entity remembers. A client whose last frame is older than this
+ * (slower than a sixteenth of the tick rate, or stalled) keeps its changes in its view entries.
+ */
+const HISTORY = 16;
 
 /** Removes an entry from its entity's viewers, keeping the parallel client list in step. */
 function detachViewer(entry: ViewEntry): void {
@@ -332,12 +337,6 @@ export class RoomCore<E extends object = object, D = unknown> {
       bytes += frame.length;
       sink(c, frame);
     }
-    // A client that was in step but got no frame after all (paused or removed by a sink call)
-    // takes its direct changes into its entries, so nothing is lost.
-    for (let i = 0; i < this.clients.length; i++) {
-      const c = this.clients[i]!;
-      if (c.fast) this.spillDirect(c);
-    }
     this.world.commit();
     const s = this.stats;
     s.ticks++;
@@ -364,14 +363,17 @@ export class RoomCore<E extends object = object, D = unknown> {
         for (const f of rec.followers) f.moveView(this.gx(e), this.gy(e), this.gz(e));
       }
     }
-    // A client in step (due now, unpaused, no budget) has nothing to accumulate: this tick's
-    // changes can go straight into its frame, shared bytes and all, without a per-entry fold.
-    // That skips touching its view entries, the dominant cost at scale. If its view moved,
-    // what leaves it in the query below is dropped from its direct list at its frame.
+    // A client without a budget that is not paused needs no per-entity bookkeeping between
+    // its frames: it lists the entities that changed in its view (its direct list), and its
+    // frame encodes each with the fields changed since its last frame, read from the entity's
+    // recent history, bytes shared with every client whose last frame was the same tick. That
+    // skips touching its view entries, the dominant cost at scale. A client that stops
+    // qualifying, or whose last frame falls out of the history, folds its list into its entries.
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
-      c.fast = !c.paused && now >= c.nextDue && c.budget === Infinity;
-      c.directN = 0;
+      const on = !c.paused && c.budget === Infinity && this.tickNo - c.frameTick < HISTORY - 1;
+      if (!on && c.directN > 0) this.spillDirect(c);
+      c.fast = on;
     }
     const plain = this.options.filter === undefined;
     // Walk the changes in id order: every client's direct list then comes out sorted, and a
@@ -387,6 +389,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const o = changes[i]!;
       const rec = o.$ext;
       if (!(rec instanceof EntityRecord) || o.$t !== changes || o.$id === 0) continue;
+      this.record(rec, o);
       if (teamOf) {
         const team = teamOf(o as unknown as E);
         if (team !== rec.team) {
@@ -424,28 +427,74 @@ export class RoomCore<E extends object = object, D = unknown> {
         if (c.fast) {
           const vis = rec.owner === null && teamOf === undefined ? VIS_OTHER : this.visOf(c, rec);
           if (((o.$c0 & rec.masks.allow[vis * 2]!) | (o.$c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
-          const n = c.directN++;
-          c.direct[n] = rec;
-          c.directVis[n] = vis;
+          if (c.directN === 0) c.directSince = this.tickNo;
+          c.direct[c.directN++] = rec;
           continue;
         }
         const entry = viewers[j]!;
         if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
       }
     }
-    // Leaves from here to a client's frame (sink calls) make its direct list worth checking.
-    for (let i = 0; i < this.clients.length; i++) this.clients[i]!.leavesAtFold = this.clients[i]!.leaves;
+  }
+
+  /** Notes a changed entity's masks for this tick in its history ring. */
+  private record(rec: EntityRecord, o: Tracked): void {
+    let h = rec.hist;
+    if (h === null) h = rec.hist = new Int32Array(HISTORY * 5).fill(-1);
+    const k = (this.tickNo % HISTORY) * 5;
+    h[k] = this.tickNo;
+    h[k + 1] = o.$c0;
+    h[k + 2] = o.$c1;
+    h[k + 3] = o.$r0;
+    h[k + 4] = o.$r1;
+  }
+
+  private hc0 = 0;
+  private hc1 = 0;
+  private hr0 = 0;
+  private hr1 = 0;
+
+  /**
+   * The masks of an entity's changes after tick `after`, from its history, into hc0..hr1.
+   * Nested fields changed in earlier ticks go whole (their inner changes are gone); this
+   * tick's still have their operations.
+   */
+  private changedSince(rec: EntityRecord, after: number): void {
+    let c0 = 0;
+    let c1 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    const h = rec.hist;
+    if (h !== null) {
+      const now = this.tickNo;
+      const n0 = rec.masks.nested0;
+      const n1 = rec.masks.nested1;
+      for (let k = 0; k < HISTORY * 5; k += 5) {
+        const t = h[k]!;
+        if (t <= after || t > now) continue;
+        const a = h[k + 1]!;
+        const b = h[k + 2]!;
+        c0 |= a;
+        c1 |= b;
+        r0 |= t === now ? h[k + 3]! : (a & n0) | h[k + 3]!;
+        r1 |= t === now ? h[k + 4]! : (b & n1) | h[k + 4]!;
+      }
+    }
+    this.hc0 = c0;
+    this.hc1 = c1;
+    this.hr0 = r0;
+    this.hr1 = r1;
   }
 
   private order = new Float64Array(1024);
+  /** Whether this tick's fold walked the changes in id order. */
+  private foldSorted = true;
   private orderN = 0;
-  /** Whether this tick's direct lists are in id order. */
-  private directSorted = true;
 
   /** Sort keys of the changed entities (id, then index), or null when there are too many to pack. */
   private changeOrder(changes: readonly Tracked[]): Float64Array | null {
-    this.directSorted = changes.length < KEY_SPAN;
-    if (!this.directSorted) return null;
+    this.foldSorted = changes.length < KEY_SPAN;
+    if (!this.foldSorted) return null;
     if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));
     const order = this.order;
     let n = 0;
@@ -631,19 +680,24 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.entries.delete(entry.rec.id);
     if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
     entry.state = GONE;
-    client.leaves++;
+    if (client.directN > 0) client.leftSince.push(entry.rec);
   }
 
-  /** Folds a client's direct changes into its view entries (it will not get this tick's frame). */
+  /** Folds a client's direct list into its view entries (it stopped qualifying for one). */
   private spillDirect(client: RoomClient<D>): void {
-    client.fast = false;
-    for (let k = 0; k < client.directN; k++) {
-      const rec = client.direct[k]!;
-      const entry = client.entries.get(rec.id);
-      const o = rec.entity;
-      if (entry !== undefined && entry.rec === rec && entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
-    }
+    const n = client.directN;
     client.directN = 0;
+    client.leftSince.length = 0;
+    const mark = ++this.markNo;
+    for (let k = 0; k < n; k++) {
+      const rec = client.direct[k]!;
+      if (rec.mark === mark) continue;
+      rec.mark = mark;
+      const entry = client.entries.get(rec.id);
+      if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
+      this.changedSince(rec, client.frameTick);
+      this.fold(entry, this.hc0, this.hc1, this.hr0, this.hr1);
+    }
   }
 
   /** A client's view moved (or it just got one): re-evaluate what it has and what is around it. */
@@ -699,22 +753,33 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
   }
 
-  /** This tick's change of an entity as a client in step sees it (visibility class `vis`). */
-  private directSlice(rec: EntityRecord, vis: number, out: { start: number; end: number }): void {
-    // Most viewers see the same fields: remember that one encoding for the tick.
-    if (vis === VIS_OTHER && rec.directTick === this.tickNo) {
-      out.start = rec.directStart;
-      out.end = rec.directEnd;
-      return;
+  /** An entity's changes since tick `after`, as a client with visibility class `vis` sees them. */
+  private directSlice(rec: EntityRecord, vis: number, after: number, out: { start: number; end: number }): void {
+    // Most viewers see the same fields, and most clients' last frames fall on a few ticks.
+    const cache = rec.directCache;
+    if (vis === VIS_OTHER) {
+      if (rec.directTick !== this.tickNo) {
+        rec.directTick = this.tickNo;
+        rec.directN = 0;
+      }
+      for (let i = 0; i < rec.directN; i += 3) {
+        if (cache[i] === after) {
+          out.start = cache[i + 1]!;
+          out.end = cache[i + 2]!;
+          return;
+        }
+      }
     }
-    const o = rec.entity;
+    this.changedSince(rec, after);
     const a0 = rec.masks.allow[vis * 2]!;
     const a1 = rec.masks.allow[vis * 2 + 1]!;
-    this.sliceOf(rec, o.$c0 & a0, o.$c1 & a1, o.$r0 & a0 & rec.masks.nested0, o.$r1 & a1 & rec.masks.nested1, 0, out);
+    this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
     if (vis === VIS_OTHER) {
-      rec.directTick = this.tickNo;
-      rec.directStart = out.start;
-      rec.directEnd = out.end;
+      const n = rec.directN;
+      cache[n] = after;
+      cache[n + 1] = out.start;
+      cache[n + 2] = out.end;
+      rec.directN = n + 3;
     }
   }
 
@@ -756,23 +821,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   private keys = new Float64Array(256);
   private markNo = 0;
 
-  /** Sorts a direct list by id (only when the tick had too many changes to walk them in order). */
-  private sortDirect(direct: EntityRecord[], vis: number[], n: number): void {
-    const pairs = direct.slice(0, n).map((rec, k) => ({ rec, vis: vis[k]! }));
-    pairs.sort((a, b) => a.rec.id - b.rec.id);
-    for (let k = 0; k < n; k++) {
-      direct[k] = pairs[k]!.rec;
-      vis[k] = pairs[k]!.vis;
-    }
-  }
+  private scratch: EntityRecord[] = [];
+  private dkeys = new Float64Array(256);
 
   /**
-   * Takes a client's direct changes for this frame and returns how many to write. An entity that
-   * also has a pending entry (entering, or with changes from before) goes out through the entry
-   * instead, with this tick's change folded into it, so it is written once.
+   * Takes a client's direct list for this frame: sorted by id (it was gathered tick by tick),
+   * each entity once, only those it still knows; returns how many. An entity that also has a
+   * pending entry (entering, or changed before the list began) goes out through the entry
+   * instead, with the listed changes folded into it, so it is written once.
    */
   private claimDirect(client: RoomClient<D>, mark: number): number {
-    client.fast = false;
     const n = client.directN;
     if (n + client.pendingList.length >= KEY_SPAN) {
       // Too many for the sort keys: fall back to the entries, which handle any number.
@@ -781,28 +839,54 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     client.directN = 0;
     const direct = client.direct;
-    // Something left this client's view after the fold (a sink call hid or removed it): keep
-    // only what it still knows.
-    const check = client.leaves !== client.leavesAtFold;
-    for (let k = 0; k < n; k++) {
-      const rec = direct[k]!;
-      if (check && client.entries.get(rec.id)?.rec !== rec) continue;
-      rec.mark = mark;
-    }
+    let m = 0;
+    if (client.directSince === this.tickNo && this.foldSorted) {
+      // Gathered in this tick alone: already in id order (the fold walks changes so), no repeats.
+      for (let k = 0; k < n; k++) direct[k]!.mark = mark;
+      m = n;
+    } else m = this.sortDirect(direct, n, mark);
+    // What left this client's view since the list began is not patched (if it came back, its
+    // new entry sends it whole).
+    const left = client.leftSince;
+    for (let i = 0; i < left.length; i++) left[i]!.mark = 0;
+    left.length = 0;
     const pending = client.pendingList;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
       if (e.rec.mark !== mark) continue;
       e.rec.mark = 0;
-      const o = e.rec.entity;
-      if (e.state === KNOWN) this.fold(e, o.$c0, o.$c1, o.$r0, o.$r1);
+      if (e.state !== KNOWN) continue;
+      this.changedSince(e.rec, client.frameTick);
+      this.fold(e, this.hc0, this.hc1, this.hr0, this.hr1);
     }
-    return n;
+    return m;
+  }
+
+  /** Sorts a direct list gathered over several ticks by id, keeping each entity once; marks them. */
+  private sortDirect(direct: EntityRecord[], n: number, mark: number): number {
+    if (this.dkeys.length < n) this.dkeys = new Float64Array(Math.max(n, this.dkeys.length * 2));
+    const keys = this.dkeys;
+    for (let k = 0; k < n; k++) keys[k] = direct[k]!.id * KEY_SPAN + k;
+    sortKeys(keys, n);
+    const sorted = this.scratch;
+    for (let k = 0; k < n; k++) sorted[k] = direct[k]!;
+    let m = 0;
+    let prevId = -1;
+    for (let j = 0; j < n; j++) {
+      const key = keys[j]!;
+      const id = Math.floor(key / KEY_SPAN);
+      if (id === prevId) continue;
+      prevId = id;
+      const rec = sorted[key - id * KEY_SPAN]!;
+      rec.mark = mark;
+      direct[m++] = rec;
+    }
+    return m;
   }
 
   private buildFrame(client: RoomClient<D>): Uint8Array {
     const mark = ++this.markNo;
-    const directN = client.fast ? this.claimDirect(client, mark) : 0;
+    const directN = client.directN > 0 ? this.claimDirect(client, mark) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
     selected.length = 0;
@@ -852,11 +936,11 @@ export class RoomCore<E extends object = object, D = unknown> {
       prev = id;
     }
     // Entities in id order, so their id deltas stay small: the selected entries sorted through
-    // packed numeric keys (id, index), merged with the direct changes, which the fold made sorted.
+    // packed numeric keys (id, index), merged with the direct list, sorted when claimed.
     const nSel = selected.length;
     const direct = client.direct;
-    const directVis = client.directVis;
-    if (!this.directSorted) this.sortDirect(direct, directVis, directN);
+    const after = client.frameTick;
+    const teamOf = this.options.teamOf;
     if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
     const keys = this.keys;
     for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
@@ -879,7 +963,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const selId = Math.floor(key / KEY_SPAN);
       if (d < directN && direct[d]!.id < selId) {
         const rec = direct[d]!;
-        this.directSlice(rec, directVis[d]!, span);
+        this.directSlice(rec, rec.owner === null && teamOf === undefined ? VIS_OTHER : this.visOf(client, rec), after, span);
         d++;
         const delta = rec.id - prev;
         prev = rec.id;
@@ -903,6 +987,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       e.priority = 0;
       e.pending = false;
     }
+    client.frameTick = this.tickNo;
+    client.leftSince.length = 0;
     // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
     let n = 0;
     for (let i = 0; i < pending.length; i++) {
