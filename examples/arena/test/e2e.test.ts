@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../src/client/debug.js';
 import { startArena, type ArenaServer } from '../src/server/arena-server.js';
 import { buildClient, type BuiltClient } from '../src/server/build-client.js';
-import { launchChromium } from './support/browser.js';
+import { CHROMIUM, chromiumMissing, launchChromium } from './support/browser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -26,6 +26,11 @@ async function until<T, A>(page: Page, what: string, fn: (arg: A) => T, arg: A, 
     throw new Error(`${what}: not seen within ${timeout} ms (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }
 }
+
+// Counted as a failed test, not a skipped one, when the browser is missing (CI installs it).
+it(`Chromium is installed (${CHROMIUM})`, () => {
+  expect(chromiumMissing(), 'the end-to-end tests need Chromium').toBeNull();
+});
 
 describe('the arena in headless Chromium', () => {
   let outdir = '';

@@ -21,13 +21,18 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Why Chromium cannot be used, or null when it is there. */
+export function chromiumMissing(): string | null {
+  if (existsSync(CHROMIUM)) return null;
+  return (
+    `Chromium is not installed at ${CHROMIUM}: the browser tests need it. Install it with 'apt-get install -y chromium' ` +
+    `(.ci/run does this), or point NETSCHEMA_CHROMIUM at a Chromium binary.`
+  );
+}
+
 /** Launches Chromium, or fails (never skips) saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the browser tests need it. Install it with 'apt-get install -y chromium' ` +
-        `(.ci/run does this), or point NETSCHEMA_CHROMIUM at a Chromium binary.`,
-    );
-  }
+  const missing = chromiumMissing();
+  if (missing !== null) throw new Error(missing);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 });
 }
