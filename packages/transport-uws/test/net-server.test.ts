@@ -225,13 +225,16 @@ describe('NetServer against bad clients', () => {
     expect(reply.length).toBeGreaterThan(3);
   });
 
-  it('an oversized message drops only that connection', async () => {
-    const server = await serve({ maxPayloadLength: 1024 });
+  it('an oversized message closes only that connection, with 1009 and the sizes; past the handshake cap uWS drops it', async () => {
+    const server = await serve({ maxPayloadLength: 1024, maxHandshakeLength: 8192 });
     const big = await joined(server);
     const good = await joined(server);
     big.send(new Uint8Array(4096));
-    const closed = await big.closedWith();
-    expect(closed.code).toBe(1006);
+    expect(await big.closedWith()).toEqual({ code: CloseCode.MESSAGE_TOO_BIG, reason: 'a message of 4096 bytes; the limit is 1024' });
+    await until(() => server.rooms()[0]!.clients === 1, 'the session to end');
+    const huge = await joined(server);
+    huge.send(new Uint8Array(16384));
+    expect((await huge.closedWith()).code).toBe(1006);
     good.send([C_PING, 1]);
     await good.next(S_PONG);
   });

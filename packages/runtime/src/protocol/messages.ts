@@ -51,6 +51,8 @@ export const CloseCode = {
   JOIN_TIMEOUT: 4008,
   /** Closed by the server's game code (`client.close`). */
   KICKED: 4009,
+  /** A message over the server's size limit (RFC 6455 "message too big"). */
+  MESSAGE_TOO_BIG: 1009,
   /** The room was disposed or the client left. */
   LEFT: 4010,
   /** The join was refused by the room's `onJoin`. */
@@ -61,6 +63,7 @@ export const CloseCode = {
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SCHEMA_MISMATCH, CloseCode.PROTOCOL_VERSION, CloseCode.ROOM_NOT_FOUND, CloseCode.KICKED,
   CloseCode.LEFT, CloseCode.JOIN_REFUSED, CloseCode.PROTOCOL_ERROR, CloseCode.TOO_MANY_ERRORS, CloseCode.RATE_LIMITED,
+  CloseCode.MESSAGE_TOO_BIG,
 ]);
 
 /** Error codes of S_ERROR that do not close the connection. */

@@ -25,6 +25,11 @@ export interface NetServerOptions {
   auth?: (req: UpgradeRequest) => unknown;
   /** Largest message a client may send, bytes. Default 64 KiB (a manifest fits). Bigger ones drop the connection. */
   maxPayloadLength?: number;
+  /**
+   * Largest join or manifest message, bytes (a manifest grows with the schema). Default 256 KiB.
+   * Anything above both limits is refused by uWS itself, which drops the connection (1006).
+   */
+  maxHandshakeLength?: number;
   /** Seconds of silence before a connection is closed (uWS pings in between). 0 or 8-960. Default 30. */
   idleTimeout?: number;
   /** Bytes uWS may queue per client before refusing sends: bounds memory per slow client. Default 1 MiB. */
@@ -90,6 +95,8 @@ class Peer {
 export class NetServer implements RoomHost {
   readonly schema: SchemaModule;
   readonly pauseBytes: number;
+  /** Largest message a joined client may send. */
+  private readonly maxMessage: number;
   readonly stuckMs: number;
   private uws!: UwsServer;
   private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
@@ -117,6 +124,7 @@ export class NetServer implements RoomHost {
     if (!schema || typeof schema.fingerprint !== 'string') throw new TypeError('NetServer: schema must be a generated schema module (import * as schema from "./state.netschema.js")');
     this.schema = schema;
     this.pauseBytes = options.pauseBytes ?? 64 * 1024;
+    this.maxMessage = options.maxPayloadLength ?? 16 * 1024;
     this.stuckMs = options.stuckMs ?? 10_000;
     this.r = new Reader(new Uint8Array(0));
   }
@@ -127,7 +135,7 @@ export class NetServer implements RoomHost {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       path: options.path ?? '/ws',
-      maxPayloadLength: options.maxPayloadLength ?? 64 * 1024,
+      maxPayloadLength: Math.max(this.maxMessage, options.maxHandshakeLength ?? 256 * 1024),
       idleTimeout: options.idleTimeout ?? 30,
       maxBackpressure: options.maxBackpressure ?? 1024 * 1024,
       allowFallback: options.allowFallback ?? false,
@@ -245,6 +253,11 @@ export class NetServer implements RoomHost {
     if (client) {
       client.stats.bytesIn += bytes.length;
       client.stats.messagesIn++;
+    }
+    if (peer.state === JOINED && bytes.length > this.maxMessage) {
+      this.end(peer, CloseCode.MESSAGE_TOO_BIG, `a message of ${bytes.length} bytes; the limit is ${this.maxMessage}`);
+      client?.room.leave(client, false);
+      return;
     }
     if (!peer.bucket.take(performance.now())) {
       this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.options.messageRate ?? 120} messages per second`);
