@@ -100,22 +100,29 @@ describe('the arena in headless Chromium', () => {
     // Bob's replica of Alice: her public fields arrive; hp and ammo never do (replica defaults).
     const aliceOnBob = await until(b, 'bob sees alice', (cid) => window.__arena!.players().find((p) => p.clientId === cid) ?? null, alice.clientId);
     expect(aliceOnBob).toMatchObject({ name: 'alice', bot: false, alive: true, hp: 0, ammo: 0 });
-    expect(await b.evaluate(() => window.__arena!.hud())).toMatchObject({ name: 'bob', hp: 100, ammo: 30 });
+    // Bob's HUD shows his own values (alice's shots may have hit him: compare with his replica).
+    const bob = await b.evaluate(() => ({ hud: window.__arena!.hud(), own: window.__arena!.players().find((p) => p.id === window.__arena!.myId())! }));
+    expect(bob.hud).toMatchObject({ name: 'bob', hp: bob.own.hp, ammo: 30 });
+    expect(bob.own.hp).toBeGreaterThan(0);
     const bobOnAlice = await until(a, 'alice sees bob', () => window.__arena!.players().find((p) => p.name === 'bob') ?? null, null);
     expect([bobOnAlice.hp, bobOnAlice.ammo]).toEqual([0, 0]);
   });
 
   it('each page sees the other player move (keyboard on one page, replica and drawing on the other)', async () => {
-    const walk = async (walker: Page, watcher: Page, name: string, key: string, dx: number) => {
+    // The walker heads toward the watcher's player, so the two stay in each other's view.
+    const walk = async (walker: Page, watcher: Page, name: string) => {
       const cid = await walker.evaluate(() => window.__arena!.clientId());
       const start = await until(watcher, `${name} in view`, (c) => window.__arena!.players().find((p) => p.clientId === c) ?? null, cid);
+      const watcherX = await watcher.evaluate(() => window.__arena!.predicted().x);
+      const dx = watcherX >= start.x ? 1 : -1;
+      const key = dx > 0 ? 'ArrowRight' : 'ArrowLeft';
       const drawnBefore = await watcher.evaluate((id) => window.__arena!.interpolated(id), start.id);
       await walker.bringToFront();
       await walker.keyboard.down(key);
       try {
         await until(
           watcher,
-          `${name} 60 units ${dx > 0 ? 'right' : 'left'} of where she started, on the other page`,
+          `${name} 60 units ${dx > 0 ? 'right' : 'left'} of where they started, on the other page`,
           ([c, x0, d]) => {
             const p = window.__arena!.players().find((q) => q.clientId === c);
             return p !== undefined && (p.x - x0) * d > 60;
@@ -138,8 +145,8 @@ describe('the arena in headless Chromium', () => {
       }, [start.id, drawnBefore?.x ?? start.x, dx] as const);
       expect(Number.isFinite(drawn.y)).toBe(true);
     };
-    await walk(a, b, 'alice', 'ArrowRight', 1);
-    await walk(b, a, 'bob', 'ArrowLeft', -1);
+    await walk(a, b, 'alice');
+    await walk(b, a, 'bob');
   });
 
   it('a bot is drawn moving smoothly: interpolated between frames, not jumping when one arrives', async () => {
