@@ -15,9 +15,13 @@ import * as schema from '../src/state.netschema.js';
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = createRequire(join(DIR, 'package.json')).resolve('tsx/cli');
 
-/** Runs a TypeScript entry of this example with tsx, as its package scripts do. */
+/**
+ * Runs a TypeScript entry of this example with tsx, as its package scripts do, in a process group
+ * of its own (tsx runs the program in a child process): signals go to the group, as a terminal's
+ * Ctrl-C does, and cleanup kills the whole group.
+ */
 function run(entry: string, args: string[]): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [TSX, '--conditions=source', entry, ...args], { cwd: DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSX, '--conditions=source', entry, ...args], { cwd: DIR, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -43,8 +47,17 @@ beforeAll(async () => {
   await buildClient(publicDir);
 });
 
+/** Signals a child's whole process group. */
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, sig);
+  } catch {
+    // already gone
+  }
+}
+
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children) signal(c, 'SIGKILL');
   rmSync(publicDir, { recursive: true, force: true });
 });
 
@@ -75,7 +88,7 @@ it('the server prints the URL, serves the page and the room, takes headless bots
   await conn.ready();
   expect([...conn.replica.entities.values()].some((e) => e instanceof schema.Arena)).toBe(true);
   const closed = new Promise<number>((r) => conn.on('disconnected', (d) => r(d.code)));
-  server.child.kill('SIGINT');
+  signal(server.child, 'SIGINT'); // Ctrl-C
   expect(await server.exited).toBe(0);
   expect(await closed).toBe(1001);
   expect(server.out()).toContain('SIGINT: closing');

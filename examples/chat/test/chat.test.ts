@@ -14,12 +14,19 @@ const children: ChildProcess[] = [];
 let server: NetServer | undefined;
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  // Each client runs in a process group of its own (tsx starts the program as a child): kill the group.
+  for (const c of children) {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   await server?.close();
 });
 
 function client(name: string, url: string) {
-  const child = spawn(process.execPath, [TSX, '--conditions=source', 'src/client.ts', '--name', name, '--url', url], { cwd: DIR, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSX, '--conditions=source', 'src/client.ts', '--name', name, '--url', url], { cwd: DIR, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

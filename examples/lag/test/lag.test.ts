@@ -10,11 +10,12 @@ const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = createRequire(join(DIR, 'package.json')).resolve('tsx/cli');
 
 it('the lag script prints round-trip times measured by the client and by the server (> 0, finite)', async () => {
-  const child = spawn(process.execPath, [TSX, '--conditions=source', 'src/main.ts', '--samples', '3', '--interval', '300'], { cwd: DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSX, '--conditions=source', 'src/main.ts', '--samples', '3', '--interval', '300'], { cwd: DIR, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // Its own process group (tsx runs the script as a child): a stuck run is killed whole.
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   clearTimeout(timer);
   expect(code, out).toBe(0);

@@ -49,7 +49,7 @@ const arena = await startArena({
 });
 
 process.stdout.write(
-  `netschema arena: ${arena.room.fighters.length} bots playing\n` +
+  `netschema arena: ${arena.room.fighters.length} bot${arena.room.fighters.length === 1 ? '' : 's'} playing\n` +
     `  open ${arena.url} in a browser (two tabs: two players)\n` +
     `  bots: pnpm --filter @netschema/example-arena bots -- --bots 10 --url ${arena.wsUrl}\n` +
     `  Ctrl-C stops the server\n`,
