@@ -7,6 +7,8 @@ export { netSchema, Chat, Move, Player };
 export interface JoinOptions {
   name?: string;
   refuse?: boolean;
+  /** onJoin greets the client with a Chat message. */
+  greet?: boolean;
 }
 
 /** A small test room: each client gets a Player it owns, moved by Move inputs; Chat is relayed to all. */
@@ -37,6 +39,12 @@ export class TestRoom extends Room<Player, { user: string } | undefined> {
     p.ammo = 10 + c.id;
     this.players.set(c, this.add(p, { owner: c.core }));
     this.log.push(`join ${p.name}`);
+    if (o.greet) {
+      const hello = new Chat();
+      hello.from = 'server';
+      hello.text = `hello ${p.name}`;
+      c.send(hello);
+    }
   }
 
   override onLeave(c: Client<{ user: string } | undefined>, consented: boolean): void {

@@ -1,4 +1,4 @@
-import { C_MANIFEST, C_MESSAGE, C_PING, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_MANIFEST_REQUEST, S_MESSAGE, S_PONG, Writer, writeMessage } from '@netschema/runtime';
+import { C_MANIFEST, C_MESSAGE, C_PING, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_WELCOME, S_MANIFEST_REQUEST, S_MESSAGE, S_PONG, Writer, writeMessage } from '@netschema/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index.js';
 import { until } from './helpers.js';
@@ -113,6 +113,17 @@ describe('NetServer handshake and rooms', () => {
     const unknown = await raw(server);
     unknown.join(netSchema.netschema, { room: 'nowhere' });
     expect(await unknown.closedWith()).toEqual({ code: CloseCode.ROOM_NOT_FOUND, reason: expect.stringContaining('nowhere') });
+  });
+
+  it('a message onJoin sends arrives right after the welcome', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { options: JSON.stringify({ name: 'ann', greet: true }) });
+    await until(() => a.received.length >= 2, 'the welcome and the greeting');
+    expect(a.received[0]![0]).toBe(S_WELCOME);
+    const greeting = a.received[1]!;
+    expect(greeting[0]).toBe(S_MESSAGE);
+    expect(Buffer.from(greeting).toString('latin1')).toContain('hello ann');
   });
 
   it('onJoin may refuse a client with a reason', async () => {

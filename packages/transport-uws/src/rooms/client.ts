@@ -39,6 +39,8 @@ export class Client<U = unknown> {
   /** @internal When frames started being skipped for congestion, or -1. */
   congestedSince = -1;
   /** @internal */ left = false;
+  /** @internal Messages sent during onJoin, held until the welcome is out; null otherwise. */
+  early: Uint8Array[] | null = null;
   /** @internal Outgoing bytes for the corked send, kept here so the tick allocates no closure. */
   out: Uint8Array | null = null;
   /** @internal */ outResult = 0;

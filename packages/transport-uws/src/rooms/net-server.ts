@@ -372,6 +372,10 @@ export class NetServer implements RoomHost {
     this.tokens.set(client.resumeToken, client);
     this.attach(peer, client);
     this.welcome(peer, client, false);
+    // Messages onJoin sent (a greeting, the rules) follow the welcome.
+    const early = client.early ?? [];
+    client.early = null;
+    for (const bytes of early) this.sendBytes(client, bytes);
   }
 
   /** The room to join: by id, or by name (one with room, else a new one). Null after closing the peer. */

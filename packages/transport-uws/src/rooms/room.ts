@@ -149,6 +149,7 @@ export class Room<E extends object = object, U = unknown> {
   /** @internal A new session: the core client, then the game's onJoin (which may refuse). */
   join(client: Client<U>, options: unknown): void {
     client.core = this.core.addClient(client);
+    client.early = [];
     this.clients.push(client);
     this.emptySince = -1;
     try {
@@ -280,6 +281,11 @@ export class Room<E extends object = object, U = unknown> {
   }
 
   private deliver(c: Client<U>, bytes: Uint8Array): void {
+    if (c.early !== null) {
+      // Sent from onJoin: the welcome goes first, so these wait for it.
+      c.early.push(bytes.slice());
+      return;
+    }
     if (c.ws === null) return; // held after a drop: messages are events, not state
     const result = this.host.sendBytes(c, bytes);
     c.stats.messagesOut++;
