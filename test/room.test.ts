@@ -330,6 +330,35 @@ describe('changes between a client\'s frames', () => {
   });
 });
 
+describe('shared encodings of changes since different frames', () => {
+  it('clients whose last frames fell on different ticks each get the changes since their own', () => {
+    const room = new RoomCore<Unit, string>({ schema: roomGen });
+    // Five rates, five clients each: at a tick, clients due together often had their last
+    // frames on three or more different ticks, and several on the same one.
+    const rates = [60, 30, 20, 15, 12].flatMap((r) => [r, r, r, r, r]);
+    const cs = rates.map((rate) => room.addClient(`r${rate}`, { rate }));
+    const reps = new Map(cs.map((c) => [c, new ReplicaWorld(roomGen)] as const));
+    const u = room.add(new Unit());
+    const id = room.world.idOf(u);
+    let now = 0;
+    let checked = 0;
+    for (let t = 1; t <= 120; t++) {
+      u.hp = t % 250;
+      if (t % 3 === 0) u.x = t;
+      if (t % 7 === 0) u.name = `n${t}`;
+      now += 1000 / 60;
+      room.update(now, (c, f) => {
+        const r = reps.get(c)!;
+        r.apply(f);
+        const got = r.get(id) as roomGen.Unit;
+        expect([got.hp, got.x, got.name], `${c.data} at tick ${t}`).toEqual([u.hp, Math.fround(u.x), u.name]);
+        checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
 describe('bandwidth budget and priority', () => {
   it('what does not fit waits, nearer entities first, the own entity before all; everything arrives', () => {
     const { room, client, tick, at, has } = setup();

@@ -30,10 +30,20 @@ export class EntityRecord {
   sliceN = 0;
   /** Change masks of recent ticks, a ring of [tick, c0, c1, r0, r1]; null until it first changes. */
   hist: Int32Array | null = null;
-  /** Shared encodings of its direct changes this tick, by the tick they start after: [after, start, end]... */
-  readonly directCache: number[] = [];
+  /**
+   * Shared encodings of its listed changes this tick, by the tick they start after: the first
+   * two in the fields below, more in `directCache` as [after, start, end] triples.
+   */
   directTick = -1;
+  /** How many encodings this tick holds. */
   directN = 0;
+  dAfter0 = 0;
+  dStart0 = 0;
+  dEnd0 = 0;
+  dAfter1 = 0;
+  dStart1 = 0;
+  dEnd1 = 0;
+  readonly directCache: number[] = [];
   /** Stamp of the frame being built whose client has this entity's change in its direct list. */
   mark = 0;
   /** Clients whose view follows this entity. */

@@ -469,9 +469,11 @@ export class RoomCore<E extends object = object, D = unknown> {
       const now = this.tickNo;
       const n0 = rec.masks.nested0;
       const n1 = rec.masks.nested1;
-      for (let k = 0; k < HISTORY * 5; k += 5) {
-        const t = h[k]!;
-        if (t <= after || t > now) continue;
+      // Visit only the ticks in (after, now]: usually a few, not the whole ring.
+      const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
+      for (let t = from; t <= now; t++) {
+        const k = (t % HISTORY) * 5;
+        if (h[k] !== t) continue;
         const a = h[k + 1]!;
         const b = h[k + 2]!;
         c0 |= a;
@@ -755,17 +757,29 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** An entity's changes since tick `after`, as a client with visibility class `vis` sees them. */
   private directSlice(rec: EntityRecord, vis: number, after: number, out: { start: number; end: number }): void {
-    // Most viewers see the same fields, and most clients' last frames fall on a few ticks.
+    // Most viewers see the same fields, and most clients' last frames fall on a few ticks: the
+    // first two such encodings live in the record itself, more in its cache array.
     const cache = rec.directCache;
     if (vis === VIS_OTHER) {
       if (rec.directTick !== this.tickNo) {
         rec.directTick = this.tickNo;
         rec.directN = 0;
       }
-      for (let i = 0; i < rec.directN; i += 3) {
-        if (cache[i] === after) {
-          out.start = cache[i + 1]!;
-          out.end = cache[i + 2]!;
+      const n = rec.directN;
+      if (n > 0 && rec.dAfter0 === after) {
+        out.start = rec.dStart0;
+        out.end = rec.dEnd0;
+        return;
+      }
+      if (n > 1 && rec.dAfter1 === after) {
+        out.start = rec.dStart1;
+        out.end = rec.dEnd1;
+        return;
+      }
+      for (let i = 0; i < n - 2; i++) {
+        if (cache[i * 3] === after) {
+          out.start = cache[i * 3 + 1]!;
+          out.end = cache[i * 3 + 2]!;
           return;
         }
       }
@@ -775,11 +789,20 @@ export class RoomCore<E extends object = object, D = unknown> {
     const a1 = rec.masks.allow[vis * 2 + 1]!;
     this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
     if (vis === VIS_OTHER) {
-      const n = rec.directN;
-      cache[n] = after;
-      cache[n + 1] = out.start;
-      cache[n + 2] = out.end;
-      rec.directN = n + 3;
+      const n = rec.directN++;
+      if (n === 0) {
+        rec.dAfter0 = after;
+        rec.dStart0 = out.start;
+        rec.dEnd0 = out.end;
+      } else if (n === 1) {
+        rec.dAfter1 = after;
+        rec.dStart1 = out.start;
+        rec.dEnd1 = out.end;
+      } else {
+        cache[(n - 2) * 3] = after;
+        cache[(n - 2) * 3 + 1] = out.start;
+        cache[(n - 2) * 3 + 2] = out.end;
+      }
     }
   }
 
