@@ -1,4 +1,4 @@
-import { C_MANIFEST, C_MESSAGE, C_PING, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_WELCOME, S_MANIFEST_REQUEST, S_MESSAGE, S_PONG, Writer, writeMessage } from '@netschema/runtime';
+import { C_MANIFEST, C_MESSAGE, C_PING, C_PONG, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_WELCOME, S_MANIFEST_REQUEST, S_MESSAGE, S_PING, S_PONG, Writer, writeMessage } from '@netschema/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index.js';
 import { until } from './helpers.js';
@@ -255,6 +255,25 @@ describe('NetServer against bad clients', () => {
     const a = await joined(server);
     for (let i = 0; i < 40; i++) a.send([C_PING, i]);
     expect(await a.closedWith()).toEqual({ code: CloseCode.RATE_LIMITED, reason: expect.stringContaining('10 messages per second') });
+  });
+
+  it('a joined client that goes silent (no pongs) is closed with 4012 and its session held; one that answers stays', async () => {
+    const server = await serve({ idleTimeout: 0.4, pingIntervalMs: 50 });
+    const silent = await joined(server);
+    const alive = await joined(server);
+    // The live one answers every ping, as the real client does.
+    const answer = setInterval(() => {
+      for (const m of alive.received.splice(0)) if (m[0] === S_PING) alive.send([C_PONG, ...m.subarray(1)]);
+    }, 20);
+    try {
+      expect(await silent.closedWith()).toEqual({ code: CloseCode.IDLE, reason: 'no message for 400 ms' });
+      const room = server.room(server.rooms()[0]!.id) as TestRoom;
+      expect(room.log.filter((l) => l.startsWith('drop'))).toHaveLength(1);
+      expect(room.clients).toHaveLength(2); // held for a resume
+      expect(alive.closed).toBeNull();
+    } finally {
+      clearInterval(answer);
+    }
   });
 
   it('a connection that never joins is closed after the join timeout', async () => {

@@ -57,6 +57,8 @@ export const CloseCode = {
   LEFT: 4010,
   /** The join was refused by the room's `onJoin`. */
   JOIN_REFUSED: 4011,
+  /** Nothing from the client (not even a pong) for the server's idle timeout. */
+  IDLE: 4012,
 } as const;
 
 /** Close codes after which reconnecting cannot help. */

@@ -30,7 +30,11 @@ export interface NetServerOptions {
    * Anything above both limits is refused by uWS itself, which drops the connection (1006).
    */
   maxHandshakeLength?: number;
-  /** Seconds of silence before a connection is closed (uWS pings in between). 0 or 8-960. Default 30. */
+  /**
+   * Seconds without any message from a joined client (it answers the server's pings, so only a
+   * dead or stuck one goes quiet) before it is closed with 4012. 0 disables it. Default 30.
+   * uWS's own idle timeout stays behind it as a backstop.
+   */
   idleTimeout?: number;
   /** Bytes uWS may queue per client before refusing sends: bounds memory per slow client. Default 1 MiB. */
   maxBackpressure?: number;
@@ -79,12 +83,16 @@ class Peer {
   client: Client | null = null;
   pingId = 0;
   pingSentAt = 0;
+  /** When the last message arrived (performance.now()). */
+  lastSeen: number;
   constructor(
     readonly ws: UwsSocket,
     readonly user: unknown,
     readonly openedAt: number,
     readonly bucket: TokenBucket,
-  ) {}
+  ) {
+    this.lastSeen = openedAt;
+  }
 }
 
 /**
@@ -97,6 +105,8 @@ export class NetServer implements RoomHost {
   readonly pauseBytes: number;
   /** Largest message a joined client may send. */
   private readonly maxMessage: number;
+  /** Silence (ms) after which a joined client is closed; 0: never. */
+  private readonly idleMs: number;
   readonly stuckMs: number;
   private uws!: UwsServer;
   private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
@@ -125,6 +135,9 @@ export class NetServer implements RoomHost {
     this.schema = schema;
     this.pauseBytes = options.pauseBytes ?? 64 * 1024;
     this.maxMessage = options.maxPayloadLength ?? 16 * 1024;
+    const idle = options.idleTimeout ?? 30;
+    if (!(idle >= 0 && idle <= 900)) throw new RangeError(`NetServer: idleTimeout must be 0 (off) to 900 seconds, got ${idle}`);
+    this.idleMs = idle * 1000;
     this.stuckMs = options.stuckMs ?? 10_000;
     this.r = new Reader(new Uint8Array(0));
   }
@@ -136,7 +149,8 @@ export class NetServer implements RoomHost {
       port: options.port ?? 0,
       path: options.path ?? '/ws',
       maxPayloadLength: Math.max(this.maxMessage, options.maxHandshakeLength ?? 256 * 1024),
-      idleTimeout: options.idleTimeout ?? 30,
+      // uWS's own timeout (whole seconds, 8 to 960) only backs ours up: it closes without a reason.
+      idleTimeout: this.idleMs === 0 ? 0 : Math.min(960, Math.max(8, Math.ceil(this.idleMs / 1000) + 8)),
       maxBackpressure: options.maxBackpressure ?? 1024 * 1024,
       allowFallback: options.allowFallback ?? false,
       onOpen: (ws) => this.opened(ws),
@@ -249,6 +263,7 @@ export class NetServer implements RoomHost {
   private received(ws: UwsSocket, bytes: Uint8Array): void {
     const peer = ws.getUserData().owner as Peer;
     if (peer.state === CLOSED) return;
+    peer.lastSeen = performance.now();
     const client = peer.client;
     if (client) {
       client.stats.bytesIn += bytes.length;
@@ -464,7 +479,12 @@ export class NetServer implements RoomHost {
     const client = peer.client;
     this.detach(peer);
     if (client === null || client.left || this.shuttingDown) return;
-    // Dropped without leaving: hold the session for a resume; frames pause, changes accumulate.
+    this.hold(client);
+  }
+
+  /** Dropped without leaving: hold the session for a resume; frames pause, changes accumulate. */
+  private hold(client: Client): void {
+    if (client.left || this.held.has(client)) return;
     client.droppedAt = performance.now();
     client.core.paused = true;
     this.held.add(client);
@@ -483,8 +503,16 @@ export class NetServer implements RoomHost {
   private sweep(): void {
     const now = performance.now();
     const joinTimeout = this.options.joinTimeoutMs ?? 10_000;
+    const idle = this.idleMs;
     for (const p of this.peers) {
       if (p.state !== JOINED && p.state !== CLOSED && now - p.openedAt > joinTimeout) this.end(p, CloseCode.JOIN_TIMEOUT, `no join within ${joinTimeout} ms`);
+      else if (idle > 0 && p.state === JOINED && now - p.lastSeen > idle) {
+        // Silent past the limit, pongs included: the peer is gone or stuck. Its session is held
+        // for a resume, as after any dropped connection.
+        const client = p.client;
+        this.end(p, CloseCode.IDLE, `no message for ${idle >= 1000 ? `${Math.round(idle / 1000)} s` : `${idle} ms`}`);
+        if (client) this.hold(client);
+      }
     }
     const grace = this.options.resumeGraceMs ?? 10_000;
     for (const c of this.held) {
