@@ -27,7 +27,10 @@ export class TestRoom extends Room<Player, { user: string } | undefined> {
       const out = new Chat();
       out.from = this.players.get(c)!.name;
       out.text = m.text;
-      this.broadcast(out);
+      // '/others …' goes to everyone but the sender; '/self …' to the sender alone.
+      if (m.text.startsWith('/others ')) this.broadcast(out, c);
+      else if (m.text.startsWith('/self ')) this.sendTo([c], out);
+      else this.broadcast(out);
     });
   }
 

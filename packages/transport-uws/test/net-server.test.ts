@@ -115,6 +115,22 @@ describe('NetServer handshake and rooms', () => {
     expect(await unknown.closedWith()).toEqual({ code: CloseCode.ROOM_NOT_FOUND, reason: expect.stringContaining('nowhere') });
   });
 
+  it('broadcast can leave out one client, and sendTo reaches exactly the clients given', async () => {
+    const server = await serve();
+    const [a, b] = [await raw(server), await raw(server)];
+    for (const c of [a, b]) {
+      c.join(netSchema.netschema);
+      await c.welcome();
+    }
+    const texts = (c: RawClient) => c.received.filter((m) => m[0] === S_MESSAGE).map((m) => Buffer.from(m).toString('latin1'));
+    a.send(message(Object.assign(new netSchema.Chat(), { text: '/others one' }), 1));
+    a.send(message(Object.assign(new netSchema.Chat(), { text: '/self two' }), 2));
+    a.send(message(Object.assign(new netSchema.Chat(), { text: 'three' }), 3));
+    await until(() => texts(a).some((t) => t.includes('three')) && texts(b).some((t) => t.includes('three')), 'the broadcast');
+    expect(texts(a).map((t) => /(one|two|three)/.exec(t)![1])).toEqual(['two', 'three']);
+    expect(texts(b).map((t) => /(one|two|three)/.exec(t)![1])).toEqual(['one', 'three']);
+  });
+
   it('a message onJoin sends arrives right after the welcome', async () => {
     const server = await serve();
     const a = await raw(server);
