@@ -58,6 +58,8 @@ export class RoomClient<D = unknown> {
   readonly direct: EntityRecord[] = [];
   /** @internal How many of `direct` are in use (a count, so the array keeps its storage). */
   directN = 0;
+  /** @internal Due for a frame this tick (as of the fold). */
+  dueNow = false;
   /** @internal Room tick of the direct list's first entry. */
   directSince = 0;
   /** @internal Room tick of its last frame: the direct list holds changes after it. */

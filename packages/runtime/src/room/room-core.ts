@@ -337,6 +337,12 @@ export class RoomCore<E extends object = object, D = unknown> {
       bytes += frame.length;
       sink(c, frame);
     }
+    // A client that was due but got no frame after all (paused or removed by a sink call) folds
+    // its list now, while this tick's masks are still on the entities: they are not kept for it.
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.spillDirect(c);
+    }
     this.world.commit();
     const s = this.stats;
     s.ticks++;
@@ -374,6 +380,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const on = !c.paused && c.budget === Infinity && this.tickNo - c.frameTick < HISTORY - 1;
       if (!on && c.directN > 0) this.spillDirect(c);
       c.fast = on;
+      c.dueNow = !c.paused && now >= c.nextDue;
     }
     const plain = this.options.filter === undefined;
     // Walk the changes in id order: every client's direct list then comes out sorted, and a
@@ -389,7 +396,6 @@ export class RoomCore<E extends object = object, D = unknown> {
       const o = changes[i]!;
       const rec = o.$ext;
       if (!(rec instanceof EntityRecord) || o.$t !== changes || o.$id === 0) continue;
-      this.record(rec, o);
       if (teamOf) {
         const team = teamOf(o as unknown as E);
         if (team !== rec.team) {
@@ -415,6 +421,9 @@ export class RoomCore<E extends object = object, D = unknown> {
       // list, without touching their entries); the others take the change.
       const viewers = rec.viewers;
       const clients = rec.viewerClients;
+      // This tick's masks go into the entity's history only if a listing client will read them
+      // after this tick; one due now reads them live from the entity.
+      let keep = false;
       for (let j = viewers.length - 1; j >= 0; j--) {
         if (hasMoved) {
           const c = clients[j]! as RoomClient<D>;
@@ -429,11 +438,13 @@ export class RoomCore<E extends object = object, D = unknown> {
           if (((o.$c0 & rec.masks.allow[vis * 2]!) | (o.$c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
           if (c.directN === 0) c.directSince = this.tickNo;
           c.direct[c.directN++] = rec;
+          if (!c.dueNow) keep = true;
           continue;
         }
         const entry = viewers[j]!;
         if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
       }
+      if (keep) this.record(rec, o);
     }
   }
 
@@ -464,23 +475,31 @@ export class RoomCore<E extends object = object, D = unknown> {
     let c1 = 0;
     let r0 = 0;
     let r1 = 0;
+    const now = this.tickNo;
     const h = rec.hist;
-    if (h !== null) {
-      const now = this.tickNo;
+    if (h !== null && after < now - 1) {
       const n0 = rec.masks.nested0;
       const n1 = rec.masks.nested1;
-      // Visit only the ticks in (after, now]: usually a few, not the whole ring.
+      // Earlier ticks from the ring, visiting only those after `after`: usually a few.
       const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
-      for (let t = from; t <= now; t++) {
+      for (let t = from; t < now; t++) {
         const k = (t % HISTORY) * 5;
         if (h[k] !== t) continue;
         const a = h[k + 1]!;
         const b = h[k + 2]!;
         c0 |= a;
         c1 |= b;
-        r0 |= t === now ? h[k + 3]! : (a & n0) | h[k + 3]!;
-        r1 |= t === now ? h[k + 4]! : (b & n1) | h[k + 4]!;
+        r0 |= (a & n0) | h[k + 3]!;
+        r1 |= (b & n1) | h[k + 4]!;
       }
+    }
+    // This tick's, live from the entity (its collections still hold their operations).
+    const o = rec.entity;
+    if (o.$t === this.world.changes && after < now) {
+      c0 |= o.$c0;
+      c1 |= o.$c1;
+      r0 |= o.$r0;
+      r1 |= o.$r1;
     }
     this.hc0 = c0;
     this.hc1 = c1;
