@@ -2,6 +2,7 @@ import type { ClassCodec } from '../codec/schema-module.js';
 import type { Tracked } from '../tracking/tracked.js';
 import type { ClassMasks } from './class-masks.js';
 import type { RoomClient } from './room-client.js';
+import type { GridCell } from './spatial-grid.js';
 
 // Records are shared by rooms of any client data type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,8 @@ export class EntityRecord {
   readonly viewerClients: AnyClient[] = [];
   /** Grid cell key, or NaN when the room has no grid or the entity no position yet. */
   cell = NaN;
+  /** That cell, or null. */
+  gridCell: GridCell<EntityRecord, AnyClient> | null = null;
   x = 0;
   y = 0;
   z = 0;

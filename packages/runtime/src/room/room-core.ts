@@ -171,8 +171,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = rec.viewers.length - 1; i >= 0; i--) this.leave(rec.viewers[i]!);
     for (const c of rec.followers) c.follow = null;
     if (this.grid && !Number.isNaN(rec.cell)) {
-      swapRemove(this.grid.cell(rec.cell).entities, rec);
+      swapRemove(rec.gridCell!.entities, rec);
       this.grid.release(rec.cell);
+      rec.gridCell = null;
     }
     this.records.delete(rec);
     this.globals.delete(rec);
@@ -614,7 +615,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     rec.y = this.gy(e);
     rec.z = this.gz(e);
     rec.cell = this.grid!.keyAt(rec.x, rec.y, rec.z);
-    this.grid!.cell(rec.cell).entities.push(rec);
+    rec.gridCell = this.grid!.cell(rec.cell);
+    rec.gridCell.entities.push(rec);
   }
 
   /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
@@ -632,25 +634,27 @@ export class RoomCore<E extends object = object, D = unknown> {
       rec.owner.stamp = stamp;
       yield rec.owner;
     }
-    if (!Number.isNaN(rec.cell)) for (const c of this.grid.cell(rec.cell).watchers) if (c.stamp !== stamp) yield c;
+    if (rec.gridCell !== null) for (const c of rec.gridCell.watchers) if (c.stamp !== stamp) yield c;
   }
 
   private moveEntities(): void {
     const grid = this.grid!;
     for (const rec of this.moved) {
       const key = grid.keyAt(rec.x, rec.y, rec.z);
+      // The record keeps its cell: no map lookup while the entity stays inside it.
       if (key !== rec.cell) {
-        swapRemove(grid.cell(rec.cell).entities, rec);
+        swapRemove(rec.gridCell!.entities, rec);
         grid.release(rec.cell);
         rec.cell = key;
-        grid.cell(key).entities.push(rec);
+        rec.gridCell = grid.cell(key);
+        rec.gridCell.entities.push(rec);
       }
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       const stamp = ++this.stampNo;
       const clients = rec.viewerClients;
       for (let i = 0; i < clients.length; i++) clients[i]!.stamp = stamp;
       // A client that already has the entity is among its viewers, stamped above.
-      const watchers = grid.cell(key).watchers;
+      const watchers = rec.gridCell!.watchers;
       for (let i = 0; i < watchers.length; i++) {
         const c = watchers[i]!;
         if (c.stamp !== stamp && !c.viewDirty && c.shape.contains(rec.x, rec.y, rec.z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
