@@ -29,6 +29,14 @@ describe('schema diagnostics', () => {
     expect(byFile.get('ns1003-bits.ts')).toHaveLength(7);
   });
 
+  it('NS1001 / NS1010 through names: a let binding is not followed; a const bound to something else is reported where it is used', () => {
+    expect(where('ns1001-aliases.ts')).toEqual([
+      ['NS1001', 9, 4],
+      ['NS1010', 10, 4],
+    ]);
+    expect(messages('ns1001-aliases.ts')[0]).toContain('unknown wire type @mutable');
+  });
+
   it('NS1001 unknown, misspelled, doubled or misplaced wire types, with a suggestion', () => {
     expect(where('ns1001-unknown-type.ts')).toEqual([
       ['NS1001', 8, 4],

@@ -9,6 +9,7 @@ const SHAPES = join(FIXTURES, 'valid', 'shapes.ts');
 const RENAMED = join(FIXTURES, 'valid', 'renamed.ts');
 const LEGACY = join(FIXTURES, 'legacy', 'state.ts');
 const VISIBILITY = join(FIXTURES, 'valid', 'visibility.ts');
+const ALIASES = join(FIXTURES, 'valid', 'aliases.ts');
 const LEGACY_VISIBILITY = join(FIXTURES, 'legacy', 'visibility.ts');
 
 const fieldSummary = (ir: SchemaIR, cls: string) =>
@@ -126,5 +127,20 @@ describe('visibility markers', () => {
     const [r] = readSchemas([LEGACY_VISIBILITY]);
     expect(r!.diagnostics).toEqual([]);
     expect(visibilities(r!.ir!, 'Scout')).toEqual([['hp', 'all'], ['ammo', 'owner'], ['plan', 'team']]);
+  });
+});
+
+describe('readSchema with wire types bound to names', () => {
+  it('reads `const coord = quantized({...})` used as `@coord`, across files and through other names', () => {
+    const [r] = readSchemas([ALIASES]);
+    expect(r!.diagnostics).toEqual([]);
+    const cls = r!.ir!.classes.find((c) => c.name === 'Aliased')!;
+    expect(cls.fields.map((f) => [f.name, f.type])).toEqual([
+      ['x', { kind: 'quantized', min: 0, max: 2000, bits: 16 }],
+      ['y', { kind: 'quantized', min: 0, max: 2000, bits: 16 }],
+      ['dir', { kind: 'quantized', min: 0, max: 360, bits: 9 }],
+      ['hp', { kind: 'primitive', name: 'u8' }],
+      ['flags', { kind: 'array', element: { kind: 'primitive', name: 'u8' } }],
+    ]);
   });
 });

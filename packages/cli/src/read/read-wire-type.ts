@@ -17,15 +17,23 @@ export interface WireTypeContext {
  * Reads a decorator expression (`u8`, `quantized({...})`, `array(Item)`), or an argument of
  * `array`/`map`/`optional` (`asArgument`: a schema class or a thunk is allowed there too).
  */
-export function readWireType(ctx: WireTypeContext, expr: ts.Expression, asArgument: boolean): RawType {
+export function readWireType(ctx: WireTypeContext, expr: ts.Expression, asArgument: boolean, aliasDepth = 0): RawType {
   const pos = posOf(expr);
-  if (ts.isParenthesizedExpression(expr)) return readWireType(ctx, expr.expression, asArgument);
+  if (ts.isParenthesizedExpression(expr)) return readWireType(ctx, expr.expression, asArgument, aliasDepth);
   if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
     const name = netschemaExportName(ctx.checker, expr);
     if (name !== undefined && isPrimitiveName(name)) return { kind: 'primitive', name, pos };
     if (asArgument && name === undefined) {
       const cls = classDeclarationOf(ctx.checker, expr);
       if (cls !== undefined) return { kind: 'ref', classKey: ctx.classRef(cls), text: expr.getText(), pos };
+    }
+    // A name for a wire type (`const coord = quantized({...})`, then `@coord`): read what it is
+    // bound to. Only `const` bindings, since a `let` could be reassigned before decorating.
+    const alias = name === undefined && aliasDepth < 8 ? constInitializer(ctx.checker, expr) : undefined;
+    if (alias !== undefined) {
+      const t = readWireType(ctx, alias, asArgument, aliasDepth + 1);
+      // A bad binding is reported where it is used as a decorator.
+      return t.kind === 'malformed' || t.kind === 'unknown' ? { ...t, pos } : t;
     }
     if (name !== undefined && isDecoratorFactory(name)) {
       return { kind: 'malformed', what: name, reason: `${name} takes arguments, as in ${usage(name)}`, pos };
@@ -35,6 +43,15 @@ export function readWireType(ctx: WireTypeContext, expr: ts.Expression, asArgume
   if (asArgument && (ts.isArrowFunction(expr) || ts.isFunctionExpression(expr))) return readThunk(ctx, expr, pos);
   if (ts.isCallExpression(expr)) return readCall(ctx, expr, pos);
   return { kind: 'malformed', what: expr.getText(), reason: 'expected a wire type such as u8, quantized({...}) or a @schema class', pos };
+}
+
+/** The initializer of the `const` declaration a name refers to, if it is one. */
+function constInitializer(checker: ts.TypeChecker, expr: ts.Identifier | ts.PropertyAccessExpression): ts.Expression | undefined {
+  const decl = resolveSymbol(checker, expr)?.declarations?.[0];
+  if (decl === undefined || !ts.isVariableDeclaration(decl) || decl.initializer === undefined) return undefined;
+  const list = decl.parent;
+  if (!ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0) return undefined;
+  return decl.initializer;
 }
 
 function readCall(ctx: WireTypeContext, call: ts.CallExpression, pos: SourcePos): RawType {
