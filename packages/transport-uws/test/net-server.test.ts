@@ -315,3 +315,36 @@ describe('NetServer shutdown', () => {
   });
 });
 
+
+describe('NetServer under churn', () => {
+  it('after many clients join, play and go (leaving, dropping, or kicked), nothing of them is left behind', async () => {
+    const server = await serve({ resumeGraceMs: 100 });
+    const internals = server as unknown as { tokens: Map<string, unknown>; peers: Set<unknown>; held: Set<unknown> };
+    const anchor = await raw(server); // keeps the room alive through the churn
+    anchor.join(netSchema.netschema);
+    const roomId = (await anchor.welcome()).roomId;
+    const room = server.room(roomId) as TestRoom;
+    const baseline = room.core.world.size;
+    for (let wave = 0; wave < 5; wave++) {
+      const cs = await Promise.all(Array.from({ length: 12 }, () => raw(server)));
+      for (const c of cs) c.join(netSchema.netschema, { room: roomId });
+      await Promise.all(cs.map((c) => c.welcome()));
+      for (const [i, c] of cs.entries()) c.send(message(Object.assign(new netSchema.Move(), { dx: 1, dy: i % 3 }), 1));
+      await until(() => room.clients.length === 13, `wave ${wave} to be in`);
+      // A third leave, a third drop their connection, a third are kicked.
+      cs.forEach((c, i) => {
+        if (i % 3 === 0) c.send([36]);
+        else if (i % 3 === 1) c.terminate();
+      });
+      for (const c of room.clients.filter((c, i) => i > 0 && i % 3 === 0)) c.kick('churn');
+      await until(() => room.clients.length === 1 && internals.held.size === 0, `wave ${wave} to be gone`, 5000);
+    }
+    expect(room.core.clients).toHaveLength(1);
+    expect(room.core.world.size).toBe(baseline);
+    expect(internals.tokens.size).toBe(1);
+    expect(internals.held.size).toBe(0);
+    await until(() => internals.peers.size === 1, 'closed sockets to be forgotten');
+    expect(room.log.filter((l) => l.startsWith('join'))).toHaveLength(61);
+    expect(room.log.filter((l) => l.startsWith('leave'))).toHaveLength(60);
+  });
+});
