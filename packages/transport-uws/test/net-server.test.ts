@@ -163,6 +163,28 @@ describe('NetServer handshake and rooms', () => {
   });
 });
 
+describe('NetServer options', () => {
+  it('a bad server option is refused at listen, naming it, the range and the value', async () => {
+    await expect(NetServer.listen({ schema: netSchema, pingIntervalMs: 0 })).rejects.toThrow('NetServer: pingIntervalMs must be a number at least 10, finite; got 0');
+    await expect(NetServer.listen({ schema: netSchema, messageRate: Number.NaN })).rejects.toThrow('NetServer: messageRate must be a number greater than 0, finite; got NaN');
+    await expect(NetServer.listen({ schema: netSchema, maxPayloadLength: -1 })).rejects.toThrow('NetServer: maxPayloadLength must be a number at least 1, at most 2147483647; got -1');
+    await expect(NetServer.listen({ schema: netSchema, idleTimeout: 901 })).rejects.toThrow('NetServer: idleTimeout must be a number at least 0, at most 900; got 901');
+  });
+
+  it('a bad room option is refused at define, not when a join creates the room', async () => {
+    const server = await serve();
+    expect(() => server.define('a', TestRoom, { tickRate: 0 })).toThrow('define("a"): tickRate must be a number greater than 0, at most 1000; got 0');
+    expect(() => server.define('b', TestRoom, { maxClients: 0 })).toThrow('define("b"): maxClients must be a number at least 1; got 0');
+    expect(() => server.define('c', TestRoom, { patchRate: Infinity })).toThrow('define("c"): patchRate must be a number greater than 0, finite; got Infinity');
+    expect(() => server.define('d', TestRoom, { budget: -5 })).toThrow('define("d"): budget must be a number greater than 0; got -5');
+    // Nothing was defined by the refused calls; the good type still serves joins.
+    expect(() => server.define('a', TestRoom, { disposeDelayMs: Infinity })).not.toThrow();
+    const c = await raw(server);
+    c.join(netSchema.netschema);
+    expect((await c.welcome()).roomName).toBe('test');
+  });
+});
+
 describe('NetServer auth', () => {
   it('the auth hook sees headers, query and address; its user data reaches the room; rejections answer 401/403', async () => {
     const seen: unknown[] = [];

@@ -5,9 +5,10 @@ import {
 } from '@netschema/runtime';
 import { UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
+import { numberOption, type NumberRange } from './check-option.js';
 import { TokenBucket } from './rate-limit.js';
 import { newResumeToken } from './resume-token.js';
-import { Room, type RoomHost, type RoomOptions } from './room.js';
+import { resolveRoomOptions, Room, type RoomHost, type RoomOptions } from './room.js';
 
 export interface NetServerOptions {
   /** The generated schema module (`import * as schema from './state.netschema.js'`). */
@@ -108,6 +109,15 @@ export class NetServer implements RoomHost {
   /** Silence (ms) after which a joined client is closed; 0: never. */
   private readonly idleMs: number;
   readonly stuckMs: number;
+  // The other options, resolved (defaults applied, ranges checked) once.
+  private readonly maxHandshake: number;
+  private readonly maxBackpressure: number;
+  private readonly joinTimeoutMs: number;
+  private readonly resumeGraceMs: number;
+  private readonly messageRate: number;
+  private readonly messageBurst: number;
+  private readonly maxErrors: number;
+  private readonly pingIntervalMs: number;
   private uws!: UwsServer;
   private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
   private readonly byId = new Map<string, Room>();
@@ -133,12 +143,22 @@ export class NetServer implements RoomHost {
     const schema = 'netschema' in options.schema ? options.schema.netschema : options.schema;
     if (!schema || typeof schema.fingerprint !== 'string') throw new TypeError('NetServer: schema must be a generated schema module (import * as schema from "./state.netschema.js")');
     this.schema = schema;
-    this.pauseBytes = options.pauseBytes ?? 64 * 1024;
-    this.maxMessage = options.maxPayloadLength ?? 16 * 1024;
-    const idle = options.idleTimeout ?? 30;
-    if (!(idle >= 0 && idle <= 900)) throw new RangeError(`NetServer: idleTimeout must be 0 (off) to 900 seconds, got ${idle}`);
-    this.idleMs = idle * 1000;
-    this.stuckMs = options.stuckMs ?? 10_000;
+    const n = (name: keyof NetServerOptions, fallback: number, range: NumberRange) =>
+      numberOption('NetServer', name, options[name] as number | undefined, fallback, range);
+    const bytes = { min: 1, max: 2 ** 31 - 1 };
+    this.pauseBytes = n('pauseBytes', 64 * 1024, bytes);
+    this.maxMessage = n('maxPayloadLength', 16 * 1024, bytes);
+    this.maxHandshake = n('maxHandshakeLength', 256 * 1024, bytes);
+    this.maxBackpressure = n('maxBackpressure', 1024 * 1024, bytes);
+    this.idleMs = n('idleTimeout', 30, { min: 0, max: 900 }) * 1000;
+    this.stuckMs = n('stuckMs', 10_000, { above: 0 });
+    this.joinTimeoutMs = n('joinTimeoutMs', 10_000, { above: 0 });
+    this.resumeGraceMs = n('resumeGraceMs', 10_000, { min: 0 });
+    this.messageRate = n('messageRate', 120, { above: 0, finite: true });
+    this.messageBurst = n('messageBurst', 240, { min: 1 });
+    this.maxErrors = n('maxErrors', 10, { min: 0 });
+    // A ping period under 10 ms would turn the pinger into a busy loop.
+    this.pingIntervalMs = n('pingIntervalMs', 1000, { min: 10, finite: true });
     this.r = new Reader(new Uint8Array(0));
   }
 
@@ -148,10 +168,10 @@ export class NetServer implements RoomHost {
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       path: options.path ?? '/ws',
-      maxPayloadLength: Math.max(this.maxMessage, options.maxHandshakeLength ?? 256 * 1024),
+      maxPayloadLength: Math.max(this.maxMessage, this.maxHandshake),
       // uWS's own timeout (whole seconds, 8 to 960) only backs ours up: it closes without a reason.
       idleTimeout: this.idleMs === 0 ? 0 : Math.min(960, Math.max(8, Math.ceil(this.idleMs / 1000) + 8)),
-      maxBackpressure: options.maxBackpressure ?? 1024 * 1024,
+      maxBackpressure: this.maxBackpressure,
       allowFallback: options.allowFallback ?? false,
       onOpen: (ws) => this.opened(ws),
       onMessage: (ws, bytes) => this.received(ws, bytes),
@@ -162,7 +182,7 @@ export class NetServer implements RoomHost {
     uwsOptions.onUpgradeError = (e) => this.report(e, 'auth');
     this.uws = await UwsServer.listen(uwsOptions);
     this.housekeeping = setInterval(() => this.sweep(), 250);
-    this.pinger = setInterval(() => this.ping(), options.pingIntervalMs ?? 1000);
+    this.pinger = setInterval(() => this.ping(), this.pingIntervalMs);
   }
 
   /** The bound port. */
@@ -173,6 +193,7 @@ export class NetServer implements RoomHost {
   /** Registers a room type: clients joining `name` get a room of this class (created when needed). */
   define<E extends object, U>(name: string, RoomType: new () => Room<E, U>, options: RoomOptions<E, U> = {}): this {
     if (this.defs.has(name)) throw new Error(`define: a room type named ${JSON.stringify(name)} is already defined`);
+    resolveRoomOptions(`define(${JSON.stringify(name)})`, options);
     this.defs.set(name, { Room: RoomType as RoomClass, options: options as RoomOptions });
     return this;
   }
@@ -255,7 +276,7 @@ export class NetServer implements RoomHost {
 
   private opened(ws: UwsSocket): void {
     const now = performance.now();
-    const peer = new Peer(ws, ws.getUserData().user, now, new TokenBucket(this.options.messageRate ?? 120, this.options.messageBurst ?? 240, now));
+    const peer = new Peer(ws, ws.getUserData().user, now, new TokenBucket(this.messageRate, this.messageBurst, now));
     ws.getUserData().owner = peer;
     this.peers.add(peer);
   }
@@ -275,7 +296,7 @@ export class NetServer implements RoomHost {
       return;
     }
     if (!peer.bucket.take(performance.now())) {
-      this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.options.messageRate ?? 120} messages per second`);
+      this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.messageRate} messages per second`);
       // RATE_LIMITED is final for the client: end the session too, or its entities stay behind.
       client?.room.leave(client, false);
       return;
@@ -333,7 +354,7 @@ export class NetServer implements RoomHost {
 
   /** A bad message: the client hears why; after `maxErrors` of them it is disconnected. */
   private offence(peer: Peer, client: Client, code: number, text: string): void {
-    if (++peer.errors > (this.options.maxErrors ?? 10)) {
+    if (++peer.errors > this.maxErrors) {
       this.end(peer, CloseCode.TOO_MANY_ERRORS, `too many bad messages; last: ${text}`);
       client.room.leave(client, false);
       return;
@@ -502,7 +523,7 @@ export class NetServer implements RoomHost {
   /** Timeouts: joins that never came, sessions whose grace ran out, rooms empty for long enough. */
   private sweep(): void {
     const now = performance.now();
-    const joinTimeout = this.options.joinTimeoutMs ?? 10_000;
+    const joinTimeout = this.joinTimeoutMs;
     const idle = this.idleMs;
     for (const p of this.peers) {
       if (p.state !== JOINED && p.state !== CLOSED && now - p.openedAt > joinTimeout) this.end(p, CloseCode.JOIN_TIMEOUT, `no join within ${joinTimeout} ms`);
@@ -514,7 +535,7 @@ export class NetServer implements RoomHost {
         if (client) this.hold(client);
       }
     }
-    const grace = this.options.resumeGraceMs ?? 10_000;
+    const grace = this.resumeGraceMs;
     for (const c of this.held) {
       if (c.ws !== null) this.held.delete(c);
       else if (now - c.droppedAt > grace) {

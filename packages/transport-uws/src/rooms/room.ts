@@ -1,4 +1,5 @@
 import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
+import { numberOption } from './check-option.js';
 import { Client } from './client.js';
 
 /** Options of a room type, given to `server.define`. Everything of RoomCore but the schema. */
@@ -14,6 +15,23 @@ export interface RoomOptions<E extends object = object, U = unknown> extends Omi
 // Hosts serve rooms of any entity and user types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = Client<any>;
+
+/**
+ * A room type's options with their defaults, checked: `define` calls it so a mistake surfaces
+ * there, not when a client's join creates the room. The room core's own rates and budgets are
+ * checked as RoomCore checks them.
+ */
+export function resolveRoomOptions<E extends object, U>(where: string, options: RoomOptions<E, U>) {
+  const { maxClients, tickRate, disposeDelayMs, ...core } = options;
+  numberOption(where, 'patchRate', core.patchRate, 20, { above: 0, finite: true });
+  numberOption(where, 'budget', core.budget, Infinity, { above: 0 });
+  return {
+    maxClients: numberOption(where, 'maxClients', maxClients, 64, { min: 1 }),
+    tickRate: numberOption(where, 'tickRate', tickRate, 60, { above: 0, max: 1000 }),
+    disposeDelayMs: numberOption(where, 'disposeDelayMs', disposeDelayMs, 5000, { min: 0 }),
+    core,
+  };
+}
 
 /** What a room needs from its server. */
 export interface RoomHost {
@@ -136,12 +154,10 @@ export class Room<E extends object = object, U = unknown> {
   start(host: RoomHost, name: string, options: RoomOptions<E, U>): void {
     this.host = host;
     this.name = name;
-    this.maxClients = options.maxClients ?? 64;
-    this.disposeDelayMs = options.disposeDelayMs ?? 5000;
-    const { maxClients: _m, tickRate: _t, disposeDelayMs: _d, ...core } = options;
+    const { maxClients, tickRate: rate, disposeDelayMs, core } = resolveRoomOptions(`room ${name}`, options);
+    this.maxClients = maxClients;
+    this.disposeDelayMs = disposeDelayMs;
     this.core = new RoomCore<E, Client<U>>({ ...core, schema: host.schema });
-    const rate = options.tickRate ?? 60;
-    if (!(rate > 0 && rate <= 1000)) throw new RangeError(`room ${name}: tickRate must be 1 to 1000 ticks per second, got ${rate}`);
     this.lastTick = performance.now();
     this.timer = setInterval(() => this.tick(), 1000 / rate);
   }
