@@ -39,7 +39,7 @@ export class EntityRecord {
    */
   directTick = -1;
   /** How many encodings this tick holds. */
-  directN = 0;
+  directCacheN = 0;
   dAfter0 = 0;
   dStart0 = 0;
   dEnd0 = 0;

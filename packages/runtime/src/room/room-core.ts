@@ -298,10 +298,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (const entry of client.entries.values()) {
       entry.state = ENTERING;
       entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
-      if (!entry.pending) {
-        entry.pending = true;
-        client.pendingList.push(entry);
-      }
+      this.markPending(entry);
     }
     client.leaving.length = 0;
     client.reset = true;
@@ -426,16 +423,15 @@ export class RoomCore<E extends object = object, D = unknown> {
       // after this tick; one due now reads them live from the entity.
       let keep = false;
       for (let j = viewers.length - 1; j >= 0; j--) {
+        const c = clients[j]! as RoomClient<D>;
         if (hasMoved) {
-          const c = clients[j]! as RoomClient<D>;
           if (!c.viewDirty && !(plain && c.hidden.size === 0 && c.shape.contains(rec.x, rec.y, rec.z, true)) && !this.relevant(c, rec, true)) {
             this.leave(viewers[j]!);
             continue;
           }
         }
-        const c = clients[j]! as RoomClient<D>;
         if (c.fast) {
-          const vis = rec.owner === null && teamOf === undefined ? VIS_OTHER : this.visOf(c, rec);
+          const vis = this.visOf(c, rec);
           if (((o.$c0 & rec.masks.allow[vis * 2]!) | (o.$c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
           if (c.directN === 0) c.directSince = this.tickNo;
           c.direct[c.directN++] = rec;
@@ -533,7 +529,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = entry.rec;
     const m = rec.masks;
     if (rec.nested) this.ageNested(entry);
-    const vis = rec.owner === null && this.options.teamOf === undefined ? VIS_OTHER : this.visOf(entry.client, rec);
+    const vis = this.visOf(entry.client, rec);
     entry.vis = vis;
     const a0 = rec.masks.allow[vis * 2]!;
     const a1 = rec.masks.allow[vis * 2 + 1]!;
@@ -545,6 +541,11 @@ export class RoomCore<E extends object = object, D = unknown> {
     entry.r0 |= r0 & a0 & m.nested0;
     entry.r1 |= r1 & a1 & m.nested1;
     entry.foldTick = this.tickNo;
+    this.markPending(entry);
+  }
+
+  /** Lists an entry among its client's entries with something to send, once. */
+  private markPending(entry: ViewEntry): void {
     if (!entry.pending) {
       entry.pending = true;
       entry.client.pendingList.push(entry);
@@ -586,10 +587,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       entry.client.leaving.push(entry.rec.id);
       entry.state = ENTERING;
       entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
-      if (!entry.pending) {
-        entry.pending = true;
-        entry.client.pendingList.push(entry);
-      }
+      this.markPending(entry);
       return;
     }
     const m = entry.rec.masks;
@@ -601,10 +599,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     entry.r0 |= n0 & m.nested0;
     entry.r1 |= n1 & m.nested1;
     entry.foldTick = this.tickNo;
-    if (!entry.pending) {
-      entry.pending = true;
-      entry.client.pendingList.push(entry);
-    }
+    this.markPending(entry);
   }
 
   // ── interest ──
@@ -695,8 +690,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.entries.set(rec.id, entry);
     rec.viewers.push(entry);
     rec.viewerClients.push(client);
-    entry.pending = true;
-    client.pendingList.push(entry);
+    this.markPending(entry);
   }
 
   private leave(entry: ViewEntry): void {
@@ -786,9 +780,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (vis === VIS_OTHER) {
       if (rec.directTick !== this.tickNo) {
         rec.directTick = this.tickNo;
-        rec.directN = 0;
+        rec.directCacheN = 0;
       }
-      const n = rec.directN;
+      const n = rec.directCacheN;
       if (n > 0 && rec.dAfter0 === after) {
         out.start = rec.dStart0;
         out.end = rec.dEnd0;
@@ -812,7 +806,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const a1 = rec.masks.allow[vis * 2 + 1]!;
     this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
     if (vis === VIS_OTHER) {
-      const n = rec.directN++;
+      const n = rec.directCacheN++;
       if (n === 0) {
         rec.dAfter0 = after;
         rec.dStart0 = out.start;
@@ -986,7 +980,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     const nSel = selected.length;
     const direct = client.direct;
     const after = client.frameTick;
-    const teamOf = this.options.teamOf;
     if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
     const keys = this.keys;
     for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
@@ -1009,7 +1002,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const selId = Math.floor(key / KEY_SPAN);
       if (d < directN && direct[d]!.id < selId) {
         const rec = direct[d]!;
-        this.directSlice(rec, rec.owner === null && teamOf === undefined ? VIS_OTHER : this.visOf(client, rec), after, span);
+        this.directSlice(rec, this.visOf(client, rec), after, span);
         d++;
         const delta = rec.id - prev;
         prev = rec.id;
