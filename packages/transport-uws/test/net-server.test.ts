@@ -261,6 +261,28 @@ describe('NetServer against bad clients', () => {
     expect([...(await good.next(S_PONG))]).toEqual([S_PONG, 7]);
   });
 
+  it('an onTick that throws is reported and the room keeps ticking and sending frames', async () => {
+    const errors: string[] = [];
+    const server = await NetServer.listen({ schema: netSchema, onError: (_e, where) => errors.push(where) });
+    servers.push(server);
+    let calls = 0;
+    class Faulty extends TestRoom {
+      override onTick(): void {
+        if (++calls % 2 === 0) throw new Error('simulation bug');
+      }
+    }
+    server.define('test', Faulty, { tickRate: 50, patchRate: 50 });
+    const a = await joined(server);
+    const rep = new ReplicaWorld(netSchema);
+    rep.apply(await a.next(FRAME_ROOM));
+    const tick = rep.serverTick;
+    rep.apply(await a.next(FRAME_ROOM));
+    rep.apply(await a.next(FRAME_ROOM));
+    expect(rep.serverTick).toBeGreaterThan(tick);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatch(/^room test \(.+\) onTick$/);
+  });
+
   it('a handler that throws answers that client with an error and the room keeps running', async () => {
     const errors: string[] = [];
     const server = await serve({ onError: (_e, where) => errors.push(where) });

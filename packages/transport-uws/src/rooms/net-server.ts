@@ -284,7 +284,8 @@ export class NetServer implements RoomHost {
   private received(ws: UwsSocket, bytes: Uint8Array): void {
     const peer = ws.getUserData().owner as Peer;
     if (peer.state === CLOSED) return;
-    peer.lastSeen = performance.now();
+    const now = performance.now();
+    peer.lastSeen = now;
     const client = peer.client;
     if (client) {
       client.stats.bytesIn += bytes.length;
@@ -295,7 +296,7 @@ export class NetServer implements RoomHost {
       client?.room.leave(client, false);
       return;
     }
-    if (!peer.bucket.take(performance.now())) {
+    if (!peer.bucket.take(now)) {
       this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.messageRate} messages per second`);
       // RATE_LIMITED is final for the client: end the session too, or its entities stay behind.
       client?.room.leave(client, false);

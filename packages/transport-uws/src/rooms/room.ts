@@ -242,7 +242,14 @@ export class Room<E extends object = object, U = unknown> {
     const t0 = performance.now();
     const dt = t0 - this.lastTick;
     this.lastTick = t0;
-    if (this.onTick) this.hook(() => this.onTick!(dt), 'onTick');
+    // Inline rather than through hook(): no closure to allocate on every tick.
+    if (this.onTick) {
+      try {
+        this.onTick(dt);
+      } catch (e) {
+        this.host.report(e, `room ${this.name} (${this.id}) onTick`);
+      }
+    }
     this.checkCongestion(t0);
     this.tickStats.lastSendMs = 0;
     try {
