@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NetServer } from '@netschema/transport-uws';
 import { describeMachine, load1, machine } from './machine.js';
+import { intOption } from './room-bench.js';
 import { fmt, round4 } from './stats.js';
 import type { BotsConfig, BotsReport } from './load/bots.js';
 import { LoadRoom } from './load/load-room.js';
@@ -58,14 +59,7 @@ if (opts.help) {
   console.log(HELP);
   process.exit(0);
 }
-function int(name: string, v: string, min: number, max = 1e9): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`load: --${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}\n\n${HELP}`);
-    process.exit(2);
-  }
-  return n;
-}
+const int = (name: string, v: string, min: number, max?: number) => intOption('load', HELP, name, v, min, max);
 const clients = int('clients', opts.clients, 1, 20000);
 const entities = int('entities', opts.entities, 1);
 const moved = int('moved', opts.moved, 0);

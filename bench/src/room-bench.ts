@@ -138,10 +138,11 @@ export function printTable(header: string[], body: string[][]): void {
 }
 
 /** Parses a non-negative integer option or exits with the usage text. */
-export function intOption(bench: string, help: string, name: string, v: string, min: number): number {
+export function intOption(bench: string, help: string, name: string, v: string, min: number, max = Infinity): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`${bench}: --${name} expects an integer of at least ${min}, got '${v}'\n\n${help}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+    console.error(`${bench}: --${name} expects an integer ${range}, got '${v}'\n\n${help}`);
     process.exit(2);
   }
   return n;
