@@ -14,7 +14,7 @@ const KNOWN = 2;
 /** What a client's replica of `e` must hold: every field it may see, defaults for the ones it may not. */
 function expected(h: RoomHarness, c: Client, e: Unit | Scoreboard): Record<string, unknown> {
   if (e instanceof Scoreboard) return { red: e.red, blue: e.blue };
-  const owner = (e as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
+  const owner = h.room.ownerOf(e) === c;
   const team = owner || (c.team !== undefined && c.team === e.team);
   return {
     x: Math.fround(e.x), y: Math.fround(e.y), hp: e.hp, team: e.team, name: e.name,
@@ -32,10 +32,11 @@ function replicaJson(o: object): Record<string, unknown> {
 /** Units removed by a frame callback, by id, with their owner then: frames sent before the removal may hold their secret. */
 const removedMidTick = new Map<number, Unit>();
 const ownerOf = {
+  room: null as RoomHarness['room'] | null,
   owners: new Map<Unit, Client | null>(),
   get(u: Unit): Client | null | undefined {
-    const rec = (u as unknown as { $ext: { owner: Client | null } | null }).$ext;
-    return rec ? rec.owner : this.owners.get(u);
+    const owner = this.room?.ownerOf(u);
+    return owner !== undefined ? owner : this.owners.get(u);
   },
 };
 
@@ -76,7 +77,7 @@ function checkInterest(h: RoomHarness, c: Client): void {
   const shape = (c as unknown as { shape: { contains(x: number, y: number, z: number, staying: boolean): boolean } }).shape;
   for (const u of h.units) {
     const id = h.room.world.idOf(u);
-    const own = (u as unknown as { $ext: { owner: Client | null } }).$ext.owner === c;
+    const own = h.room.ownerOf(u) === c;
     if (own || shape.contains(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
     else if (!shape.contains(u.x, u.y, 0, true)) expect(rep.get(id), `client ${c.id} still has entity ${id}`).toBeUndefined();
   }
@@ -87,6 +88,7 @@ function scenario(seed: number, ticks: number): void {
   const rng = new Rng(seed);
   const limited = rng.nextInt(0, 1) === 1;
   const h = new RoomHarness({ cellSize: 20 + rng.nextDouble() * 200 });
+  ownerOf.room = h.room;
   for (let i = rng.nextInt(5, 40); i > 0; i--) h.addUnit(rng);
   const clients: Client[] = [];
   const newClient = () => clients.push(h.addClient(rng, limited ? 40 + rng.nextInt(0, 400) : undefined));
@@ -150,7 +152,7 @@ function scenario(seed: number, ticks: number): void {
         else if (kind === 1 && target && u) h.room.hide(target, u);
         else if (kind === 2 && u && rng.nextInt(0, 1)) {
           removedMidTick.set(h.room.world.idOf(u), u);
-          ownerOf.owners.set(u, (u as unknown as { $ext: { owner: Client | null } }).$ext.owner);
+          ownerOf.owners.set(u, h.room.ownerOf(u)!);
           h.removeUnit(u);
         }
         else if (kind === 3) for (const c of clients) c.paused = false;

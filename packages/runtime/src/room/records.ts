@@ -1,6 +1,7 @@
 import type { ClassCodec } from '../codec/schema-module.js';
 import type { Tracked } from '../tracking/tracked.js';
 import type { ClassMasks } from './class-masks.js';
+import { F_CELL, F_X, F_Y, F_Z, ROW_F64, type EntityTable } from './entity-table.js';
 import type { RoomClient } from './room-client.js';
 import type { GridCell } from './spatial-grid.js';
 
@@ -10,17 +11,15 @@ type AnyClient = RoomClient<any>;
 
 /** The room's bookkeeping for one entity, reachable in O(1) from the entity (`$ext`). */
 export class EntityRecord {
-  /** Clients that know the entity or are about to (their view entries). */
+  /**
+   * Clients that know the entity or are about to (their view entries). The table row keeps
+   * their client slots, index for index, for the tick to read without touching the entries.
+   */
   readonly viewers: ViewEntry[] = [];
-  /** The client of each viewer, index for index: the tick reads it without touching the entry. */
-  readonly viewerClients: AnyClient[] = [];
-  /** Grid cell key, or NaN when the room has no grid or the entity no position yet. */
-  cell = NaN;
-  /** That cell, or null. */
+  /** Its row in the room's entity table. */
+  slot = -1;
+  /** Its grid cell, or null. */
   gridCell: GridCell<EntityRecord, AnyClient> | null = null;
-  x = 0;
-  y = 0;
-  z = 0;
   /** Visible to every client whatever the interest rules. */
   global = false;
   owner: AnyClient | null = null;
@@ -35,20 +34,13 @@ export class EntityRecord {
   hist: Int32Array | null = null;
   /**
    * Shared encodings of its listed changes this tick, by the tick they start after: the first
-   * two in the fields below, more in `directCache` as [after, start, end] triples.
+   * in the table row (I_EAFTER..), the second in the fields below, more in `directCache` as
+   * [after, start, end] triples. The row's I_ECOUNT says how many, while its I_ETICK is this tick.
    */
-  directTick = -1;
-  /** How many encodings this tick holds. */
-  directCacheN = 0;
-  dAfter0 = 0;
-  dStart0 = 0;
-  dEnd0 = 0;
   dAfter1 = 0;
   dStart1 = 0;
   dEnd1 = 0;
   readonly directCache: number[] = [];
-  /** Stamp of the frame being built whose client has this entity's change in its direct list. */
-  mark = 0;
   /** Clients whose view follows this entity. */
   readonly followers: AnyClient[] = [];
 
@@ -60,8 +52,24 @@ export class EntityRecord {
     readonly id: number,
     readonly codec: ClassCodec,
     readonly masks: ClassMasks,
+    readonly table: EntityTable,
   ) {
     this.nested = (masks.nested0 | masks.nested1) !== 0;
+  }
+
+  // Position and cell live in the table row, where the tick reads them.
+  get x(): number {
+    return this.table.f64[this.slot * ROW_F64 + F_X]!;
+  }
+  get y(): number {
+    return this.table.f64[this.slot * ROW_F64 + F_Y]!;
+  }
+  get z(): number {
+    return this.table.f64[this.slot * ROW_F64 + F_Z]!;
+  }
+  /** Grid cell key, or NaN when the room has no grid or the entity no position yet. */
+  get cell(): number {
+    return this.table.f64[this.slot * ROW_F64 + F_CELL]!;
   }
 }
 

@@ -54,8 +54,10 @@ export class RoomClient<D = unknown> {
    * encoded at its frame from the entities' histories, without touching its view entries.
    */
   fast = false;
-  /** @internal Entities that changed in its view since its last frame (may repeat). */
-  readonly direct: EntityRecord[] = [];
+  /** @internal Its slot in the room's client table. */
+  slot = -1;
+  /** @internal Entity slots that changed in its view since its last frame (may repeat). */
+  direct = new Int32Array(64);
   /** @internal How many of `direct` are in use (a count, so the array keeps its storage). */
   directN = 0;
   /** @internal Due for a frame this tick (as of the fold). */
@@ -64,8 +66,8 @@ export class RoomClient<D = unknown> {
   directSince = 0;
   /** @internal Room tick of its last frame: the direct list holds changes after it. */
   frameTick = 0;
-  /** @internal Entities that left its view while its direct list was in use: not to be patched. */
-  readonly leftSince: EntityRecord[] = [];
+  /** @internal Entity slots that left its view while its direct list was in use: not to be patched. */
+  readonly leftSince: number[] = [];
 
   constructor(
     readonly id: number,

@@ -4,6 +4,8 @@ import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { classMasks } from './class-masks.js';
 import { FLAG_RESET, FRAME_ROOM } from './frame-format.js';
+import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
+import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
 import { RoomClient } from './room-client.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
@@ -64,18 +66,23 @@ const KEY_SPAN = 1 << 20;
  */
 const HISTORY = 16;
 
-/** Removes an entry from its entity's viewers, keeping the parallel client list in step. */
+/** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
 function detachViewer(entry: ViewEntry): void {
-  const viewers = entry.rec.viewers;
-  const clients = entry.rec.viewerClients;
+  const rec = entry.rec;
+  const viewers = rec.viewers;
   const i = viewers.indexOf(entry);
   if (i < 0) return;
-  const last = viewers.length - 1;
-  viewers[i] = viewers[last]!;
-  clients[i] = clients[last]!;
+  viewers[i] = viewers[viewers.length - 1]!;
   viewers.pop();
-  clients.pop();
+  rec.table.removeViewerAt(rec.slot, i);
 }
+/** A typed array twice as long, with the same contents. */
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** A client's frame phase in (0, 1]: golden-ratio steps spread any number of clients evenly. */
 const phaseOf = (id: number): number => 1 - ((id * 0.6180339887498949) % 1);
 
@@ -119,12 +126,20 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly gy: (e: E) => number;
   private readonly gz: (e: E) => number;
   private readonly records = new Set<EntityRecord>();
+  /** Hot per-entity state by slot (entity.$ext holds the slot). */
+  private readonly table = new EntityTable(HISTORY + 2);
+  /** Views and flags by client slot. */
+  private readonly ctable = new ClientTable();
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
   private readonly arena = new Writer(1 << 16);
   private readonly frame = new Writer(1 << 14);
   private readonly selected: ViewEntry[] = [];
-  private readonly moved: EntityRecord[] = [];
+  /** Slots of the entities that moved this tick, and how many. */
+  private moved = new Int32Array(1024);
+  private movedN = 0;
+  /** Follow links: while there are none, the tick skips looking for followers. */
+  private followed = 0;
   private readonly patchRate: number;
   private readonly budget: number;
   private nextClientId = 1;
@@ -150,12 +165,21 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.world.add(entity);
     const t = entity as unknown as Tracked;
     const codec = this.world.codecOf(entity);
-    const rec = new EntityRecord(t, t.$id, codec, classMasks(codec));
-    t.$ext = rec;
+    const masks = classMasks(codec);
+    const rec = new EntityRecord(t, t.$id, codec, masks, this.table);
+    const slot = this.table.alloc(rec, this.tickNo);
+    rec.slot = slot;
+    t.$ext = slot;
+    const row = slot * ROW_I32;
+    this.table.i32[row + I_OPEN0] = masks.allow[VIS_OTHER * 2]!;
+    this.table.i32[row + I_OPEN1] = masks.allow[VIS_OTHER * 2 + 1]!;
     rec.global = opts.global === true;
     if (rec.global) this.globals.add(rec);
     rec.owner = opts.owner ?? null;
-    if (rec.owner) rec.owner.owned.add(rec);
+    if (rec.owner) {
+      rec.owner.owned.add(rec);
+      this.table.i32[row + I_OWNER] = rec.owner.slot;
+    }
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     this.records.add(rec);
     if (this.grid) this.place(rec);
@@ -170,6 +194,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (rec === undefined) return false;
     for (let i = rec.viewers.length - 1; i >= 0; i--) this.leave(rec.viewers[i]!);
     for (const c of rec.followers) c.follow = null;
+    this.followed -= rec.followers.length;
+    rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) {
       swapRemove(rec.gridCell!.entities, rec);
       this.grid.release(rec.cell);
@@ -178,14 +204,17 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.records.delete(rec);
     this.globals.delete(rec);
     rec.owner?.owned.delete(rec);
+    this.table.release(rec.slot, this.tickNo);
     (entity as unknown as Tracked).$ext = null;
     this.world.remove(entity);
     return true;
   }
 
   private recordOf(entity: E): EntityRecord | undefined {
-    const rec = (entity as unknown as Tracked).$ext;
-    return rec instanceof EntityRecord && this.records.has(rec) ? rec : undefined;
+    const slot = (entity as unknown as Tracked).$ext;
+    if (typeof slot !== 'number') return undefined;
+    const rec = this.table.recs[slot];
+    return rec !== null && rec !== undefined && rec.entity === (entity as unknown) && this.records.has(rec) ? rec : undefined;
   }
 
   private need(entity: E, what: string): EntityRecord {
@@ -201,8 +230,14 @@ export class RoomCore<E extends object = object, D = unknown> {
     before?.owned.delete(rec);
     rec.owner = client;
     client?.owned.add(rec);
+    this.table.i32[rec.slot * ROW_I32 + I_OWNER] = client === null ? -1 : client.slot;
     if (before) this.revisit(before, rec);
     if (client) this.revisit(client, rec);
+  }
+
+  /** The client that owns an entity (sees its `@ownerOnly` fields), or null; undefined if it is not in the room. */
+  ownerOf(entity: E): RoomClient<D> | null | undefined {
+    return this.recordOf(entity)?.owner ?? (this.recordOf(entity) ? null : undefined);
   }
 
   /** Makes an entity visible to every client (scoreboards, match state). */
@@ -221,6 +256,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const c = new RoomClient<D>(this.nextClientId++, data, opts.rate ?? this.patchRate, opts.budget ?? this.budget);
     c.team = opts.team;
     c.nextDue = -Infinity;
+    c.slot = this.ctable.alloc(c);
     this.clients.push(c);
     if (opts.view) c.setView(opts.view);
     if (!this.grid) for (const rec of this.records) this.consider(c, rec);
@@ -239,21 +275,37 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.entries.clear();
     client.pendingList.length = 0;
     this.unwatchAll(client);
-    if (client.follow) swapRemove(client.follow.followers, client);
-    for (const rec of client.owned) rec.owner = null;
+    if (client.follow) this.unfollow(client);
+    for (const rec of client.owned) {
+      rec.owner = null;
+      this.table.i32[rec.slot * ROW_I32 + I_OWNER] = -1;
+    }
     client.owned.clear();
+    this.ctable.release(client.slot);
   }
 
   /** The client's view follows an entity (usually its own player), or stops following with null. */
   follow(client: RoomClient<D>, entity: E | null): void {
-    if (client.follow) swapRemove(client.follow.followers, client);
-    client.follow = null;
-    if (entity === null) return;
+    if (entity === null) {
+      if (client.follow) this.unfollow(client);
+      return;
+    }
     const rec = this.need(entity, 'follow');
     if (!client.hasView) throw new Error(`follow: client ${client.id} has no view yet; call setView with a radius or box first`);
+    if (client.follow) this.unfollow(client);
     client.follow = rec;
     rec.followers.push(client);
+    this.table.followed[rec.slot] = 1;
+    this.followed++;
     client.moveView(rec.x, rec.y, rec.z);
+  }
+
+  private unfollow(client: RoomClient<D>): void {
+    const rec = client.follow!;
+    client.follow = null;
+    swapRemove(rec.followers, client);
+    if (rec.followers.length === 0) this.table.followed[rec.slot] = 0;
+    this.followed--;
   }
 
   /** Always show an entity to a client, whatever the grid or filter say. */
@@ -355,16 +407,19 @@ export class RoomCore<E extends object = object, D = unknown> {
   private foldChanges(now: number): void {
     const changes = this.world.changes;
     const teamOf = this.options.teamOf;
-    const moved = this.moved;
     const grid = this.grid;
-    moved.length = 0;
+    const n = this.gather(changes);
+    const slots = this.gSlot;
+    const T = this.table;
+    const F = T.f64;
+    const I = T.i32;
+    const recs = T.recs;
     // Views that follow a moved entity move first, so the checks below see where they are now.
-    if (grid) {
-      for (let i = 0; i < changes.length; i++) {
-        const rec = changes[i]!.$ext;
-        if (!(rec instanceof EntityRecord) || rec.followers.length === 0) continue;
-        const e = rec.entity as unknown as E;
-        for (const f of rec.followers) f.moveView(this.gx(e), this.gy(e), this.gz(e));
+    if (this.followed > 0) {
+      for (let k = 0; k < n; k++) {
+        if (T.followed[slots[k]!] === 0) continue;
+        const rec = recs[slots[k]!]!;
+        for (const f of rec.followers) f.moveView(this.gPos[k * 3]!, this.gPos[k * 3 + 1]!, this.gPos[k * 3 + 2]!);
       }
     }
     // A client without a budget that is not paused needs no per-entity bookkeeping between
@@ -373,88 +428,151 @@ export class RoomCore<E extends object = object, D = unknown> {
     // recent history, bytes shared with every client whose last frame was the same tick. That
     // skips touching its view entries, the dominant cost at scale. A client that stops
     // qualifying, or whose last frame falls out of the history, folds its list into its entries.
+    const plain = this.options.filter === undefined;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       const on = !c.paused && c.budget === Infinity && this.tickNo - c.frameTick < HISTORY - 1;
       if (!on && c.directN > 0) this.spillDirect(c);
       c.fast = on;
       c.dueNow = !c.paused && now >= c.nextDue;
+      const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
+      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0));
     }
-    const plain = this.options.filter === undefined;
-    // Walk the changes in id order: every client's direct list then comes out sorted, and a
-    // frame merges it instead of sorting it (one sort per tick, not one per client).
-    const order = this.changeOrder(changes);
-    const n = order === null ? changes.length : this.orderN;
-    for (let x = 0; x < n; x++) {
-      let i = x;
-      if (order !== null) {
-        const key = order[x]!;
-        i = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
-      }
-      const o = changes[i]!;
-      const rec = o.$ext;
-      if (!(rec instanceof EntityRecord) || o.$t !== changes || o.$id === 0) continue;
+    const CF = this.ctable.f64;
+    const byClient = this.ctable.clients;
+    const masks = this.gMask;
+    const pos = this.gPos;
+    let movedN = 0;
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k]!;
+      const f = slot * ROW_F64;
+      const b = slot * ROW_I32;
       if (teamOf) {
-        const team = teamOf(o as unknown as E);
+        const rec = recs[slot]!;
+        const team = teamOf(rec.entity as unknown as E);
         if (team !== rec.team) {
           rec.team = team;
           for (const v of rec.viewers) this.updateVis(v);
         }
       }
       let hasMoved = false;
-      if (grid) {
-        const e = o as unknown as E;
-        const x = this.gx(e);
-        const y = this.gy(e);
-        const z = this.gz(e);
-        if (x !== rec.x || y !== rec.y || z !== rec.z) {
-          rec.x = x;
-          rec.y = y;
-          rec.z = z;
-          moved.push(rec);
-          hasMoved = true;
-        }
+      const x = pos[k * 3]!;
+      const y = pos[k * 3 + 1]!;
+      const z = pos[k * 3 + 2]!;
+      if (grid !== null && (x !== F[f + F_X] || y !== F[f + F_Y] || z !== F[f + F_Z])) {
+        F[f + F_X] = x;
+        F[f + F_Y] = y;
+        F[f + F_Z] = z;
+        if (movedN === this.moved.length) this.moved = grow(this.moved);
+        this.moved[movedN++] = slot;
+        hasMoved = true;
       }
-      // One walk over the viewers: a moved entity may leave some (read from the parallel client
-      // list, without touching their entries); the others take the change.
-      const viewers = rec.viewers;
-      const clients = rec.viewerClients;
+      const vn = I[b + I_VN]!;
+      if (vn === 0) continue;
+      const c0 = masks[k * 4]!;
+      const c1 = masks[k * 4 + 1]!;
+      // Whether a client that sees no hidden field gets anything from this change.
+      const open = ((c0 & I[b + I_OPEN0]!) | (c1 & I[b + I_OPEN1]!)) !== 0;
+      const owner = I[b + I_OWNER]!;
       // This tick's masks go into the entity's history only if a listing client will read them
       // after this tick; one due now reads them live from the entity.
       let keep = false;
-      for (let j = viewers.length - 1; j >= 0; j--) {
-        const c = clients[j]! as RoomClient<D>;
-        if (hasMoved) {
-          if (!c.viewDirty && !(plain && c.hidden.size === 0 && c.shape.contains(rec.x, rec.y, rec.z, true)) && !this.relevant(c, rec, true)) {
-            this.leave(viewers[j]!);
+      // One walk over the viewers' client slots: a moved entity may leave some; the others take
+      // the change. Going down, a viewer swapped into a removed one's place was already seen.
+      for (let j = vn - 1; j >= 0; j--) {
+        const cs = j < INLINE ? I[b + I_V + j]! : T.overflow[slot]![j - INLINE]!;
+        const cb = cs * CROW;
+        const flags = CF[cb + C_FLAGS]!;
+        if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
+          const c = byClient[cs]!;
+          const rec = recs[slot]!;
+          if (!c.viewDirty && !this.relevant(c as RoomClient<D>, rec, true)) {
+            this.leave(rec.viewers[j]!);
             continue;
           }
         }
-        if (c.fast) {
-          const vis = this.visOf(c, rec);
-          if (((o.$c0 & rec.masks.allow[vis * 2]!) | (o.$c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
+        if ((flags & FAST) !== 0) {
+          if (cs === owner || teamOf !== undefined) {
+            const rec = recs[slot]!;
+            const vis = this.visOf(byClient[cs] as RoomClient<D>, rec);
+            if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
+          } else if (!open) continue;
+          const c = byClient[cs]!;
           if (c.directN === 0) c.directSince = this.tickNo;
-          c.direct[c.directN++] = rec;
-          if (!c.dueNow) keep = true;
+          else if (c.directN === c.direct.length) c.direct = grow(c.direct);
+          c.direct[c.directN++] = slot;
+          if ((flags & DUE) === 0) keep = true;
           continue;
         }
-        const entry = viewers[j]!;
-        if (entry.state === KNOWN) this.fold(entry, o.$c0, o.$c1, o.$r0, o.$r1);
+        const entry = recs[slot]!.viewers[j]!;
+        if (entry.state === KNOWN) this.fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
       }
-      if (keep) this.record(rec, o);
+      if (keep) this.record(recs[slot]!, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
+    this.movedN = movedN;
+  }
+
+  /** This tick's changed entities of the room, by slot, in id order, with their masks and positions. */
+  private gSlot = new Int32Array(1024);
+  private gMask = new Int32Array(4096);
+  private gPos = new Float64Array(3072);
+
+  /**
+   * Reads each changed entity once, in one tight pass: its slot, masks and position into typed
+   * scratch. Its table row is then found without chasing its record, and the entities' cache
+   * misses overlap instead of queuing behind each other. Returns how many.
+   */
+  private gather(changes: readonly Tracked[]): number {
+    if (this.gSlot.length < changes.length) {
+      const cap = Math.max(changes.length, this.gSlot.length * 2);
+      this.gSlot = new Int32Array(cap);
+      this.gMask = new Int32Array(cap * 4);
+      this.gPos = new Float64Array(cap * 3);
+    }
+    const slots = this.gSlot;
+    const masks = this.gMask;
+    const pos = this.gPos;
+    const grid = this.grid !== null;
+    // Walk the changes in id order: every client's direct list then comes out sorted, and a
+    // frame merges it instead of sorting it (one sort per tick, not one per client).
+    const order = this.changeOrder(changes);
+    const total = order === null ? changes.length : this.orderN;
+    let n = 0;
+    for (let x = 0; x < total; x++) {
+      let i = x;
+      if (order !== null) {
+        const key = order[x]!;
+        i = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
+      }
+      const o = changes[i]!;
+      const slot = o.$ext;
+      if (typeof slot !== 'number' || o.$t !== changes || o.$id === 0) continue;
+      slots[n] = slot;
+      masks[n * 4] = o.$c0;
+      masks[n * 4 + 1] = o.$c1;
+      masks[n * 4 + 2] = o.$r0;
+      masks[n * 4 + 3] = o.$r1;
+      if (grid) {
+        const e = o as unknown as E;
+        pos[n * 3] = this.gx(e);
+        pos[n * 3 + 1] = this.gy(e);
+        pos[n * 3 + 2] = this.gz(e);
+      }
+      n++;
+    }
+    return n;
   }
 
   /** Notes a changed entity's masks for this tick in its history ring. */
-  private record(rec: EntityRecord, o: Tracked): void {
+  private record(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number): void {
     let h = rec.hist;
     if (h === null) h = rec.hist = new Int32Array(HISTORY * 5).fill(-1);
     const k = (this.tickNo % HISTORY) * 5;
     h[k] = this.tickNo;
-    h[k + 1] = o.$c0;
-    h[k + 2] = o.$c1;
-    h[k + 3] = o.$r0;
-    h[k + 4] = o.$r1;
+    h[k + 1] = c0;
+    h[k + 2] = c1;
+    h[k + 3] = r0;
+    h[k + 4] = r1;
   }
 
   private hc0 = 0;
@@ -516,12 +634,18 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));
     const order = this.order;
     let n = 0;
+    let sorted = true;
+    let last = -1;
     for (let i = 0; i < changes.length; i++) {
       const id = changes[i]!.$id;
-      if (id !== 0) order[n++] = id * KEY_SPAN + i;
+      if (id === 0) continue;
+      const key = id * KEY_SPAN + i;
+      if (key < last) sorted = false;
+      last = order[n++] = key;
     }
     this.orderN = n;
-    sortKeys(order, n);
+    // Games often write their entities in id order: then there is nothing to sort.
+    if (!sorted) sortKeys(order, n);
     return order;
   }
 
@@ -606,11 +730,14 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   private place(rec: EntityRecord): void {
     const e = rec.entity as unknown as E;
-    rec.x = this.gx(e);
-    rec.y = this.gy(e);
-    rec.z = this.gz(e);
-    rec.cell = this.grid!.keyAt(rec.x, rec.y, rec.z);
-    rec.gridCell = this.grid!.cell(rec.cell);
+    const F = this.table.f64;
+    const f = rec.slot * ROW_F64;
+    const x = (F[f + F_X] = this.gx(e));
+    const y = (F[f + F_Y] = this.gy(e));
+    const z = (F[f + F_Z] = this.gz(e));
+    const key = (F[f + F_CELL] = this.grid!.keyAt(x, y, z));
+    rec.gridCell = this.grid!.cell(key);
+    this.table.i32[rec.slot * ROW_I32 + I_CELLIX] = rec.gridCell.index;
     rec.gridCell.entities.push(rec);
   }
 
@@ -621,7 +748,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       return;
     }
     const stamp = ++this.stampNo;
-    for (const c of rec.viewerClients as RoomClient<D>[]) {
+    for (const v of rec.viewers.slice()) {
+      const c = v.client as RoomClient<D>;
       c.stamp = stamp;
       yield c;
     }
@@ -634,25 +762,42 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   private moveEntities(): void {
     const grid = this.grid!;
-    for (const rec of this.moved) {
-      const key = grid.keyAt(rec.x, rec.y, rec.z);
-      // The record keeps its cell: no map lookup while the entity stays inside it.
-      if (key !== rec.cell) {
-        swapRemove(rec.gridCell!.entities, rec);
-        grid.release(rec.cell);
-        rec.cell = key;
-        rec.gridCell = grid.cell(key);
-        rec.gridCell.entities.push(rec);
+    const T = this.table;
+    const F = T.f64;
+    const I = T.i32;
+    const CF = this.ctable.f64;
+    const moved = this.moved;
+    for (let k = 0; k < this.movedN; k++) {
+      const slot = moved[k]!;
+      const f = slot * ROW_F64;
+      const x = F[f + F_X]!;
+      const y = F[f + F_Y]!;
+      const z = F[f + F_Z]!;
+      const key = grid.keyAt(x, y, z);
+      let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
+      // The row keeps its cell: no map lookup while the entity stays inside it.
+      if (key !== F[f + F_CELL]) {
+        const rec = T.recs[slot]!;
+        swapRemove(cell.entities, rec);
+        grid.release(F[f + F_CELL]!);
+        F[f + F_CELL] = key;
+        cell = rec.gridCell = grid.cell(key);
+        I[slot * ROW_I32 + I_CELLIX] = cell.index;
+        cell.entities.push(rec);
       }
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
-      const stamp = ++this.stampNo;
-      const clients = rec.viewerClients;
-      for (let i = 0; i < clients.length; i++) clients[i]!.stamp = stamp;
-      // A client that already has the entity is among its viewers, stamped above.
-      const watchers = rec.gridCell!.watchers;
+      const watchers = cell.watchers;
       for (let i = 0; i < watchers.length; i++) {
         const c = watchers[i]!;
-        if (c.stamp !== stamp && !c.viewDirty && c.shape.contains(rec.x, rec.y, rec.z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
+        const cb = c.slot * CROW;
+        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+          // The typed test is the whole test; most of these clients have the entity already.
+          if (inView(CF, cb, C_EA, x, y, z) && !T.hasViewer(slot, c.slot)) this.enter(c, T.recs[slot]!);
+          continue;
+        }
+        if (c.viewDirty || T.hasViewer(slot, c.slot)) continue;
+        const rec = T.recs[slot]!;
+        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
       }
     }
   }
@@ -689,7 +834,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     entry.vis = this.visOf(client, rec);
     client.entries.set(rec.id, entry);
     rec.viewers.push(entry);
-    rec.viewerClients.push(client);
+    this.table.pushViewer(rec.slot, client.slot);
     this.markPending(entry);
   }
 
@@ -699,7 +844,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.entries.delete(entry.rec.id);
     if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
     entry.state = GONE;
-    if (client.directN > 0) client.leftSince.push(entry.rec);
+    if (client.directN > 0) client.leftSince.push(entry.rec.slot);
   }
 
   /** Folds a client's direct list into its view entries (it stopped qualifying for one). */
@@ -708,10 +853,12 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.directN = 0;
     client.leftSince.length = 0;
     const mark = ++this.markNo;
+    const I = this.table.i32;
     for (let k = 0; k < n; k++) {
-      const rec = client.direct[k]!;
-      if (rec.mark === mark) continue;
-      rec.mark = mark;
+      const slot = client.direct[k]!;
+      if (I[slot * ROW_I32 + I_MARK] === mark) continue;
+      I[slot * ROW_I32 + I_MARK] = mark;
+      const rec = this.table.recs[slot]!;
       const entry = client.entries.get(rec.id);
       if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
       this.changedSince(rec, client.frameTick);
@@ -774,25 +921,41 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** An entity's changes since tick `after`, as a client with visibility class `vis` sees them. */
   private directSlice(rec: EntityRecord, vis: number, after: number, out: { start: number; end: number }): void {
-    // Most viewers see the same fields, and most clients' last frames fall on a few ticks: the
-    // first two such encodings live in the record itself, more in its cache array.
-    const cache = rec.directCache;
     if (vis === VIS_OTHER) {
-      if (rec.directTick !== this.tickNo) {
-        rec.directTick = this.tickNo;
-        rec.directCacheN = 0;
-      }
-      const n = rec.directCacheN;
-      if (n > 0 && rec.dAfter0 === after) {
-        out.start = rec.dStart0;
-        out.end = rec.dEnd0;
-        return;
-      }
-      if (n > 1 && rec.dAfter1 === after) {
+      this.openSlice(rec.slot, after, out);
+      return;
+    }
+    this.changedSince(rec, after);
+    const a0 = rec.masks.allow[vis * 2]!;
+    const a1 = rec.masks.allow[vis * 2 + 1]!;
+    this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
+  }
+
+  /**
+   * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
+   * them: encoded once per tick and `after`, the bytes shared by every such client. Most
+   * clients' last frames fall on a few ticks: the first encoding lives in the table row, the
+   * second in the record, more in its cache. Reads the table only, unless history is needed.
+   */
+  private openSlice(slot: number, after: number, out: { start: number; end: number }): void {
+    const T = this.table;
+    const I = T.i32;
+    const b = slot * ROW_I32;
+    const tick = this.tickNo;
+    const n = I[b + I_ETICK] === tick ? I[b + I_ECOUNT]! : 0;
+    if (n > 0 && I[b + I_EAFTER] === after) {
+      out.start = I[b + I_ESTART]!;
+      out.end = I[b + I_EEND]!;
+      return;
+    }
+    if (n > 1) {
+      const rec = T.recs[slot]!;
+      if (rec.dAfter1 === after) {
         out.start = rec.dStart1;
         out.end = rec.dEnd1;
         return;
       }
+      const cache = rec.directCache;
       for (let i = 0; i < n - 2; i++) {
         if (cache[i * 3] === after) {
           out.start = cache[i * 3 + 1]!;
@@ -801,25 +964,49 @@ export class RoomCore<E extends object = object, D = unknown> {
         }
       }
     }
-    this.changedSince(rec, after);
-    const a0 = rec.masks.allow[vis * 2]!;
-    const a1 = rec.masks.allow[vis * 2 + 1]!;
-    this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
-    if (vis === VIS_OTHER) {
-      const n = rec.directCacheN++;
-      if (n === 0) {
-        rec.dAfter0 = after;
-        rec.dStart0 = out.start;
-        rec.dEnd0 = out.end;
-      } else if (n === 1) {
-        rec.dAfter1 = after;
-        rec.dStart1 = out.start;
-        rec.dEnd1 = out.end;
-      } else {
-        cache[(n - 2) * 3] = after;
-        cache[(n - 2) * 3 + 1] = out.start;
-        cache[(n - 2) * 3 + 2] = out.end;
+    const e = T.ents[slot]!;
+    let c0 = 0;
+    let c1 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    if (after >= tick - 1) {
+      // Only this tick's changes, live from the entity.
+      if (e.$t === this.world.changes && after < tick) {
+        c0 = e.$c0;
+        c1 = e.$c1;
+        r0 = e.$r0;
+        r1 = e.$r1;
       }
+    } else {
+      this.changedSince(T.recs[slot]!, after);
+      c0 = this.hc0;
+      c1 = this.hc1;
+      r0 = this.hr0;
+      r1 = this.hr1;
+    }
+    const o0 = I[b + I_OPEN0]!;
+    const o1 = I[b + I_OPEN1]!;
+    const w = this.arena;
+    const start = w.pos;
+    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & I[b + I_NESTED0]!, r1 & o1 & I[b + I_NESTED1]!);
+    out.start = start;
+    out.end = w.pos;
+    I[b + I_ETICK] = tick;
+    I[b + I_ECOUNT] = n + 1;
+    if (n === 0) {
+      I[b + I_EAFTER] = after;
+      I[b + I_ESTART] = start;
+      I[b + I_EEND] = w.pos;
+    } else if (n === 1) {
+      const rec = T.recs[slot]!;
+      rec.dAfter1 = after;
+      rec.dStart1 = start;
+      rec.dEnd1 = w.pos;
+    } else {
+      const cache = T.recs[slot]!.directCache;
+      cache[(n - 2) * 3] = after;
+      cache[(n - 2) * 3 + 1] = start;
+      cache[(n - 2) * 3 + 2] = w.pos;
     }
   }
 
@@ -861,7 +1048,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private keys = new Float64Array(256);
   private markNo = 0;
 
-  private scratch: EntityRecord[] = [];
+  private scratch = new Int32Array(256);
   private dkeys = new Float64Array(256);
 
   /**
@@ -880,21 +1067,23 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.directN = 0;
     const direct = client.direct;
     let m = 0;
+    const I = this.table.i32;
     if (client.directSince === this.tickNo && this.foldSorted) {
       // Gathered in this tick alone: already in id order (the fold walks changes so), no repeats.
-      for (let k = 0; k < n; k++) direct[k]!.mark = mark;
+      for (let k = 0; k < n; k++) I[direct[k]! * ROW_I32 + I_MARK] = mark;
       m = n;
     } else m = this.sortDirect(direct, n, mark);
     // What left this client's view since the list began is not patched (if it came back, its
     // new entry sends it whole).
     const left = client.leftSince;
-    for (let i = 0; i < left.length; i++) left[i]!.mark = 0;
+    for (let i = 0; i < left.length; i++) I[left[i]! * ROW_I32 + I_MARK] = 0;
     left.length = 0;
     const pending = client.pendingList;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
-      if (e.rec.mark !== mark) continue;
-      e.rec.mark = 0;
+      const row = e.rec.slot * ROW_I32;
+      if (I[row + I_MARK] !== mark) continue;
+      I[row + I_MARK] = 0;
       if (e.state !== KNOWN) continue;
       this.changedSince(e.rec, client.frameTick);
       this.fold(e, this.hc0, this.hc1, this.hr0, this.hr1);
@@ -903,13 +1092,17 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   /** Sorts a direct list gathered over several ticks by id, keeping each entity once; marks them. */
-  private sortDirect(direct: EntityRecord[], n: number, mark: number): number {
-    if (this.dkeys.length < n) this.dkeys = new Float64Array(Math.max(n, this.dkeys.length * 2));
+  private sortDirect(direct: Int32Array, n: number, mark: number): number {
+    if (this.dkeys.length < n) {
+      this.dkeys = new Float64Array(Math.max(n, this.dkeys.length * 2));
+      this.scratch = new Int32Array(this.dkeys.length);
+    }
     const keys = this.dkeys;
-    for (let k = 0; k < n; k++) keys[k] = direct[k]!.id * KEY_SPAN + k;
+    const I = this.table.i32;
+    for (let k = 0; k < n; k++) keys[k] = I[direct[k]! * ROW_I32 + I_ID]! * KEY_SPAN + k;
     sortKeys(keys, n);
     const sorted = this.scratch;
-    for (let k = 0; k < n; k++) sorted[k] = direct[k]!;
+    sorted.set(direct.subarray(0, n));
     let m = 0;
     let prevId = -1;
     for (let j = 0; j < n; j++) {
@@ -917,9 +1110,9 @@ export class RoomCore<E extends object = object, D = unknown> {
       const id = Math.floor(key / KEY_SPAN);
       if (id === prevId) continue;
       prevId = id;
-      const rec = sorted[key - id * KEY_SPAN]!;
-      rec.mark = mark;
-      direct[m++] = rec;
+      const slot = sorted[key - id * KEY_SPAN]!;
+      I[slot * ROW_I32 + I_MARK] = mark;
+      direct[m++] = slot;
     }
     return m;
   }
@@ -984,31 +1177,48 @@ export class RoomCore<E extends object = object, D = unknown> {
     const keys = this.keys;
     for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
     sortKeys(keys, nSel);
+    const I = this.table.i32;
+    const recs = this.table.recs;
     let count = nSel;
-    for (let k = 0; k < directN; k++) if (direct[k]!.mark === mark) count++;
+    for (let k = 0; k < directN; k++) if (I[direct[k]! * ROW_I32 + I_MARK] === mark) count++;
     w.reserve(8);
     w.varuint(count);
     prev = 0;
     let entered = 0;
     let j = 0;
     let d = 0;
+    // Clients that see hidden fields of no listed entity read the rows' shared encodings.
+    const shared = this.options.teamOf === undefined;
+    const cs = client.slot;
+    const tick = this.tickNo;
     while (j < nSel || d < directN) {
-      if (d < directN && direct[d]!.mark !== mark) {
+      const row = d < directN ? direct[d]! * ROW_I32 : 0;
+      if (d < directN && I[row + I_MARK] !== mark) {
         d++;
         continue;
       }
       // Division by a power of two is exact, and far cheaper than `%` on doubles.
       const key = j < nSel ? keys[j]! : Infinity;
       const selId = Math.floor(key / KEY_SPAN);
-      if (d < directN && direct[d]!.id < selId) {
-        const rec = direct[d]!;
-        this.directSlice(rec, this.visOf(client, rec), after, span);
+      if (d < directN && I[row + I_ID]! < selId) {
+        const id = I[row + I_ID]!;
+        let start = I[row + I_ESTART]!;
+        let end = I[row + I_EEND]!;
+        if (!(shared && I[row + I_ETICK] === tick && I[row + I_EAFTER] === after && I[row + I_OWNER] !== cs)) {
+          if (shared && I[row + I_OWNER] !== cs) this.openSlice(direct[d]!, after, span);
+          else {
+            const rec = recs[direct[d]!]!;
+            this.directSlice(rec, this.visOf(client, rec), after, span);
+          }
+          start = span.start;
+          end = span.end;
+        }
         d++;
-        const delta = rec.id - prev;
-        prev = rec.id;
+        const delta = id - prev;
+        prev = id;
         w.reserve(9);
         w.varuint((delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2);
-        w.rawRange(this.arena.buf, span.start, span.end);
+        w.rawRange(this.arena.buf, start, end);
         continue;
       }
       const e = selected[key - selId * KEY_SPAN]!;

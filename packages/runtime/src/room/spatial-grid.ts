@@ -11,10 +11,17 @@ const OFF3 = 2 ** 16;
 export class GridCell<E, C> {
   readonly entities: E[] = [];
   readonly watchers: C[] = [];
+  constructor(
+    /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
+    readonly index: number,
+  ) {}
 }
 
 export class SpatialGrid<E, C> {
   readonly cells = new Map<number, GridCell<E, C>>();
+  /** Live cells by their index; freed indices are reused. */
+  readonly byIndex: (GridCell<E, C> | null)[] = [];
+  private readonly freeIndex: number[] = [];
   readonly inv: number;
   private readonly lo: number;
   private readonly hi: number;
@@ -48,7 +55,9 @@ export class SpatialGrid<E, C> {
   cell(key: number): GridCell<E, C> {
     let c = this.cells.get(key);
     if (c === undefined) {
-      c = new GridCell<E, C>();
+      const index = this.freeIndex.pop() ?? this.byIndex.length;
+      c = new GridCell<E, C>(index);
+      this.byIndex[index] = c;
       this.cells.set(key, c);
     }
     return c;
@@ -57,7 +66,11 @@ export class SpatialGrid<E, C> {
   /** Drops a cell nobody uses any more, so a world that roams does not keep every cell it touched. */
   release(key: number): void {
     const c = this.cells.get(key);
-    if (c !== undefined && c.entities.length === 0 && c.watchers.length === 0) this.cells.delete(key);
+    if (c !== undefined && c.entities.length === 0 && c.watchers.length === 0) {
+      this.cells.delete(key);
+      this.byIndex[c.index] = null;
+      this.freeIndex.push(c.index);
+    }
   }
 
   /** Calls `fn` with the key of every cell overlapping the box [min, max] (z ignored in 2D). */

@@ -1,0 +1,94 @@
+import type { RoomClient } from './room-client.js';
+
+/**
+ * Each client's view and flags as numbers in one typed array, refreshed at the start of every
+ * tick, so the per-(viewer, entity) checks read a few doubles from a small hot block instead of
+ * the client's objects (its shape, its sets).
+ */
+export const CROW = 12;
+export const C_FLAGS = 0;
+export const C_ROUND = 1;
+export const C_X = 2;
+export const C_Y = 3;
+export const C_Z = 4;
+/** Staying extents: box half sizes plus the hysteresis, or for a circle the squared radius in C_SA. */
+export const C_SA = 5;
+export const C_SB = 6;
+export const C_SC = 7;
+/** Entering extents, likewise. */
+export const C_EA = 8;
+export const C_EB = 9;
+export const C_EC = 10;
+
+/** Unpaused, no budget, recent frame: changes in its view go to its direct list. */
+export const FAST = 1;
+/** Due for a frame this tick. */
+export const DUE = 2;
+/** The view alone decides (no custom filter, nothing hidden, view current): the typed test is the whole test. */
+export const PLAIN = 4;
+
+// Clients are shared by rooms of any client data type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyClient = RoomClient<any>;
+
+export class ClientTable {
+  f64 = new Float64Array(64 * CROW);
+  /** The client in each slot, null when free. */
+  readonly clients: (AnyClient | null)[] = [];
+  private readonly free: number[] = [];
+
+  alloc(c: AnyClient): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.clients.length;
+      this.clients.push(null);
+      if ((slot + 1) * CROW > this.f64.length) {
+        const grown = new Float64Array(this.f64.length * 2);
+        grown.set(this.f64);
+        this.f64 = grown;
+      }
+    }
+    this.clients[slot] = c;
+    this.f64.fill(0, slot * CROW, (slot + 1) * CROW);
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.clients[slot] = null;
+    this.f64[slot * CROW + C_FLAGS] = 0;
+    this.free.push(slot);
+  }
+
+  /** Copies a client's view and flags into its row. */
+  sync(c: AnyClient, flags: number): void {
+    const f = this.f64;
+    const b = c.slot * CROW;
+    const s = c.shape;
+    f[b + C_FLAGS] = flags;
+    f[b + C_X] = s.x;
+    f[b + C_Y] = s.y;
+    f[b + C_Z] = s.z;
+    if (s.round) {
+      f[b + C_ROUND] = 1;
+      f[b + C_SA] = s.stay2;
+      f[b + C_EA] = s.enter2;
+    } else {
+      f[b + C_ROUND] = 0;
+      f[b + C_SA] = s.hx + s.margin;
+      f[b + C_SB] = s.hy + s.margin;
+      f[b + C_SC] = s.hz + s.margin;
+      f[b + C_EA] = s.hx;
+      f[b + C_EB] = s.hy;
+      f[b + C_EC] = s.hz;
+    }
+  }
+}
+
+/** Whether a point lies in a client row's view: `o` is C_SA to stay, C_EA to enter. */
+export function inView(f: Float64Array, b: number, o: number, x: number, y: number, z: number): boolean {
+  const dx = x - f[b + C_X]!;
+  const dy = y - f[b + C_Y]!;
+  const dz = z - f[b + C_Z]!;
+  if (f[b + C_ROUND] === 1) return dx * dx + dy * dy + dz * dz <= f[b + o]!;
+  return Math.abs(dx) <= f[b + o]! && Math.abs(dy) <= f[b + o + 1]! && Math.abs(dz) <= f[b + o + 2]!;
+}

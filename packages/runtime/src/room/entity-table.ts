@@ -1,0 +1,191 @@
+import type { ClassCodec } from '../codec/schema-module.js';
+import type { Tracked } from '../tracking/tracked.js';
+import type { EntityRecord } from './records.js';
+
+/**
+ * The tick's hot per-entity state, in one row of typed memory per entity slot: position, grid
+ * cell, the clients viewing it, and this tick's shared encoding. The tick walks a changed
+ * entity's row instead of chasing its record, its arrays and their elements, each a likely cache
+ * miss when a thousand random entities change among tens of thousands.
+ *
+ * A row is 128 bytes: 16 doubles, or 32 ints over the same memory.
+ */
+export const ROW_F64 = 16;
+export const ROW_I32 = 32;
+
+// Doubles (index within the row's 16).
+export const F_X = 0;
+export const F_Y = 1;
+export const F_Z = 2;
+/** Grid cell key, NaN without one. */
+export const F_CELL = 3;
+
+// Ints (index within the row's 32); 0..7 overlap the doubles above.
+/** Viewer count. */
+export const I_VN = 8;
+/** Owner's client slot, or -1. */
+export const I_OWNER = 9;
+export const I_ID = 10;
+/** Stamp of the frame being built that must skip this entity's direct-list entry. */
+export const I_MARK = 11;
+/** This tick's shared encoding for clients without hidden fields: tick, after-tick, start, end. */
+export const I_ETICK = 12;
+export const I_EAFTER = 13;
+export const I_ESTART = 14;
+export const I_EEND = 15;
+/** Fields any client may see (the class's mask for VIS_OTHER), two words. */
+export const I_OPEN0 = 16;
+export const I_OPEN1 = 17;
+/** How many shared encodings the entity has this tick (the first in the row, more in its record). */
+export const I_ECOUNT = 18;
+/** Index of its grid cell (`SpatialGrid.byIndex`). */
+export const I_CELLIX = 19;
+/** Nested fields of its class, two words. */
+export const I_NESTED0 = 20;
+export const I_NESTED1 = 21;
+/** Viewers' client slots, the first INLINE of them; more live in the slot's overflow array. */
+export const I_V = 22;
+export const INLINE = ROW_I32 - I_V;
+
+export class EntityTable {
+  f64: Float64Array;
+  i32: Int32Array;
+  /** The record of each slot in use (or quarantined), null for free slots. */
+  readonly recs: (EntityRecord | null)[] = [];
+  /** The entity and codec of each slot: what encoding needs, without reaching through the record. */
+  readonly ents: (Tracked | null)[] = [];
+  readonly codecs: (ClassCodec | null)[] = [];
+  /** Viewers beyond the row's inline ones, per slot. */
+  readonly overflow: (Int32Array | null)[] = [];
+  /** Nonzero for slots whose entity some client's view follows. */
+  followed = new Uint8Array(1024);
+  private size = 0;
+  private readonly free: number[] = [];
+  /** Released slots with the tick they were released at, oldest first. */
+  private readonly quarantine: number[] = [];
+  private qHead = 0;
+
+  constructor(
+    /** Ticks a released slot waits before reuse: per-client lists of slots can outlive an entity by up to this. */
+    private readonly holdTicks: number,
+    capacity = 1024,
+  ) {
+    this.followed = new Uint8Array(capacity);
+    const buf = new ArrayBuffer(capacity * ROW_I32 * 4);
+    this.f64 = new Float64Array(buf);
+    this.i32 = new Int32Array(buf);
+  }
+
+  alloc(rec: EntityRecord, tick: number): number {
+    const q = this.quarantine;
+    while (this.qHead < q.length && q[this.qHead + 1]! + this.holdTicks < tick) {
+      const s = q[this.qHead]!;
+      this.recs[s] = null;
+      this.ents[s] = null;
+      this.codecs[s] = null;
+      this.free.push(s);
+      this.qHead += 2;
+    }
+    if (this.qHead > 0 && this.qHead === q.length) {
+      q.length = 0;
+      this.qHead = 0;
+    }
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.size++;
+      if (slot * ROW_I32 >= this.i32.length) this.grow();
+      this.overflow.push(null);
+      this.recs.push(null);
+      this.ents.push(null);
+      this.codecs.push(null);
+    }
+    this.recs[slot] = rec;
+    this.ents[slot] = rec.entity;
+    this.codecs[slot] = rec.codec;
+    const f = slot * ROW_F64;
+    this.f64.fill(0, f, f + ROW_F64);
+    const b = slot * ROW_I32;
+    this.f64[f + F_CELL] = NaN;
+    this.i32[b + I_OWNER] = -1;
+    this.i32[b + I_ID] = rec.id;
+    this.i32[b + I_ETICK] = -1;
+    this.followed[slot] = 0;
+    this.i32[b + I_NESTED0] = rec.masks.nested0;
+    this.i32[b + I_NESTED1] = rec.masks.nested1;
+    this.overflow[slot] = null;
+    return slot;
+  }
+
+  /**
+   * Frees a slot, but not for reuse before `holdTicks` have passed: a stale slot left in some
+   * client's direct list still names this (removed) record, which the list then skips.
+   */
+  release(slot: number, tick: number): void {
+    const b = slot * ROW_I32;
+    this.i32[b + I_VN] = 0;
+    this.i32[b + I_ETICK] = -1;
+    this.overflow[slot] = null;
+    this.quarantine.push(slot, tick);
+  }
+
+  private grow(): void {
+    const buf = new ArrayBuffer(this.i32.byteLength * 2);
+    const i32 = new Int32Array(buf);
+    i32.set(this.i32);
+    this.i32 = i32;
+    this.f64 = new Float64Array(buf);
+    const followed = new Uint8Array(this.followed.length * 2);
+    followed.set(this.followed);
+    this.followed = followed;
+  }
+
+  viewerCount(slot: number): number {
+    return this.i32[slot * ROW_I32 + I_VN]!;
+  }
+
+  viewer(slot: number, j: number): number {
+    return j < INLINE ? this.i32[slot * ROW_I32 + I_V + j]! : this.overflow[slot]![j - INLINE]!;
+  }
+
+  private setViewer(slot: number, j: number, client: number): void {
+    if (j < INLINE) {
+      this.i32[slot * ROW_I32 + I_V + j] = client;
+      return;
+    }
+    let o = this.overflow[slot];
+    if (o === null || o === undefined || o.length <= j - INLINE) {
+      const grown = new Int32Array(Math.max(8, (j - INLINE + 1) * 2));
+      if (o) grown.set(o);
+      this.overflow[slot] = o = grown;
+    }
+    o[j - INLINE] = client;
+  }
+
+  pushViewer(slot: number, client: number): void {
+    const b = slot * ROW_I32 + I_VN;
+    const n = this.i32[b]!;
+    this.setViewer(slot, n, client);
+    this.i32[b] = n + 1;
+  }
+
+  /** Removes viewer `j`, moving the last one into its place (as the record's entry list does). */
+  removeViewerAt(slot: number, j: number): void {
+    const b = slot * ROW_I32 + I_VN;
+    const last = this.i32[b]! - 1;
+    if (j !== last) this.setViewer(slot, j, this.viewer(slot, last));
+    this.i32[b] = last;
+  }
+
+  /** Whether client slot `client` is among the entity's viewers. */
+  hasViewer(slot: number, client: number): boolean {
+    const n = this.i32[slot * ROW_I32 + I_VN]!;
+    const b = slot * ROW_I32 + I_V;
+    const m = n < INLINE ? n : INLINE;
+    for (let j = 0; j < m; j++) if (this.i32[b + j] === client) return true;
+    if (n > INLINE) {
+      const o = this.overflow[slot]!;
+      for (let j = 0; j < n - INLINE; j++) if (o[j] === client) return true;
+    }
+    return false;
+  }
+}
