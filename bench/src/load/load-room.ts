@@ -88,7 +88,7 @@ export class LoadRoom extends Room<Unit, undefined> {
       if (c.lastFrameTick !== tick || c.stats.frames % this.o.hz !== 0) continue;
       if (!c.connected || rc.paused || rc.pendingList.length > 0 || rc.leaving.length > 0) continue;
       let sum = 0;
-      for (const e of rc.entries.values() as IterableIterator<Entry>) {
+      for (const e of rc.entries.values() as unknown as Entry[]) {
         if (e.state !== KNOWN) continue;
         const u = e.rec.entity;
         sum = addHash(sum, entityHash(e.rec.id, u.x, u.y, u.hp));

@@ -1,3 +1,4 @@
+import { EntryMap } from './entry-map.js';
 import type { EntityRecord, ViewEntry } from './records.js';
 import { ViewShape, type View } from './view.js';
 
@@ -20,7 +21,7 @@ export class ClientStats {
  */
 export class RoomClient<D = unknown> {
   /** Entities it knows or is about to know, by id. */
-  readonly entries = new Map<number, ViewEntry>();
+  readonly entries = new EntryMap();
   /** Entries with something to send: entering, or changed since last delivered. */
   readonly pendingList: ViewEntry[] = [];
   /** Ids to send as removals in the next frame. */

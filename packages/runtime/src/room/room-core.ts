@@ -787,15 +787,17 @@ export class RoomCore<E extends object = object, D = unknown> {
       }
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       const watchers = cell.watchers;
+      const ws = cell.slots;
       for (let i = 0; i < watchers.length; i++) {
-        const c = watchers[i]!;
-        const cb = c.slot * CROW;
+        const cs = ws[i]!;
+        const cb = cs * CROW;
         if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
           // The typed test is the whole test; most of these clients have the entity already.
-          if (inView(CF, cb, C_EA, x, y, z) && !T.hasViewer(slot, c.slot)) this.enter(c, T.recs[slot]!);
+          if (inView(CF, cb, C_EA, x, y, z) && !T.hasViewer(slot, cs)) this.enter(watchers[i]!, T.recs[slot]!);
           continue;
         }
-        if (c.viewDirty || T.hasViewer(slot, c.slot)) continue;
+        const c = watchers[i]!;
+        if (c.viewDirty || T.hasViewer(slot, cs)) continue;
         const rec = T.recs[slot]!;
         if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
       }
@@ -880,7 +882,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const s = client.shape;
     grid.forEachKey(s.x - s.reach, s.y - s.reach, s.z - s.reachZ, s.x + s.reach, s.y + s.reach, s.z + s.reachZ, (key) => {
       const cell = grid.cell(key);
-      cell.watchers.push(client);
+      cell.watch(client, client.slot);
       client.watched.push(key);
       for (let i = 0; i < cell.entities.length; i++) this.consider(client, cell.entities[i]!);
     });
@@ -890,7 +892,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const grid = this.grid;
     if (!grid) return;
     for (const key of client.watched) {
-      swapRemove(grid.cell(key).watchers, client);
+      grid.cell(key).unwatch(client);
       grid.release(key);
     }
     client.watched.length = 0;

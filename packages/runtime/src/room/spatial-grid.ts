@@ -11,10 +11,32 @@ const OFF3 = 2 ** 16;
 export class GridCell<E, C> {
   readonly entities: E[] = [];
   readonly watchers: C[] = [];
+  /** The watchers' client slots, index for index: the tick reads these, not the clients. */
+  slots = new Int32Array(8);
   constructor(
     /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
     readonly index: number,
   ) {}
+
+  watch(client: C, slot: number): void {
+    const n = this.watchers.length;
+    if (n === this.slots.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[n] = slot;
+    this.watchers.push(client);
+  }
+
+  unwatch(client: C): void {
+    const i = this.watchers.indexOf(client);
+    if (i < 0) return;
+    const last = this.watchers.length - 1;
+    this.watchers[i] = this.watchers[last]!;
+    this.slots[i] = this.slots[last]!;
+    this.watchers.pop();
+  }
 }
 
 export class SpatialGrid<E, C> {

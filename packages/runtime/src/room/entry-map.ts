@@ -1,0 +1,126 @@
+import type { ViewEntry } from './records.js';
+
+/**
+ * A client's view entries by entity id: an open-addressing hash table over a typed key array.
+ * Entities enter and leave views every tick; a `Map` pays a rehash for the holes deletions leave
+ * and a few scattered allocations per entry, this pays a probe or two in contiguous memory.
+ * Iterating returns a snapshot, so callers may remove entries while they walk.
+ */
+export class EntryMap {
+  /** Entity ids, 0 for an empty slot (ids start at 1). */
+  private keys: Float64Array;
+  private vals: (ViewEntry | undefined)[];
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 16) {
+    this.keys = new Float64Array(capacity);
+    this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+  }
+
+  private home(id: number): number {
+    return (Math.imul(id, 0x9e3779b1) >>> 0) & this.mask;
+  }
+
+  private find(id: number): number {
+    const keys = this.keys;
+    let i = this.home(id);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === id) return i;
+      if (k === 0) return -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  get(id: number): ViewEntry | undefined {
+    const i = this.find(id);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(id: number): boolean {
+    return this.find(id) >= 0;
+  }
+
+  set(id: number, entry: ViewEntry): void {
+    const keys = this.keys;
+    let i = this.home(id);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === id) {
+        this.vals[i] = entry;
+        return;
+      }
+      if (k === 0) break;
+      i = (i + 1) & this.mask;
+    }
+    keys[i] = id;
+    this.vals[i] = entry;
+    if (++this.size * 2 > keys.length) this.rehash(keys.length * 2);
+  }
+
+  delete(id: number): boolean {
+    let i = this.find(id);
+    if (i < 0) return false;
+    // Backward-shift deletion: later entries of the probe run move up, so no tombstones build up.
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = this.mask;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const k = keys[j]!;
+      if (k === 0) break;
+      const h = this.home(k);
+      // Move k into the hole unless its home lies cyclically in (i, j].
+      if (i <= j ? h <= i || h > j : h <= i && h > j) {
+        keys[i] = k;
+        vals[i] = vals[j];
+        i = j;
+      }
+    }
+    keys[i] = 0;
+    vals[i] = undefined;
+    this.size--;
+    return true;
+  }
+
+  clear(): void {
+    this.keys.fill(0);
+    this.vals.fill(undefined);
+    this.size = 0;
+  }
+
+  /** The entries, as an array the caller may keep walking while entries are removed. */
+  values(): ViewEntry[] {
+    const out: ViewEntry[] = [];
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) out.push(this.vals[i]!);
+    return out;
+  }
+
+  /** [id, entry] pairs, a snapshot like `values()`. */
+  [Symbol.iterator](): IterableIterator<[number, ViewEntry]> {
+    const out: [number, ViewEntry][] = [];
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) out.push([keys[i]!, this.vals[i]!]);
+    return out[Symbol.iterator]();
+  }
+
+  private rehash(capacity: number): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    this.keys = new Float64Array(capacity);
+    this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k === 0) continue;
+      let j = this.home(k);
+      while (this.keys[j] !== 0) j = (j + 1) & this.mask;
+      this.keys[j] = k;
+      this.vals[j] = vals[i];
+    }
+  }
+}

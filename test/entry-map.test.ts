@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { EntryMap } from '../packages/runtime/src/room/entry-map.js';
+import type { ViewEntry } from '../packages/runtime/src/room/records.js';
+import { Rng } from './support/rng.js';
+
+// The room keeps each client's view entries in this table; it must behave exactly like a Map.
+const entry = (id: number) => ({ id }) as unknown as ViewEntry;
+
+describe('EntryMap (a client view entries by entity id)', () => {
+  it('matches a Map over seeded random sets, gets and deletes, through growth and long probe runs', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const rng = new Rng(seed);
+      const m = new EntryMap(4);
+      const ref = new Map<number, ViewEntry>();
+      // Few distinct ids in a narrow range: many collisions and deletions inside probe runs.
+      // Some ids beyond 2^32 check keys are compared exactly, not through the hash.
+      const span = rng.nextInt(8, 400);
+      const pickId = () => (rng.nextInt(0, 9) === 0 ? 2 ** 32 + rng.nextInt(1, span) : rng.nextInt(1, span));
+      for (let op = 0; op < 3000; op++) {
+        const id = pickId();
+        const k = rng.nextInt(0, 9);
+        if (k < 5) {
+          const e = entry(id);
+          m.set(id, e);
+          ref.set(id, e);
+        } else if (k < 8) {
+          expect(m.delete(id)).toBe(ref.delete(id));
+        } else {
+          expect(m.get(id)).toBe(ref.get(id));
+          expect(m.has(id)).toBe(ref.has(id));
+        }
+        expect(m.size).toBe(ref.size);
+      }
+      for (const id of ref.keys()) expect(m.get(id)).toBe(ref.get(id));
+      expect(new Map([...m])).toEqual(ref);
+      expect(new Set(m.values())).toEqual(new Set(ref.values()));
+    }
+  });
+
+  it('iterates a snapshot: removing entries while walking visits every entry once', () => {
+    const m = new EntryMap();
+    for (let id = 1; id <= 100; id++) m.set(id, entry(id));
+    const seen: number[] = [];
+    for (const [id] of m) {
+      seen.push(id);
+      m.delete(id);
+      m.delete(id + 1);
+    }
+    expect(seen.length).toBe(100);
+    expect(m.size).toBe(0);
+    m.set(7, entry(7));
+    m.clear();
+    expect(m.get(7)).toBeUndefined();
+    expect(m.size).toBe(0);
+  });
+});
