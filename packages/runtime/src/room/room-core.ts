@@ -1078,7 +1078,13 @@ export class RoomCore<E extends object = object, D = unknown> {
     // What left this client's view since the list began is not patched (if it came back, its
     // new entry sends it whole).
     const left = client.leftSince;
-    for (let i = 0; i < left.length; i++) I[left[i]! * ROW_I32 + I_MARK] = 0;
+    let claimed = m;
+    for (let i = 0; i < left.length; i++) {
+      const row = left[i]! * ROW_I32;
+      if (I[row + I_MARK] !== mark) continue;
+      I[row + I_MARK] = 0;
+      claimed--;
+    }
     left.length = 0;
     const pending = client.pendingList;
     for (let i = 0; i < pending.length; i++) {
@@ -1086,12 +1092,17 @@ export class RoomCore<E extends object = object, D = unknown> {
       const row = e.rec.slot * ROW_I32;
       if (I[row + I_MARK] !== mark) continue;
       I[row + I_MARK] = 0;
+      claimed--;
       if (e.state !== KNOWN) continue;
       this.changedSince(e.rec, client.frameTick);
       this.fold(e, this.hc0, this.hc1, this.hr0, this.hr1);
     }
+    this.claimed = claimed;
     return m;
   }
+
+  /** How many of the entities the last `claimDirect` listed go out through the list. */
+  private claimed = 0;
 
   /** Sorts a direct list gathered over several ticks by id, keeping each entity once; marks them. */
   private sortDirect(direct: Int32Array, n: number, mark: number): number {
@@ -1121,6 +1132,7 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   private buildFrame(client: RoomClient<D>): Uint8Array {
     const mark = ++this.markNo;
+    this.claimed = 0;
     const directN = client.directN > 0 ? this.claimDirect(client, mark) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
@@ -1181,8 +1193,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     sortKeys(keys, nSel);
     const I = this.table.i32;
     const recs = this.table.recs;
-    let count = nSel;
-    for (let k = 0; k < directN; k++) if (I[direct[k]! * ROW_I32 + I_MARK] === mark) count++;
+    const count = nSel + this.claimed;
     w.reserve(8);
     w.varuint(count);
     prev = 0;
@@ -1218,9 +1229,20 @@ export class RoomCore<E extends object = object, D = unknown> {
         d++;
         const delta = id - prev;
         prev = id;
-        w.reserve(9);
-        w.varuint((delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2);
-        w.rawRange(this.arena.buf, start, end);
+        // The entity's key and bytes, written here: this runs once per (client, changed entity).
+        w.reserve(10 + end - start);
+        const buf = w.buf;
+        const src = this.arena.buf;
+        let pos = w.pos;
+        const v = (delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2;
+        if (v < 128) buf[pos++] = v;
+        else {
+          w.pos = pos;
+          w.varuint(v);
+          pos = w.pos;
+        }
+        for (let i = start; i < end; i++) buf[pos++] = src[i]!;
+        w.pos = pos;
         continue;
       }
       const e = selected[key - selId * KEY_SPAN]!;
