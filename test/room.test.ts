@@ -330,6 +330,40 @@ describe('changes between a client\'s frames', () => {
   });
 });
 
+describe('entity slots', () => {
+  it('entities removed and added every tick (their table slots reused) never receive another entity\'s changes', () => {
+    const { room, reps, frames, client, tick, at } = setup();
+    const view = { x: 0, y: 0, radius: 1000 };
+    // The slow client's frames come every fourth tick: its lists of changed entities outlive
+    // the entities removed meanwhile, whose slots new entities then take.
+    const cs = [client('fast', { view }), client('slow', { view, rate: 5 })];
+    let live: Entity[] = [];
+    let serial = 0;
+    let compared = 0;
+    for (let t = 0; t < 80; t++) {
+      for (const e of live.splice(0, t < 40 ? 4 : 1)) room.remove(e);
+      for (let k = 0; k < 4; k++) live.push(at((serial * 37) % 500, (serial * 11) % 300, `e${serial++}`));
+      for (const e of live) {
+        e.x = (e.x + 3) % 500;
+        e.hp = (e.hp + 1) % 256;
+      }
+      tick();
+      for (const c of cs) {
+        if (!frames.has(c)) continue;
+        const rep = reps.get(c)!;
+        const ids = live.map((e) => room.world.idOf(e)).sort((a, b) => a - b);
+        expect([...rep.entities.keys()].sort((a, b) => a - b), `${c.data} at tick ${t}`).toEqual(ids);
+        for (const e of live) {
+          const got = rep.get(room.world.idOf(e)) as arena.Entity;
+          expect([got.x, got.y, got.hp, got.name], `${c.data} at tick ${t}`).toEqual([Math.fround(e.x), Math.fround(e.y), e.hp, e.name]);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+  });
+});
+
 describe('shared encodings of changes since different frames', () => {
   it('clients whose last frames fell on different ticks each get the changes since their own', () => {
     const room = new RoomCore<Unit, string>({ schema: roomGen });
