@@ -34,6 +34,12 @@ describe('EntryMap (a client view entries by entity id)', () => {
       for (const id of ref.keys()) expect(m.get(id)).toBe(ref.get(id));
       expect(new Map([...m])).toEqual(ref);
       expect(new Set(m.values())).toEqual(new Set(ref.values()));
+      const walked = new Set<ViewEntry>();
+      for (let i = 0; i < m.capacity; i++) {
+        const e = m.valueAt(i);
+        if (e !== undefined) walked.add(e);
+      }
+      expect(walked).toEqual(new Set(ref.values()));
     }
   });
 

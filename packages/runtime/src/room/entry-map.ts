@@ -92,6 +92,15 @@ export class EntryMap {
     this.size = 0;
   }
 
+  /** Table size: `valueAt(i)` for i below it walks every entry, without allocating (no removals meanwhile). */
+  get capacity(): number {
+    return this.keys.length;
+  }
+
+  valueAt(i: number): ViewEntry | undefined {
+    return this.vals[i];
+  }
+
   /** The entries, as an array the caller may keep walking while entries are removed. */
   values(): ViewEntry[] {
     const out: ViewEntry[] = [];

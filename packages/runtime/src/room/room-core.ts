@@ -872,7 +872,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   private query(client: RoomClient<D>): void {
     client.viewDirty = false;
     const grid = this.grid;
-    for (const entry of client.entries.values()) if (!this.relevant(client, entry.rec, true)) this.leave(entry);
+    // A view that follows a moving entity is queried every tick: find what leaves first, in a
+    // reused array, then remove it (removing while walking the table would skip entries).
+    const entries = client.entries;
+    const out = this.leaving;
+    for (let i = 0; i < entries.capacity; i++) {
+      const entry = entries.valueAt(i);
+      if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
+    }
+    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
+    out.length = 0;
     if (!grid) {
       for (const rec of this.records) this.consider(client, rec);
       return;
@@ -887,6 +896,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       for (let i = 0; i < cell.entities.length; i++) this.consider(client, cell.entities[i]!);
     });
   }
+
+  private readonly leaving: ViewEntry[] = [];
 
   private unwatchAll(client: RoomClient<D>): void {
     const grid = this.grid;
