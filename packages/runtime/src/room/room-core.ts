@@ -137,6 +137,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly selected: ViewEntry[] = [];
   /** Slots of the entities that moved this tick, and how many. */
   private moved = new Int32Array(1024);
+  /** Where each of them was before (x, y, z). */
+  private movedFrom = new Float64Array(3072);
   private movedN = 0;
   /** Follow links: while there are none, the tick skips looking for followers. */
   private followed = 0;
@@ -460,10 +462,19 @@ export class RoomCore<E extends object = object, D = unknown> {
       const y = pos[k * 3 + 1]!;
       const z = pos[k * 3 + 2]!;
       if (grid !== null && (x !== F[f + F_X] || y !== F[f + F_Y] || z !== F[f + F_Z])) {
+        if (movedN === this.moved.length) {
+          this.moved = grow(this.moved);
+          const old = new Float64Array(this.moved.length * 3);
+          old.set(this.movedFrom);
+          this.movedFrom = old;
+        }
+        const from = this.movedFrom;
+        from[movedN * 3] = F[f + F_X]!;
+        from[movedN * 3 + 1] = F[f + F_Y]!;
+        from[movedN * 3 + 2] = F[f + F_Z]!;
         F[f + F_X] = x;
         F[f + F_Y] = y;
         F[f + F_Z] = z;
-        if (movedN === this.moved.length) this.moved = grow(this.moved);
         this.moved[movedN++] = slot;
         hasMoved = true;
       }
@@ -767,6 +778,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const I = T.i32;
     const CF = this.ctable.f64;
     const moved = this.moved;
+    const from = this.movedFrom;
     for (let k = 0; k < this.movedN; k++) {
       const slot = moved[k]!;
       const f = slot * ROW_F64;
@@ -792,8 +804,12 @@ export class RoomCore<E extends object = object, D = unknown> {
         const cs = ws[i]!;
         const cb = cs * CROW;
         if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-          // The typed test is the whole test; most of these clients have the entity already.
-          if (inView(CF, cb, C_EA, x, y, z) && !T.hasViewer(slot, cs)) this.enter(watchers[i]!, T.recs[slot]!);
+          // The typed test is the whole test. A client the view alone decides for already has
+          // every entity inside its view as of the last tick (entering, adding, querying and
+          // unhiding see to it), so only an entity that was outside before can be new to it.
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!) && !T.hasViewer(slot, cs)) {
+            this.enter(watchers[i]!, T.recs[slot]!);
+          }
           continue;
         }
         const c = watchers[i]!;
