@@ -9,7 +9,7 @@ import type { GridCell } from './spatial-grid.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = RoomClient<any>;
 
-/** The room's bookkeeping for one entity, reachable in O(1) from the entity (`$ext`). */
+/** The room's bookkeeping for one entity, found in O(1) from the entity (`$ext` holds its table slot). */
 export class EntityRecord {
   /**
    * Clients that know the entity or are about to (their view entries). The table row keeps

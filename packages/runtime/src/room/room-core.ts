@@ -239,7 +239,8 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** The client that owns an entity (sees its `@ownerOnly` fields), or null; undefined if it is not in the room. */
   ownerOf(entity: E): RoomClient<D> | null | undefined {
-    return this.recordOf(entity)?.owner ?? (this.recordOf(entity) ? null : undefined);
+    const rec = this.recordOf(entity);
+    return rec === undefined ? undefined : rec.owner;
   }
 
   /** Makes an entity visible to every client (scoreboards, match state). */
@@ -417,7 +418,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const I = T.i32;
     const recs = T.recs;
     // Views that follow a moved entity move first, so the checks below see where they are now.
-    if (this.followed > 0) {
+    if (this.followed > 0 && grid !== null) {
       for (let k = 0; k < n; k++) {
         if (T.followed[slots[k]!] === 0) continue;
         const rec = recs[slots[k]!]!;

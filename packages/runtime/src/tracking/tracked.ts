@@ -20,7 +20,7 @@ export interface Tracked {
   $r1: number;
   /** Network id while this object is an entity of a world; 0 otherwise. */
   $id: number;
-  /** The room's record of this entity (interest, viewers), or null: O(1) from a changed object. */
+  /** The room's handle on this entity (its slot in the room's entity table), or null: O(1) from a changed object. */
   $ext: unknown;
   /** Resets the per-tick change record. */
   $clear(): void;
