@@ -164,6 +164,27 @@ describe('custom interest', () => {
     expect([has(c, red), has(c, blue)]).toEqual([false, true]);
   });
 
+  it('removing an entity drops its show and hide pins, so clients do not hold them forever', () => {
+    const { room, client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const hidden = at(10, 0);
+    const shown = at(900, 900);
+    const kept = at(20, 0);
+    room.hide(c, hidden);
+    room.hide(c, kept);
+    room.show(c, shown);
+    tick();
+    expect([has(c, hidden), has(c, shown), has(c, kept)]).toEqual([false, true, false]);
+    room.remove(hidden);
+    room.remove(shown);
+    const pins = c as unknown as { hidden: Set<unknown>; shown: Set<unknown> };
+    expect([pins.hidden.size, pins.shown.size]).toEqual([1, 0]);
+    room.unpin(c, kept);
+    expect(pins.hidden.size).toBe(0);
+    tick();
+    expect(has(c, kept)).toBe(true);
+  });
+
   it('without a grid every entity is relevant to every client', () => {
     const { client, tick, at, has } = setup({ grid: undefined as never });
     const c = client('a');

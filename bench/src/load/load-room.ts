@@ -88,8 +88,11 @@ export class LoadRoom extends Room<Unit, undefined> {
       if (c.lastFrameTick !== tick || c.stats.frames % this.o.hz !== 0) continue;
       if (!c.connected || rc.paused || rc.pendingList.length > 0 || rc.leaving.length > 0) continue;
       let sum = 0;
-      for (const e of rc.entries.values() as unknown as Entry[]) {
-        if (e.state !== KNOWN) continue;
+      // Walked in place: a snapshot array per client per second would load the server's heap.
+      const entries = rc.entries;
+      for (let k = 0; k < entries.capacity; k++) {
+        const e = entries.valueAt(k) as unknown as Entry | undefined;
+        if (e === undefined || e.state !== KNOWN) continue;
         const u = e.rec.entity;
         sum = addHash(sum, entityHash(e.rec.id, u.x, u.y, u.hp));
       }

@@ -43,6 +43,8 @@ export class EntityRecord {
   readonly directCache: number[] = [];
   /** Clients whose view follows this entity. */
   readonly followers: AnyClient[] = [];
+  /** Clients that show or hide it whatever their view says (`show` / `hide`). */
+  readonly pinnedBy: AnyClient[] = [];
 
   /** The class has nested fields (whose pending changes age into whole sends). */
   readonly nested: boolean;

@@ -196,6 +196,13 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (rec === undefined) return false;
     for (let i = rec.viewers.length - 1; i >= 0; i--) this.leave(rec.viewers[i]!);
     for (const c of rec.followers) c.follow = null;
+    // Pins of a removed entity would be kept forever, and a client with anything hidden stays
+    // off the tick's fast path.
+    for (const c of rec.pinnedBy) {
+      c.shown.delete(rec);
+      c.hidden.delete(rec);
+    }
+    rec.pinnedBy.length = 0;
     this.followed -= rec.followers.length;
     rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) {
@@ -284,6 +291,10 @@ export class RoomCore<E extends object = object, D = unknown> {
       this.table.i32[rec.slot * ROW_I32 + I_OWNER] = -1;
     }
     client.owned.clear();
+    for (const rec of client.shown) swapRemove(rec.pinnedBy, client);
+    for (const rec of client.hidden) swapRemove(rec.pinnedBy, client);
+    client.shown.clear();
+    client.hidden.clear();
     this.ctable.release(client.slot);
   }
 
@@ -316,6 +327,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'show');
     client.hidden.delete(rec);
     client.shown.add(rec);
+    if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
     this.revisit(client, rec);
   }
 
@@ -324,6 +336,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'hide');
     client.shown.delete(rec);
     client.hidden.add(rec);
+    if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
     this.revisit(client, rec);
   }
 
@@ -332,6 +345,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'unpin');
     client.shown.delete(rec);
     client.hidden.delete(rec);
+    swapRemove(rec.pinnedBy, client);
     this.revisit(client, rec);
   }
 
