@@ -21,7 +21,7 @@ describe('EntryMap (a client view entries by entity id)', () => {
         const k = rng.nextInt(0, 9);
         if (k < 5) {
           const e = entry(id);
-          m.set(id, e);
+          m.set(id, e, id % 1000);
           ref.set(id, e);
         } else if (k < 8) {
           expect(m.delete(id)).toBe(ref.delete(id));
@@ -37,7 +37,11 @@ describe('EntryMap (a client view entries by entity id)', () => {
       const walked = new Set<ViewEntry>();
       for (let i = 0; i < m.capacity; i++) {
         const e = m.valueAt(i);
-        if (e !== undefined) walked.add(e);
+        expect(m.usedAt(i)).toBe(e !== undefined);
+        if (e === undefined) continue;
+        walked.add(e);
+        // The slot stays with its entry through growth and backward shifts.
+        expect(m.slotAt(i)).toBe((e as unknown as { id: number }).id % 1000);
       }
       expect(walked).toEqual(new Set(ref.values()));
     }

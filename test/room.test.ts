@@ -129,6 +129,35 @@ describe('grid interest', () => {
     expect(has(c, buddy)).toBe(true);
   });
 
+  it('a following view that crosses many cells keeps exactly what it sees, tick after tick', () => {
+    const { room, client, tick, at, has } = setup();
+    // A field of entities, some of them moving, and a player walking across it.
+    const field: Entity[] = [];
+    for (let gx = 0; gx < 30; gx++) for (let gy = 0; gy < 12; gy++) field.push(at(gx * 20 + 5, gy * 20 + 5));
+    const me = at(0, 120);
+    const c = client('a', { view: { x: 0, y: 120, radius: 60, hysteresis: 10 } });
+    room.follow(c, me);
+    const box = client('b', { view: { x: 0, y: 120, halfWidth: 50, halfHeight: 30, hysteresis: 5 } });
+    room.follow(box, me);
+    let checked = 0;
+    for (let t = 0; t < 120; t++) {
+      me.x = t * 5;
+      for (let k = t % 7; k < field.length; k += 7) field[k]!.y = (field[k]!.y + 3) % 240;
+      tick();
+      for (const e of field) {
+        const dx = e.x - me.x;
+        const dy = e.y - me.y;
+        const d = Math.hypot(dx, dy);
+        if (d <= 60) expect(has(c, e), `tick ${t}: inside the radius`).toBe(true);
+        if (d > 70) expect(has(c, e), `tick ${t}: beyond radius + hysteresis`).toBe(false);
+        if (Math.abs(dx) <= 50 && Math.abs(dy) <= 30) expect(has(box, e), `tick ${t}: inside the box`).toBe(true);
+        if (Math.abs(dx) > 55 || Math.abs(dy) > 35) expect(has(box, e), `tick ${t}: beyond the box + hysteresis`).toBe(false);
+        checked++;
+      }
+    }
+    expect(checked).toBe(120 * field.length);
+  });
+
   it('works in 3D', () => {
     const { client, tick, at, has } = setup({ grid: { cellSize: 50, dimensions: 3, z: (e) => e.angle } });
     const c = client('a', { view: { x: 0, y: 0, z: 0, radius: 100 } });

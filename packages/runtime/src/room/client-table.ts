@@ -61,10 +61,15 @@ export class ClientTable {
 
   /** Copies a client's view and flags into its row. */
   sync(c: AnyClient, flags: number): void {
+    this.f64[c.slot * CROW + C_FLAGS] = flags;
+    this.syncView(c);
+  }
+
+  /** Copies a client's view into its row. */
+  syncView(c: AnyClient): void {
     const f = this.f64;
     const b = c.slot * CROW;
     const s = c.shape;
-    f[b + C_FLAGS] = flags;
     f[b + C_X] = s.x;
     f[b + C_Y] = s.y;
     f[b + C_Z] = s.z;

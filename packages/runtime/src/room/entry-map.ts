@@ -10,12 +10,15 @@ export class EntryMap {
   /** Entity ids, 0 for an empty slot (ids start at 1). */
   private keys: Float64Array;
   private vals: (ViewEntry | undefined)[];
+  /** Each entry's entity table slot, beside its key: a walk over positions reads no entry. */
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = 16) {
     this.keys = new Float64Array(capacity);
     this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
   }
 
@@ -43,13 +46,15 @@ export class EntryMap {
     return this.find(id) >= 0;
   }
 
-  set(id: number, entry: ViewEntry): void {
+  /** Adds or replaces the entry for `id`; `slot` is the entity's table slot, read back by `slotAt`. */
+  set(id: number, entry: ViewEntry, slot = -1): void {
     const keys = this.keys;
     let i = this.home(id);
     for (;;) {
       const k = keys[i]!;
       if (k === id) {
         this.vals[i] = entry;
+        this.slots[i] = slot;
         return;
       }
       if (k === 0) break;
@@ -57,6 +62,7 @@ export class EntryMap {
     }
     keys[i] = id;
     this.vals[i] = entry;
+    this.slots[i] = slot;
     if (++this.size * 2 > keys.length) this.rehash(keys.length * 2);
   }
 
@@ -77,6 +83,7 @@ export class EntryMap {
       if (i <= j ? h <= i || h > j : h <= i && h > j) {
         keys[i] = k;
         vals[i] = vals[j];
+        this.slots[i] = this.slots[j]!;
         i = j;
       }
     }
@@ -101,6 +108,16 @@ export class EntryMap {
     return this.vals[i];
   }
 
+  /** Whether table position `i` holds an entry. */
+  usedAt(i: number): boolean {
+    return this.keys[i] !== 0;
+  }
+
+  /** The entity slot stored with the entry at table position `i`. */
+  slotAt(i: number): number {
+    return this.slots[i]!;
+  }
+
   /** The entries, as an array the caller may keep walking while entries are removed. */
   values(): ViewEntry[] {
     const out: ViewEntry[] = [];
@@ -120,8 +137,10 @@ export class EntryMap {
   private rehash(capacity: number): void {
     const keys = this.keys;
     const vals = this.vals;
+    const slots = this.slots;
     this.keys = new Float64Array(capacity);
     this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
@@ -130,6 +149,7 @@ export class EntryMap {
       while (this.keys[j] !== 0) j = (j + 1) & this.mask;
       this.keys[j] = k;
       this.vals[j] = vals[i];
+      this.slots[j] = slots[i]!;
     }
   }
 }

@@ -42,7 +42,14 @@ export class RoomClient<D = unknown> {
   /** @internal */ hasView = false;
   /** @internal */ viewDirty = false;
   /** @internal */ follow: EntityRecord | null = null;
-  /** @internal */ readonly watched: number[] = [];
+  /** @internal Keys of the grid cells it watches: the box of cells wx0..wx1 × wy0..wy1 × wz0..wz1. */
+  readonly watched: number[] = [];
+  /** @internal */ wx0 = 0;
+  /** @internal */ wx1 = -1;
+  /** @internal */ wy0 = 0;
+  /** @internal */ wy1 = -1;
+  /** @internal */ wz0 = 0;
+  /** @internal */ wz1 = -1;
   /** @internal */ readonly shown = new Set<EntityRecord>();
   /** @internal */ readonly owned = new Set<EntityRecord>();
   /** @internal */ readonly hidden = new Set<EntityRecord>();

@@ -206,7 +206,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.followed -= rec.followers.length;
     rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) {
-      swapRemove(rec.gridCell!.entities, rec);
+      rec.gridCell!.removeEntity(rec);
       this.grid.release(rec.cell);
       rec.gridCell = null;
     }
@@ -764,7 +764,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const key = (F[f + F_CELL] = this.grid!.keyAt(x, y, z));
     rec.gridCell = this.grid!.cell(key);
     this.table.i32[rec.slot * ROW_I32 + I_CELLIX] = rec.gridCell.index;
-    rec.gridCell.entities.push(rec);
+    rec.gridCell.addEntity(rec, rec.slot);
   }
 
   /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
@@ -805,12 +805,12 @@ export class RoomCore<E extends object = object, D = unknown> {
       // The row keeps its cell: no map lookup while the entity stays inside it.
       if (key !== F[f + F_CELL]) {
         const rec = T.recs[slot]!;
-        swapRemove(cell.entities, rec);
+        cell.removeEntity(rec);
         grid.release(F[f + F_CELL]!);
         F[f + F_CELL] = key;
         cell = rec.gridCell = grid.cell(key);
         I[slot * ROW_I32 + I_CELLIX] = cell.index;
-        cell.entities.push(rec);
+        cell.addEntity(rec, slot);
       }
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       const watchers = cell.watchers;
@@ -865,7 +865,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private enter(client: RoomClient<D>, rec: EntityRecord): void {
     const entry = new ViewEntry(client, rec);
     entry.vis = this.visOf(client, rec);
-    client.entries.set(rec.id, entry);
+    client.entries.set(rec.id, entry, rec.slot);
     rec.viewers.push(entry);
     this.table.pushViewer(rec.slot, client.slot);
     this.markPending(entry);
@@ -899,17 +899,37 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
   }
 
-  /** A client's view moved (or it just got one): re-evaluate what it has and what is around it. */
+  /**
+   * A client's view moved (or it just got one): re-evaluate what it has and what is around it.
+   * A view that follows its player is queried every tick, so this reads positions from the
+   * entity table and decides most entities with the client's row alone; the full verdict
+   * (`relevant`) runs only for the few near the view's edge, and only the cells the view
+   * enters or leaves change watchers.
+   */
   private query(client: RoomClient<D>): void {
     client.viewDirty = false;
     const grid = this.grid;
-    // A view that follows a moving entity is queried every tick: find what leaves first, in a
-    // reused array, then remove it (removing while walking the table would skip entries).
+    const T = this.table;
+    const F = T.f64;
+    const CF = this.ctable.f64;
+    this.ctable.syncView(client);
+    const cb = client.slot * CROW;
+    // Without a filter and with nothing hidden, the view decides for every entity that is not
+    // global, owned or shown, and those are relevant wherever they are.
+    const byView = grid !== null && client.hasView && this.options.filter === undefined && client.hidden.size === 0;
+    // What leaves first, into a reused array, then removed (removing while walking the table
+    // would skip entries).
     const entries = client.entries;
     const out = this.leaving;
     for (let i = 0; i < entries.capacity; i++) {
-      const entry = entries.valueAt(i);
-      if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
+      if (!entries.usedAt(i)) continue;
+      if (byView) {
+        // The slot kept beside the key: entries inside the view are passed over untouched.
+        const f = entries.slotAt(i) * ROW_F64;
+        if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+      }
+      const entry = entries.valueAt(i)!;
+      if (!this.relevant(client, entry.rec, true)) out.push(entry);
     }
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
     out.length = 0;
@@ -917,15 +937,76 @@ export class RoomCore<E extends object = object, D = unknown> {
       for (const rec of this.records) this.consider(client, rec);
       return;
     }
-    this.unwatchAll(client);
-    if (!client.hasView) return;
+    if (!client.hasView) {
+      this.unwatchAll(client);
+      return;
+    }
     const s = client.shape;
-    grid.forEachKey(s.x - s.reach, s.y - s.reach, s.z - s.reachZ, s.x + s.reach, s.y + s.reach, s.z + s.reachZ, (key) => {
-      const cell = grid.cell(key);
-      cell.watch(client, client.slot);
-      client.watched.push(key);
-      for (let i = 0; i < cell.entities.length; i++) this.consider(client, cell.entities[i]!);
-    });
+    const flat = grid.dimensions === 2;
+    const x0 = grid.coord(s.x - s.reach);
+    const x1 = grid.coord(s.x + s.reach);
+    const y0 = grid.coord(s.y - s.reach);
+    const y1 = grid.coord(s.y + s.reach);
+    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
+    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
+    this.rewatch(client, x0, x1, y0, y1, z0, z1);
+    // What enters: entities in the watched cells the client does not have yet.
+    const I = T.i32;
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cz = z0; cz <= z1; cz++) {
+          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
+          const n = cell.entities.length;
+          const slots = cell.entitySlots;
+          for (let i = 0; i < n; i++) {
+            const slot = slots[i]!;
+            if (byView) {
+              const f = slot * ROW_F64;
+              if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+              if (client.entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
+            }
+            this.consider(client, T.recs[slot]!);
+          }
+        }
+      }
+    }
+  }
+
+  /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
+  private rewatch(client: RoomClient<D>, x0: number, x1: number, y0: number, y1: number, z0: number, z1: number): void {
+    const grid = this.grid!;
+    const same = client.wx0 === x0 && client.wx1 === x1 && client.wy0 === y0 && client.wy1 === y1 && client.wz0 === z0 && client.wz1 === z1;
+    if (same && client.watched.length > 0) return;
+    const had = client.watched.length > 0;
+    if (had) {
+      for (let cx = client.wx0; cx <= client.wx1; cx++) {
+        for (let cy = client.wy0; cy <= client.wy1; cy++) {
+          for (let cz = client.wz0; cz <= client.wz1; cz++) {
+            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1 && cz >= z0 && cz <= z1) continue;
+            const key = grid.key(cx, cy, cz);
+            grid.cell(key).unwatch(client);
+            grid.release(key);
+          }
+        }
+      }
+    }
+    client.watched.length = 0;
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cz = z0; cz <= z1; cz++) {
+          const key = grid.key(cx, cy, cz);
+          client.watched.push(key);
+          const old = had && cx >= client.wx0 && cx <= client.wx1 && cy >= client.wy0 && cy <= client.wy1 && cz >= client.wz0 && cz <= client.wz1;
+          if (!old) grid.cell(key).watch(client, client.slot);
+        }
+      }
+    }
+    client.wx0 = x0;
+    client.wx1 = x1;
+    client.wy0 = y0;
+    client.wy1 = y1;
+    client.wz0 = z0;
+    client.wz1 = z1;
   }
 
   private readonly leaving: ViewEntry[] = [];
@@ -938,6 +1019,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       grid.release(key);
     }
     client.watched.length = 0;
+    client.wx1 = client.wy1 = client.wz1 = -1;
+    client.wx0 = client.wy0 = client.wz0 = 0;
   }
 
   // ── frames ──

@@ -13,6 +13,8 @@ export class GridCell<E, C> {
   readonly watchers: C[] = [];
   /** The watchers' client slots, index for index: the tick reads these, not the clients. */
   slots = new Int32Array(8);
+  /** The entities' table slots, index for index: a view's query reads these, not the records. */
+  entitySlots = new Int32Array(8);
   constructor(
     /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
     readonly index: number,
@@ -27,6 +29,26 @@ export class GridCell<E, C> {
     }
     this.slots[n] = slot;
     this.watchers.push(client);
+  }
+
+  addEntity(entity: E, slot: number): void {
+    const n = this.entities.length;
+    if (n === this.entitySlots.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(this.entitySlots);
+      this.entitySlots = grown;
+    }
+    this.entitySlots[n] = slot;
+    this.entities.push(entity);
+  }
+
+  removeEntity(entity: E): void {
+    const i = this.entities.indexOf(entity);
+    if (i < 0) return;
+    const last = this.entities.length - 1;
+    this.entities[i] = this.entities[last]!;
+    this.entitySlots[i] = this.entitySlots[last]!;
+    this.entities.pop();
   }
 
   unwatch(client: C): void {
