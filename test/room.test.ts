@@ -412,6 +412,20 @@ describe('entity slots', () => {
     }
     expect(compared).toBeGreaterThan(3000);
   });
+  it('steady churn keeps the entity table bounded: slots are reused, released ones do not pile up', () => {
+    const { room, client, tick, at } = setup();
+    client('a', { view: { x: 0, y: 0, radius: 1000 } });
+    const live: Entity[] = [];
+    for (let t = 0; t < 2000; t++) {
+      if (live.length >= 20) room.remove(live.shift()!);
+      live.push(at(t % 500, 0));
+      tick();
+    }
+    const table = (room as unknown as { table: { quarantined: number; slotsInUse: number } }).table;
+    // 20 live, one released per tick and held 18 ticks: about 40 slots, not 2,000.
+    expect(table.slotsInUse).toBeLessThan(60);
+    expect(table.quarantined).toBeLessThan(600);
+  });
 });
 
 describe('shared encodings of changes since different frames', () => {

@@ -61,8 +61,18 @@ export class EntityTable {
   followed = new Uint8Array(1024);
   private size = 0;
   private readonly free: number[] = [];
-  /** Released slots with the tick they were released at, oldest first. */
+  /** Released slots with the tick they were released at, oldest first (pairs). */
   private readonly quarantine: number[] = [];
+
+  /** Slots released and not yet reusable, plus consumed ones not yet dropped (for tests). */
+  get quarantined(): number {
+    return this.quarantine.length / 2;
+  }
+
+  /** Slots ever allocated: the table's high-water mark. */
+  get slotsInUse(): number {
+    return this.size;
+  }
   private qHead = 0;
 
   constructor(
@@ -86,8 +96,10 @@ export class EntityTable {
       this.free.push(s);
       this.qHead += 2;
     }
-    if (this.qHead > 0 && this.qHead === q.length) {
-      q.length = 0;
+    // Drop the consumed head now and then: under steady churn the list never empties, and
+    // without this it would grow by every removal ever made.
+    if (this.qHead > 0 && (this.qHead === q.length || this.qHead >= 1024)) {
+      q.splice(0, this.qHead);
       this.qHead = 0;
     }
     let slot = this.free.pop();
