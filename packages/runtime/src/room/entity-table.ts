@@ -151,10 +151,6 @@ export class EntityTable {
     this.followed = followed;
   }
 
-  viewerCount(slot: number): number {
-    return this.i32[slot * ROW_I32 + I_VN]!;
-  }
-
   viewer(slot: number, j: number): number {
     return j < INLINE ? this.i32[slot * ROW_I32 + I_V + j]! : this.overflow[slot]![j - INLINE]!;
   }
