@@ -8,7 +8,7 @@ import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from
 import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
 import { RoomClient } from './room-client.js';
-import { SpatialGrid, swapRemove } from './spatial-grid.js';
+import { SpatialGrid, doubled, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
 
 export interface GridOptions<E> {
@@ -76,13 +76,6 @@ function detachViewer(entry: ViewEntry): void {
   viewers.pop();
   rec.table.removeViewerAt(rec.slot, i);
 }
-/** A typed array twice as long, with the same contents. */
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 /** A client's frame phase in (0, 1]: golden-ratio steps spread any number of clients evenly. */
 const phaseOf = (id: number): number => 1 - ((id * 0.6180339887498949) % 1);
 
@@ -478,7 +471,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const z = pos[k * 3 + 2]!;
       if (grid !== null && (x !== F[f + F_X] || y !== F[f + F_Y] || z !== F[f + F_Z])) {
         if (movedN === this.moved.length) {
-          this.moved = grow(this.moved);
+          this.moved = doubled(this.moved);
           const old = new Float64Array(this.moved.length * 3);
           old.set(this.movedFrom);
           this.movedFrom = old;
@@ -525,7 +518,7 @@ export class RoomCore<E extends object = object, D = unknown> {
           } else if (!open) continue;
           const c = byClient[cs]!;
           if (c.directN === 0) c.directSince = this.tickNo;
-          else if (c.directN === c.direct.length) c.direct = grow(c.direct);
+          else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
           c.direct[c.directN++] = slot;
           if ((flags & DUE) === 0) keep = true;
           continue;

@@ -21,43 +21,23 @@ export class GridCell<E, C> {
   ) {}
 
   watch(client: C, slot: number): void {
-    const n = this.watchers.length;
-    if (n === this.slots.length) {
-      const grown = new Int32Array(n * 2);
-      grown.set(this.slots);
-      this.slots = grown;
-    }
-    this.slots[n] = slot;
+    if (this.watchers.length === this.slots.length) this.slots = doubled(this.slots);
+    this.slots[this.watchers.length] = slot;
     this.watchers.push(client);
   }
 
+  unwatch(client: C): void {
+    swapRemoveWith(this.watchers, this.slots, client);
+  }
+
   addEntity(entity: E, slot: number): void {
-    const n = this.entities.length;
-    if (n === this.entitySlots.length) {
-      const grown = new Int32Array(n * 2);
-      grown.set(this.entitySlots);
-      this.entitySlots = grown;
-    }
-    this.entitySlots[n] = slot;
+    if (this.entities.length === this.entitySlots.length) this.entitySlots = doubled(this.entitySlots);
+    this.entitySlots[this.entities.length] = slot;
     this.entities.push(entity);
   }
 
   removeEntity(entity: E): void {
-    const i = this.entities.indexOf(entity);
-    if (i < 0) return;
-    const last = this.entities.length - 1;
-    this.entities[i] = this.entities[last]!;
-    this.entitySlots[i] = this.entitySlots[last]!;
-    this.entities.pop();
-  }
-
-  unwatch(client: C): void {
-    const i = this.watchers.indexOf(client);
-    if (i < 0) return;
-    const last = this.watchers.length - 1;
-    this.watchers[i] = this.watchers[last]!;
-    this.slots[i] = this.slots[last]!;
-    this.watchers.pop();
+    swapRemoveWith(this.entities, this.entitySlots, entity);
   }
 }
 
@@ -127,6 +107,23 @@ export class SpatialGrid<E, C> {
     const z1 = this.dimensions === 2 ? 0 : this.coord(maxZ);
     for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) for (let cz = z0; cz <= z1; cz++) fn(this.key(cx, cy, cz));
   }
+}
+
+/** A typed array twice as long, with the same contents. */
+export function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** `swapRemove`, keeping a parallel typed array (`parallel[i]` belongs to `list[i]`) in step. */
+function swapRemoveWith<T>(list: T[], parallel: Int32Array, item: T): void {
+  const i = list.indexOf(item);
+  if (i < 0) return;
+  const last = list.length - 1;
+  list[i] = list[last]!;
+  parallel[i] = parallel[last]!;
+  list.pop();
 }
 
 /** Removes `item` from `list` by swapping the last element in (order does not matter here). */
