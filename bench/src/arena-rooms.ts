@@ -9,10 +9,9 @@
  *
  * See README.md. The last line printed is one JSON object with the key numbers.
  */
-import { parseArgs } from 'node:util';
 import { makeArena } from './fixtures.js';
 import { describeMachine, load1, machine } from './machine.js';
-import { cell, EXACT_METRICS, intOption, printTable, ROOM_LABELS, ROOM_METRICS, runRoom, type RoomMetric, type RoomSample } from './room-bench.js';
+import { cell, EXACT_METRICS, intOption, parseBenchArgs, printTable, ROOM_LABELS, ROOM_METRICS, runRoom, type RoomMetric, type RoomSample } from './room-bench.js';
 import { placeClients, replayGeometry, windowMembers } from './room-scenario.js';
 import { fmt, ms, now, round4, summarize, type Summary } from './stats.js';
 import { ColyseusRoomTarget } from './targets/room-colyseus.js';
@@ -36,7 +35,7 @@ const HELP = `usage: arena-rooms [filter-regex] [options]
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
-const { values: opts, positionals } = parseArgs({
+const { values: opts, positionals } = parseBenchArgs('arena-rooms', HELP, {
   args: argv,
   allowPositionals: true,
   options: {

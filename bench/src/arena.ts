@@ -9,7 +9,7 @@
  * See README.md. The last line printed is one JSON object with the key numbers.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from './room-bench.js';
 import { makeArena, type ArenaFixture } from './fixtures.js';
 import { collectGarbage, fmt, ms, now, round4, summarize, type Summary } from './stats.js';
 import { BaselineTarget } from './targets/baseline.js';
@@ -39,7 +39,7 @@ const HELP = `usage: arena [filter-regex] [options]
 // `pnpm bench -- x` passes the `--` through: drop it.
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
-const { values: opts, positionals } = parseArgs({
+const { values: opts, positionals } = parseBenchArgs('arena', HELP, {
   args: argv,
   allowPositionals: true,
   options: {

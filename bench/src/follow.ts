@@ -8,10 +8,9 @@
  *
  * The last line printed is one JSON object with the key numbers.
  */
-import { parseArgs } from 'node:util';
 import { RoomCore, type RoomClient } from '@netschema/runtime';
 import { describeMachine, load1, machine } from './machine.js';
-import { intOption } from './room-bench.js';
+import { intOption, parseBenchArgs } from './room-bench.js';
 import { Entity } from './schemas/arena.js';
 import { netschema } from './schemas/arena.netschema.js';
 import { collectGarbage, fmt, ms, now, round4, summarize } from './stats.js';
@@ -28,7 +27,7 @@ const HELP = `usage: follow [options]
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
-const { values: opts } = parseArgs({
+const { values: opts } = parseBenchArgs('follow', HELP, {
   args: argv,
   options: {
     clients: { type: 'string', default: '1000' },

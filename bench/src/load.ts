@@ -13,10 +13,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { NetServer } from '@netschema/transport-uws';
 import { describeMachine, load1, machine } from './machine.js';
-import { intOption } from './room-bench.js';
+import { intOption, parseBenchArgs } from './room-bench.js';
 import { fmt, round4 } from './stats.js';
 import type { BotsConfig, BotsReport } from './load/bots.js';
 import { LoadRoom } from './load/load-room.js';
@@ -39,7 +38,7 @@ const HELP = `usage: load [options]
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
-const { values: opts } = parseArgs({
+const { values: opts } = parseBenchArgs('load', HELP, {
   args: argv,
   options: {
     clients: { type: 'string', default: '1000' },

@@ -2,6 +2,7 @@
  * The measuring loop shared by the many-clients benchmarks (arena-rooms.ts, scale.ts): one run
  * of one RoomTarget on one fixture and client layout.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ArenaFixture } from './fixtures.js';
 import type { ReplayGeometry, RoomScenario } from './room-scenario.js';
 import { collectGarbage, fmt, ms, now, type Summary } from './stats.js';
@@ -146,4 +147,14 @@ export function intOption(bench: string, help: string, name: string, v: string, 
     process.exit(2);
   }
   return n;
+}
+
+/** `parseArgs`, except that a bad option exits 2 naming the benchmark, the problem and the usage, not with a stack trace. */
+export function parseBenchArgs<T extends ParseArgsConfig>(bench: string, help: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    console.error(`${bench}: ${(e as Error).message}\n\n${help}`);
+    process.exit(2);
+  }
 }

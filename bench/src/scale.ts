@@ -15,10 +15,9 @@
  *
  * The last line printed is one JSON object with `world_ratio`, `clients_ratio` and the medians.
  */
-import { parseArgs } from 'node:util';
 import { makeArena, type ArenaFixture } from './fixtures.js';
 import { describeMachine, load1, machine } from './machine.js';
-import { cell, EXACT_METRICS, intOption, printTable, ROOM_LABELS, runRoom, type RoomMetric, type RoomSample } from './room-bench.js';
+import { cell, EXACT_METRICS, intOption, parseBenchArgs, printTable, ROOM_LABELS, runRoom, type RoomMetric, type RoomSample } from './room-bench.js';
 import { placeClients, replayGeometry, windowMembers, type ReplayGeometry, type RoomScenario } from './room-scenario.js';
 import { fmt, ms, now, round4, summarize, type Summary } from './stats.js';
 import { NetschemaRoomTarget } from './targets/room-netschema.js';
@@ -38,7 +37,7 @@ const HELP = `usage: scale [options]
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--') argv.shift();
-const { values: opts } = parseArgs({
+const { values: opts } = parseBenchArgs('scale', HELP, {
   args: argv,
   options: {
     runs: { type: 'string', default: '5' },
