@@ -214,6 +214,39 @@ describe('custom interest', () => {
     expect(has(c, kept)).toBe(true);
   });
 
+  it('an entity pinned by one client enters, changes and leaves the other clients\' views like any other', () => {
+    const { room, client, tick, at, has, reps } = setup();
+    const pinner = client('pinner', { view: { x: 5000, y: 5000, radius: 10 } });
+    const watcherA = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const watcherB = client('b', { view: { x: 300, y: 0, halfWidth: 100, halfHeight: 100 } });
+    const shown = at(-400, 0, 'shown');
+    const hidden = at(-400, 50, 'hidden');
+    room.show(pinner, shown);
+    room.hide(pinner, hidden);
+    tick();
+    expect([has(watcherA, shown), has(watcherA, hidden), has(pinner, shown)]).toEqual([false, false, true]);
+    // Step through a's view into b's: each pinned entity enters, takes changes and leaves.
+    let checkedInA = 0;
+    for (let x = -400; x <= 600; x += 40) {
+      shown.x = x;
+      hidden.x = x;
+      shown.angle = x / 1000;
+      tick();
+      const inA = Math.hypot(x, 0) <= 100;
+      const inB = Math.abs(x - 300) <= 100; // both are within b's half height
+      expect([has(watcherA, shown), has(watcherB, shown), has(watcherB, hidden)], `x ${x}`).toEqual([inA, inB, inB]);
+      if (inA) {
+        const rep = reps.get(watcherA)!.get(room.world.idOf(shown)) as Entity;
+        expect(rep.x).toBe(x);
+        expect(rep.angle).toBeCloseTo(x / 1000, 5);
+        checkedInA++;
+      }
+    }
+    expect(checkedInA).toBe(5);
+    expect(has(pinner, shown)).toBe(true);
+    expect(has(pinner, hidden)).toBe(false);
+  });
+
   it('without a grid every entity is relevant to every client', () => {
     const { client, tick, at, has } = setup({ grid: undefined as never });
     const c = client('a');

@@ -14,13 +14,16 @@ export class RoomHarness {
   /** Clients that received a frame in the last update, with its bytes. */
   readonly framed = new Map<Client, Uint8Array>();
   readonly board: Scoreboard;
+  readonly teams: boolean;
   now = 0;
   /** Every secret and plan ever written, by entity id and by team: for the byte scan. */
-  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean }) {
+  /** `teams: false` leaves out `teamOf`: team-only fields then go to owners alone. */
+  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean; teams?: boolean }) {
+    this.teams = opts.teams !== false;
     this.room = new RoomCore<Unit | Scoreboard, Data>({
       schema: gen,
       grid: { cellSize: opts.cellSize },
-      teamOf: (e) => (e instanceof Unit ? e.team : undefined),
+      ...(this.teams ? { teamOf: (e: Unit | Scoreboard) => (e instanceof Unit ? e.team : undefined) } : {}),
       ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
       ...(opts.filter ? { filter: opts.filter } : {}),
       // The scoreboard has no position: keep it at the origin; it is global anyway.
