@@ -15,13 +15,15 @@ import { cell, EXACT_METRICS, intOption, parseBenchArgs, printTable, ROOM_LABELS
 import { placeClients, replayGeometry, windowMembers } from './room-scenario.js';
 import { fmt, ms, now, round4, summarize, type Summary } from './stats.js';
 import { ColyseusRoomTarget } from './targets/room-colyseus.js';
+import { FloorRoomTarget } from './targets/room-floor.js';
 import { NetschemaRoomTarget } from './targets/room-netschema.js';
 import type { RoomTarget } from './targets/room-target.js';
 
 const HELP = `usage: arena-rooms [filter-regex] [options]
 
   filter-regex      run only the targets whose name matches (netschema-f32, netschema-quant,
-                    colyseus-f32, colyseus-quant)
+                    colyseus-f32, colyseus-quant, floor-f32: a lower bound, see
+                    targets/room-floor.ts)
   --runs N          measured runs, each from a fresh state (default 5)
   --ticks N         measured ticks per run (default 100)
   --warmup N        unmeasured ticks at the start of every run, after the join (default 20)
@@ -88,6 +90,7 @@ const targets: RoomTarget[] = [
   new NetschemaRoomTarget('quant', cellSize),
   new ColyseusRoomTarget('f32'),
   new ColyseusRoomTarget('quant'),
+  new FloorRoomTarget(),
 ].filter((t) => filter.test(t.name));
 if (targets.length === 0) {
   console.error(`arena-rooms: no target matches /${filter.source}/`);
@@ -164,6 +167,9 @@ const extra: [string, string, number][] = [
   ['decode_ratio_quant', 'client decode per frame, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'decode_us_per_client')],
   ['writes_ratio_quant', 'field writes per tick, netschema quantized / Colyseus quantized', ratio('netschema-quant', 'colyseus-quant', 'writes_ms')],
   ['join_bytes_ratio_f32', 'join frame bytes, netschema f32 / Colyseus f32', ratio('netschema-f32', 'colyseus-f32', 'join_bytes_per_client')],
+  // The lower bound: what the frames take at least, against the peer and against RoomCore.
+  ['floor_encode_ratio', 'server time per tick, floor / Colyseus f32', ratio('floor-f32', 'colyseus-f32', 'server_ms')],
+  ['netschema_vs_floor', 'server time per tick, netschema f32 / floor', ratio('netschema-f32', 'floor-f32', 'server_ms')],
 ];
 console.log('');
 console.log('goals (ratios of medians from this run; below 1 means netschema is smaller or faster):');
@@ -193,7 +199,7 @@ const json: Record<string, unknown> = {
   loadavg_before: round4(loadBefore),
   loadavg_after: round4(loadAfter),
 };
-const KEY: Record<string, string> = { 'netschema-f32': 'f32', 'netschema-quant': 'quant', 'colyseus-f32': 'colyseus_f32', 'colyseus-quant': 'colyseus_quant' };
+const KEY: Record<string, string> = { 'netschema-f32': 'f32', 'netschema-quant': 'quant', 'colyseus-f32': 'colyseus_f32', 'colyseus-quant': 'colyseus_quant', 'floor-f32': 'floor' };
 for (const t of targets) for (const m of ROOM_METRICS) json[`${KEY[t.name]}_${m}`] = round4(sum[t.name]![m].median);
 for (const g of goals) json[g.key] = Number.isNaN(g.value) ? null : round4(g.value);
 json.bytes_ratio_quant_divides_by = 'colyseus_f32';
