@@ -96,3 +96,22 @@ describe('generated codecs match the reflective reference encoder byte for byte'
     );
   });
 });
+
+describe('Writer.copyFrom', () => {
+  it('appends exactly the bytes another writer wrote in [start, end), at any offsets and lengths, short runs and long', () => {
+    const src = new Writer(16);
+    src.reserve(200); // u8 does not check capacity
+    for (let i = 0; i < 200; i++) src.u8((i * 37 + 11) & 0xff);
+    for (const prefix of [0, 1, 3]) {
+      for (const start of [0, 1, 2, 5, 7]) {
+        for (let n = 0; n <= 80; n++) {
+          const w = new Writer(8);
+          for (let i = 0; i < prefix; i++) w.u8(0xee);
+          w.copyFrom(src, start, start + n);
+          const want = [...new Array<number>(prefix).fill(0xee), ...src.buf.subarray(start, start + n)];
+          expect([...w.view_(0)], `prefix ${prefix}, start ${start}, length ${n}`).toEqual(want);
+        }
+      }
+    }
+  });
+});

@@ -229,17 +229,8 @@ export class FloorRoomTarget implements RoomTarget {
       const now = this.cellAt(this.x[i]!, this.y[i]!);
       const before = cellOf[i]!;
       gCell0[k] = before;
-      for (let pass = 0; pass < 2; pass++) {
-        const ci = pass === 0 ? now : before;
-        if (pass === 1 && before === now) break;
-        if (stamp[ci] !== tick) {
-          stamp[ci] = tick;
-          head[ci] = -1;
-        }
-        nodeK[m] = k;
-        next[m] = head[ci]!;
-        head[ci] = m++;
-      }
+      m = this.listUnder(now, k, m);
+      if (before !== now) m = this.listUnder(before, k, m);
       cellOf[i] = now;
     }
     const sc = this.sc!;
@@ -317,24 +308,25 @@ export class FloorRoomTarget implements RoomTarget {
           w.reserve(10 + end - start);
           const head = zigzag(id - prev) * 2 + enter;
           prev = id;
-          if (head >= 128) w.varuint(head);
-          const buf = w.buf;
-          let pos = w.pos;
-          if (head < 128) buf[pos++] = head;
-          const from = sh.buf; // read here: a whole entity written above may have grown it
-          let s = start;
-          if (end - start >= 4) {
-            // Four bytes at a time (DataView reads and writes need no alignment).
-            const dv = w.view;
-            const sv = sh.view;
-            for (; s + 4 <= end; s += 4, pos += 4) dv.setUint32(pos, sv.getUint32(s, true), true);
-          }
-          for (; s < end; s++) buf[pos++] = from[s]!;
-          w.pos = pos;
+          if (head < 128) w.buf[w.pos++] = head;
+          else w.varuint(head);
+          w.copyFrom(sh, start, end);
         }
       }
       this.keep(c, w.view_(0));
     }
+  }
+
+  /** Lists change k under cell `ci` as node m; returns the next free node. */
+  private listUnder(ci: number, k: number, m: number): number {
+    if (this.stamp[ci] !== this.tick) {
+      this.stamp[ci] = this.tick;
+      this.head[ci] = -1;
+    }
+    this.nodeK[m] = k;
+    this.next[m] = this.head[ci]!;
+    this.head[ci] = m;
+    return m + 1;
   }
 
   private keep(c: number, frame: Uint8Array): void {

@@ -1349,26 +1349,10 @@ export class RoomCore<E extends object = object, D = unknown> {
         prev = id;
         // The entity's key and bytes, written here: this runs once per (client, changed entity).
         w.reserve(10 + end - start);
-        const buf = w.buf;
-        const src = this.arena.buf;
-        let pos = w.pos;
         const v = (delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2;
-        if (v < 128) buf[pos++] = v;
-        else {
-          w.pos = pos;
-          w.varuint(v);
-          pos = w.pos;
-        }
-        // Four bytes at a time: DataView reads and writes need no alignment, and a patch is
-        // usually a dozen bytes or more.
-        let i = start;
-        if (end - start >= 4) {
-          const dv = w.view;
-          const sv = this.arena.view;
-          for (; i + 4 <= end; i += 4, pos += 4) dv.setUint32(pos, sv.getUint32(i, true), true);
-        }
-        for (; i < end; i++) buf[pos++] = src[i]!;
-        w.pos = pos;
+        if (v < 128) w.buf[w.pos++] = v;
+        else w.varuint(v);
+        w.copyFrom(this.arena, start, end);
         continue;
       }
       const e = selected[key - selId * KEY_SPAN]!;
@@ -1380,7 +1364,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
       w.reserve(9);
       w.varuint(zz * 2 + enter);
-      w.rawRange(this.arena.buf, e.start, e.end);
+      w.copyFrom(this.arena, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;
