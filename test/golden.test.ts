@@ -101,8 +101,8 @@ describe('generated field masks', () => {
 
   it('replica classes say who receives a hidden field', () => {
     const code = readFileSync(path.join(root, 'test/fixtures/schemas/kitchen-sink.netschema.ts'), 'utf8');
-    expect(code).toContain('  /** 24 · u16 · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value) */\n  secretAmmo: number = 0;');
-    expect(code).toContain("  /** 25 · string · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere it keeps its initial value) */\n  teamNote: string = '';");
+    expect(code).toContain('  /** 24 · u16 · @ownerOnly: only the client that owns the entity receives it (elsewhere `undefined`) */\n  secretAmmo: number | undefined = undefined;');
+    expect(code).toContain("  /** 25 · string · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere `undefined`) */\n  teamNote: string | undefined = undefined;");
   });
 });
 

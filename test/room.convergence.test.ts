@@ -11,7 +11,7 @@ function entriesOf(c: Client): Map<number, { state: number; pending: boolean }> 
 }
 const KNOWN = 2;
 
-/** What a client's replica of `e` must hold: every field it may see, defaults for the ones it may not. */
+/** What a client's replica of `e` must hold: every field it may see, undefined for the ones it may not. */
 function expected(h: RoomHarness, c: Client, e: Unit | Scoreboard): Record<string, unknown> {
   if (e instanceof Scoreboard) return { red: e.red, blue: e.blue };
   const owner = h.room.ownerOf(e) === c;
@@ -19,7 +19,7 @@ function expected(h: RoomHarness, c: Client, e: Unit | Scoreboard): Record<strin
   return {
     x: Math.fround(e.x), y: Math.fround(e.y), hp: e.hp, team: e.team, name: e.name,
     stats: { kills: e.stats.kills, deaths: e.stats.deaths }, inventory: [...e.inventory],
-    secret: owner ? e.secret : '', plan: team ? e.plan : '',
+    secret: owner ? e.secret : undefined, plan: team ? e.plan : undefined,
   };
 }
 

@@ -90,10 +90,10 @@ export class Player {
   alive: boolean = false;
   /** 7 · u16 */
   kills: number = 0;
-  /** 8 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value) */
-  hp: number = 0;
-  /** 9 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value) */
-  ammo: number = 0;
+  /** 8 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere `undefined`) */
+  hp: number | undefined = undefined;
+  /** 9 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere `undefined`) */
+  ammo: number | undefined = undefined;
 }
 
 /** Client replica of Shoot: plain data that decoders fill in. */

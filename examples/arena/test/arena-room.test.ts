@@ -69,7 +69,7 @@ describe('the arena room', () => {
     const b = await join(url, 'bob');
     expect(a.me()).toMatchObject({ name: 'ada', hp: MAX_HP, ammo: MAX_AMMO, alive: true, bot: false });
     const adaOnBob = await waitFor('bob sees ada', () => b.of(a.conn.clientId));
-    expect(adaOnBob).toMatchObject({ name: 'ada', hp: 0, ammo: 0, alive: true });
+    expect(adaOnBob).toMatchObject({ name: 'ada', hp: undefined, ammo: undefined, alive: true });
     const settings = [...b.conn.replica.entities.values()].find((e) => e instanceof schema.Arena) as schema.Arena;
     expect(settings).toMatchObject({ size: 2000, viewRadius: 400, tickRate: 60, patchRate: 20 });
   });

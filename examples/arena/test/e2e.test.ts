@@ -97,15 +97,15 @@ describe('the arena in headless Chromium', () => {
     const own = await a.evaluate((id) => window.__arena!.players().find((p) => p.id === id)!, alice.id);
     expect(own.hp).toBe(hud.hp);
 
-    // Bob's replica of Alice: her public fields arrive; hp and ammo never do (replica defaults).
+    // Bob's replica of Alice: her public fields arrive; hp and ammo never do (undefined in the replica).
     const aliceOnBob = await until(b, 'bob sees alice', (cid) => window.__arena!.players().find((p) => p.clientId === cid) ?? null, alice.clientId);
-    expect(aliceOnBob).toMatchObject({ name: 'alice', bot: false, alive: true, hp: 0, ammo: 0 });
+    expect(aliceOnBob).toMatchObject({ name: 'alice', bot: false, alive: true, hp: null, ammo: null });
     // Bob's HUD shows his own values (alice's shots may have hit him: compare with his replica).
     const bob = await b.evaluate(() => ({ hud: window.__arena!.hud(), own: window.__arena!.players().find((p) => p.id === window.__arena!.myId())! }));
     expect(bob.hud).toMatchObject({ name: 'bob', hp: bob.own.hp, ammo: 30 });
     expect(bob.own.hp).toBeGreaterThan(0);
     const bobOnAlice = await until(a, 'alice sees bob', () => window.__arena!.players().find((p) => p.name === 'bob') ?? null, null);
-    expect([bobOnAlice.hp, bobOnAlice.ammo]).toEqual([0, 0]);
+    expect([bobOnAlice.hp, bobOnAlice.ammo]).toEqual([null, null]);
   });
 
   it('each page sees the other player move (keyboard on one page, replica and drawing on the other)', async () => {

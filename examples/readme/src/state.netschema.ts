@@ -33,8 +33,8 @@ export class Player {
   y: number = 0;
   /** 2 · string */
   name: string = '';
-  /** 3 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value) */
-  hp: number = 0;
+  /** 3 · u8 · @ownerOnly: only the client that owns the entity receives it (elsewhere `undefined`) */
+  hp: number | undefined = undefined;
 }
 
 // ── Chat (class id 1) ──

@@ -86,7 +86,7 @@ function converged(server: NetServer, conn: Connection): boolean {
     const r = conn.replica.get(world.idOf(p)) as netSchema.Player | undefined;
     if (r === undefined || r.x !== p.x || r.y !== p.y || r.name !== p.name) return false;
     const own = room.players.get(sessionOf(server, conn)) === p;
-    if (r.ammo !== (own ? p.ammo : 0)) return false;
+    if (r.ammo !== (own ? p.ammo : undefined)) return false;
   }
   return true;
 }
@@ -119,11 +119,11 @@ describe('real client: join, state, patches, leave', () => {
     const bob = await joined(server, 'bob');
     expect(bob.roomId).toBe(ann.roomId);
     await until(() => players(ann).length === 2, 'ann to see bob');
-    // ammo = 10 + client id, owner-only: the owner sees it, everyone else keeps the initial 0.
+    // ammo = 10 + client id, owner-only: the owner sees it, everyone else holds undefined (never sent).
     expect(playerNamed(ann, 'ann')![1].ammo).toBe(10 + ann.clientId);
-    expect(playerNamed(ann, 'bob')![1].ammo).toBe(0);
+    expect(playerNamed(ann, 'bob')![1].ammo).toBeUndefined();
     expect(playerNamed(bob, 'bob')![1].ammo).toBe(10 + bob.clientId);
-    expect(playerNamed(bob, 'ann')![1].ammo).toBe(0);
+    expect(playerNamed(bob, 'ann')![1].ammo).toBeUndefined();
 
     expect(ann.send(move(3, -2))).toBe(1);
     const seq = ann.send(move(3, -2));
@@ -131,7 +131,7 @@ describe('real client: join, state, patches, leave', () => {
     await until(() => ann.replica.lastInputSeq === seq, 'the ack of input 2');
     expect(playerNamed(ann, 'ann')![1]).toMatchObject({ x: 6, y: -4 });
     await until(() => playerNamed(bob, 'ann')?.[1].x === 6, 'bob to see ann move');
-    expect(playerNamed(bob, 'ann')![1]).toMatchObject({ x: 6, y: -4, ammo: 0 });
+    expect(playerNamed(bob, 'ann')![1]).toMatchObject({ x: 6, y: -4, ammo: undefined });
 
     const room = roomOf(server, ann);
     const annId = playerNamed(bob, 'ann')![0];

@@ -84,7 +84,7 @@ describe('NetServer under hostile input (seeded fuzz)', () => {
     }, 'more frames for the good client');
     good.send([C_PING, 9]);
     await good.next(S_PONG);
-    expect([...rep.entities.values()].some((p) => (p as netSchema.Player).ammo > 0)).toBe(true);
+    expect([...rep.entities.values()].some((p) => ((p as netSchema.Player).ammo ?? 0) > 0)).toBe(true);
     // Nothing unexpected reached the server's error hook (handler failures would be listed here).
     expect(reported).toEqual([]);
   });

@@ -112,7 +112,7 @@ export function startBots(options: BotsOptions): Bots {
         input.aim = aim;
         if (b.conn.send(input) > 0) inputs++;
       }
-      if (target && (options.shoot ?? true) && now >= b.nextShot && p.ammo > 0) {
+      if (target && (options.shoot ?? true) && now >= b.nextShot && (p.ammo ?? 0) > 0) {
         b.nextShot = now + 400 + rand() * 600;
         shoot.angle = aim + (rand() - 0.5) * 0.2;
         if (b.conn.send(shoot) > 0) shots++;

@@ -8,9 +8,9 @@ export interface PlayerView {
   alive: boolean;
   x: number;
   y: number;
-  /** As the replica holds them: the real values on the own player, 0 on everyone else (@ownerOnly). */
-  hp: number;
-  ammo: number;
+  /** As the replica holds them: the real values on the own player, null on everyone else (@ownerOnly: never sent). */
+  hp: number | null;
+  ammo: number | null;
 }
 
 export interface ArenaDebug {

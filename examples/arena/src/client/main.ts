@@ -157,7 +157,7 @@ class ArenaClient {
         if (dx !== 0 || dy !== 0) this.predictor.input(seq, dx, dy);
       }
     }
-    if ((this.fireQueued || this.mouse.down || this.keys.has('Space')) && now >= this.nextShot && me.ammo > 0) {
+    if ((this.fireQueued || this.mouse.down || this.keys.has('Space')) && now >= this.nextShot && (me.ammo ?? 0) > 0) {
       this.fireQueued = false;
       this.fire(this.aim, now);
     }
@@ -239,8 +239,8 @@ class ArenaClient {
     const me = this.me();
     this.set('name', 'name', me?.name ?? '');
     // @ownerOnly: only this client receives its own hp and ammo.
-    this.set('hp', 'hp', me ? String(me.hp) : '–');
-    this.set('ammo', 'ammo', me ? String(me.ammo) : '–');
+    this.set('hp', 'hp', String(me?.hp ?? '–'));
+    this.set('ammo', 'ammo', String(me?.ammo ?? '–'));
     this.set('kills', 'kills', me ? String(me.kills) : '0');
   }
 
@@ -260,7 +260,7 @@ class ArenaClient {
     const players = (): PlayerView[] => {
       const out: PlayerView[] = [];
       for (const [id, e] of this.conn.replica.entities) {
-        if (e instanceof schema.Player) out.push({ id, name: e.name, bot: e.bot, clientId: e.clientId, alive: e.alive, x: e.x, y: e.y, hp: e.hp, ammo: e.ammo });
+        if (e instanceof schema.Player) out.push({ id, name: e.name, bot: e.bot, clientId: e.clientId, alive: e.alive, x: e.x, y: e.y, hp: e.hp ?? null, ammo: e.ammo ?? null });
       }
       return out;
     };

@@ -151,8 +151,8 @@ function baseFirst(classes: readonly ClassIR[]): ClassIR[] {
 /** What a replica field's comment says about who receives it. */
 const VISIBILITY_NOTE = {
   all: '',
-  owner: ' · @ownerOnly: only the client that owns the entity receives it (elsewhere it keeps its initial value)',
-  team: " · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere it keeps its initial value)",
+  owner: ' · @ownerOnly: only the client that owns the entity receives it (elsewhere `undefined`)',
+  team: " · @teamOnly: only clients on the entity's team and its owner receive it (elsewhere `undefined`)",
 } as const;
 
 function emitReplica(p: Printer, ctx: SchemaContext, c: ClassIR): void {
@@ -164,7 +164,9 @@ function emitReplica(p: Printer, ctx: SchemaContext, c: ClassIR): void {
       if (f.declaredIn !== c.name) continue;
       p.line(`/** ${f.index} · ${describeType(f.type)}${f.optional ? ', optional' : ''}${VISIBILITY_NOTE[f.visibility]} */`);
       const type = dec.replicaType(f.type);
-      if (f.optional) p.line(`${f.name}: ${type} | undefined = undefined;`);
+      // A field some clients may not see starts absent: a client that is never sent it must not
+      // read a zero it cannot tell from a real one (docs/wire-format.md, 9.3).
+      if (f.optional || f.visibility !== 'all') p.line(`${f.name}: ${type} | undefined = undefined;`);
       else p.line(`${f.name}: ${type} = ${initial(ctx, f.type)};`);
     }
   });
