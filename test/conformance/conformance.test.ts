@@ -22,17 +22,19 @@ interface FrameCase {
   actions: Action[]; emit: Emit; hex: string; replica: Json;
   changes: { added: number[]; changed: number[]; masks: number[]; removed: number[] };
 }
+interface DecodeCase { kind: 'decode'; name: string; purpose: string; before?: string[]; hex: string; replica: Json }
 interface MalformedCase {
   kind: 'malformed'; name: string; purpose: string; decodeAs: ValueType | 'frame'; params?: Json; before?: string[];
-  hex: string; error: { message: string; offset: number };
+  hex: string; error: { message: string; offset: number; detail?: string };
 }
-type Case = ValueCase | FrameCase | MalformedCase;
+type Case = ValueCase | FrameCase | DecodeCase | MalformedCase;
 
 const corpus = JSON.parse(readFileSync(new URL('./vectors.json', import.meta.url), 'utf8')) as {
   spec: string; fingerprint: string; knownFailures: string[]; cases: Case[];
 };
 const valueCases = corpus.cases.filter((c): c is ValueCase => c.kind === 'value');
 const frameCases = corpus.cases.filter((c): c is FrameCase => c.kind === 'frame');
+const decodeCases = corpus.cases.filter((c): c is DecodeCase => c.kind === 'decode');
 const malformedCases = corpus.cases.filter((c): c is MalformedCase => c.kind === 'malformed');
 
 describe('conformance corpus', () => {
@@ -43,6 +45,7 @@ describe('conformance corpus', () => {
   it('covers every kind, with unique names and a purpose each', () => {
     expect(valueCases.length).toBeGreaterThan(50);
     expect(frameCases.length).toBeGreaterThan(30);
+    expect(decodeCases.length).toBeGreaterThan(5);
     expect(malformedCases.length).toBeGreaterThan(50);
     expect(new Set(corpus.cases.map((c) => c.name)).size).toBe(corpus.cases.length);
     for (const c of corpus.cases) expect(c.purpose.length, c.name).toBeGreaterThan(5);
@@ -117,6 +120,28 @@ describe('frame vectors', () => {
     expect(Object.getPrototypeOf(bag.scores)).toBe(Map.prototype);
     expect(Object.hasOwn(bag, '__proto__')).toBe(false);
     expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+});
+
+describe('decode vectors (frames written by hand)', () => {
+  for (const c of decodeCases) {
+    it(`${c.name}: a ReplicaWorld fed the bytes holds the expected state`, () => {
+      const replica = new ReplicaWorld(gen);
+      for (const h of c.before ?? []) replica.apply(fromHex(h));
+      replica.apply(fromHex(c.hex));
+      expect(entitiesToJson(replica.entities)).toEqual(c.replica);
+      // Iteration order is part of the state (toEqual on arrays checks it; ids first for a readable failure).
+      expect([...replica.entities.keys()]).toEqual((c.replica as [number, Json][]).map(([id]) => id));
+    });
+  }
+
+  it('a hidden field of a fresh replica is undefined, not the zero of its type', () => {
+    const c = decodeCases.find((x) => x.name === 'room-enter-hidden-fields')!;
+    const replica = new ReplicaWorld(gen);
+    replica.apply(fromHex(c.hex));
+    const w = replica.get(1) as gen.Wizard;
+    expect(w).toBeInstanceOf(gen.Wizard);
+    expect([w.hp, w.mana, w.name]).toEqual([undefined, undefined, 'Ann']);
   });
 });
 
@@ -199,7 +224,10 @@ function expectDecodeError(err: unknown, c: MalformedCase): void {
   const e = err as DecodeError;
   expect(e.name).toBe('DecodeError');
   expect(e).toBeInstanceOf(Error);
-  expect(e.message).toContain(c.error.message);
+  // The vector's message is the error's <what> (spec section 11); the whole message starts with it.
+  expect(e.what).toBe(c.error.message);
+  expect(e.message.startsWith(`${c.error.message} at byte ${c.error.offset}: `)).toBe(true);
+  if (c.error.detail !== undefined) expect(e.message).toBe(c.error.detail);
   expect(e.offset).toBe(c.error.offset);
   expect(e.message).toContain(`at byte ${c.error.offset}: expected ${e.expected}, got ${e.got}`);
 }

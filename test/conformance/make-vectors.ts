@@ -466,6 +466,86 @@ const frames: FrameDef[] = [
     actions: [{ call: 'b.scores', method: 'set', args: ['__proto__', 9] }, { call: 'b.scores', method: 'set', args: ['constructor', 8] }, { call: 'b.scores', method: 'delete', args: ['__proto__'] }],
     emit: 'patch',
   },
+  {
+    name: 'full-wizard',
+    purpose: 'A World frame carries every field, visibility markers included (hp, mana); a map of arrays holds each array in full form as the map value',
+    actions: [{ add: 'Wizard', as: 'w', set: { name: 'Ann', loot: { $map: [['a', { $array: [1, 2] }], ['b', { $array: [] }]] } } }],
+    emit: 'full',
+  },
+  {
+    name: 'patch-wizard-loot',
+    purpose: 'A map value that is an array goes out whole (op 1 set) when a key is added',
+    before: [{ actions: [{ add: 'Wizard', as: 'w', set: { loot: { $map: [['a', { $array: [1] }]] } } }], emit: 'full' }],
+    actions: [{ call: 'w.loot', method: 'set', args: ['b', { $array: [3, 4] }] }],
+    emit: 'patch',
+  },
+];
+
+// ── decode cases: frames the reference World does not produce (room frames, edge cases), by hand ──
+
+interface DecodeDef {
+  name: string;
+  purpose: string;
+  /** Hex of frames applied first. */
+  before?: string[];
+  hex: string;
+  /** The decoder's entities afterwards, `[[id, object], ...]` in iteration order, fields in field order. */
+  replica: Json;
+}
+
+const V12 = '0000803f00000040'; // Vec2 (1, 2)
+const V34 = '0000404000008040'; // Vec2 (3, 4)
+const V56 = '0000a0400000c040'; // Vec2 (5, 6)
+const vec2 = (x: number, y: number): Json => ({ $class: 'Vec2', x, y });
+/** A room frame (tick 1, no ack, no flags, nothing left) in which ids 1 and 2 enter as Vec2 (1, 2) and (3, 4). */
+const ROOM_TWO_VEC2 = '0301000000' + '02' + '050903' + V12 + '050903' + V34;
+const decodes: DecodeDef[] = [
+  {
+    name: 'room-enter-hidden-fields',
+    purpose: 'A Wizard (class 11) enters with the public fields only (mask 0c: name, loot): hp (@ownerOnly) and mana (@teamOnly) were never sent, so the fresh replica holds them absent (null), not 0',
+    hex: '0301000000' + '01' + '050b' + '0c' + '01' + '03416e6e' + '00',
+    replica: [[1, { $class: 'Wizard', hp: null, mana: null, name: 'Ann', loot: { $map: [] } }]],
+  },
+  {
+    name: 'room-enter-team-view',
+    purpose: 'The same Wizard as a team mate sees it (mask 0e): mana = 300 arrives, hp stays absent',
+    hex: '0301000000' + '01' + '050b' + '0e' + '01' + '2c01' + '03416e6e' + '00',
+    replica: [[1, { $class: 'Wizard', hp: null, mana: 300, name: 'Ann', loot: { $map: [] } }]],
+  },
+  {
+    name: 'room-enter-owner-view',
+    purpose: "The owner's view (mask 0f): every field, and loot {a: [1, 2]} (replaced bit 1: a map of arrays in full form)",
+    hex: '0301000000' + '01' + '050b' + '0f' + '01' + '64' + '2c01' + '03416e6e' + '01' + '0161' + '02' + '0100' + '0200',
+    replica: [[1, { $class: 'Wizard', hp: 100, mana: 300, name: 'Ann', loot: { $map: [['a', [1, 2]]] } }]],
+  },
+  {
+    name: 'room-leave-enter-moves-last',
+    purpose: 'Id 1 leaves and enters again in one room frame: a removal then a new entity, so it goes last in iteration order',
+    before: [ROOM_TWO_VEC2],
+    hex: '03020000' + '0102' + '01' + '050903' + V56,
+    replica: [[2, vec2(3, 4)], [1, vec2(5, 6)]],
+  },
+  {
+    name: 'room-enter-held-keeps-place',
+    purpose: 'Id 1 enters while the decoder still holds it (not left first): the new replica replaces the old one in its place',
+    before: [ROOM_TWO_VEC2],
+    hex: '0302000000' + '01' + '050903' + V56,
+    replica: [[1, vec2(5, 6)], [2, vec2(3, 4)]],
+  },
+  {
+    name: 'room-reset',
+    purpose: 'Flag bit 0 (reset) drops every entity before the frame applies: only id 2 remains',
+    before: [ROOM_TWO_VEC2],
+    hex: '03020001' + '00' + '01' + '090903' + V56,
+    replica: [[2, vec2(5, 6)]],
+  },
+  {
+    name: 'patch-created-held-keeps-place',
+    purpose: 'A patch frame creates id 1, which the decoder holds (a full frame taken mid-tick already had it): the new entity replaces the old one in its place',
+    before: ['0102' + '0209' + V12 + '0209' + V34],
+    hex: '0201' + '0209' + V56 + '0000',
+    replica: [[1, vec2(5, 6)], [2, vec2(3, 4)]],
+  },
 ];
 
 /**
@@ -487,7 +567,11 @@ interface MalformedDef {
   /** For frames: ticks whose frames are applied first (state the bad frame refers to). */
   before?: Tick[];
   hex: string;
-  error: { message: string; offset: number };
+  /**
+   * `message` is the error's `<what>` (docs/wire-format.md, section 11): what every decoder must
+   * report. `detail` is the reference runtime's whole message, informative only.
+   */
+  error: { message: string; offset: number; detail?: string };
 }
 
 const SCALARS_FIXED = '00'.repeat(28); // byte..precise of a zero Scalars: 1+2+4+1+2+4+1+1+4+8 bytes
@@ -498,6 +582,8 @@ const malformed: MalformedDef[] = [
   { name: 'varuint-overlong', purpose: 'A final zero byte after a continuation (0 encoded in 2 bytes) is not minimal', decodeAs: 'varuint', hex: '8000', error: { message: 'overlong varuint', offset: 0 } },
   { name: 'varuint-overlong-300', purpose: '300 with a redundant zero group', decodeAs: 'varuint', hex: 'ac8200', error: { message: 'overlong varuint', offset: 0 } },
   { name: 'varuint-too-long', purpose: 'Continuation bit on byte 8: a 9th byte is never allowed', decodeAs: 'varuint', hex: 'ffffffffffffffff01', error: { message: 'varuint too long', offset: 0 } },
+  { name: 'varuint-too-long-at-end', purpose: 'Eight bytes, the 8th with its continuation bit, then the end of the input: too long, not truncated (the 8th byte decides; no 9th byte could make it valid)', decodeAs: 'varuint', hex: 'ffffffffffffffff', error: { message: 'varuint too long', offset: 0 } },
+  { name: 'varuint-truncated-7', purpose: 'Seven bytes, each with its continuation bit, then the end of the input: truncated (an 8th byte could end it)', decodeAs: 'varuint', hex: 'ffffffffffffff', error: { message: 'truncated varuint', offset: 0 } },
   { name: 'varuint-2^53', purpose: '8 bytes holding 2^53: beyond safe integers', decodeAs: 'varuint', hex: '8080808080808010', error: { message: 'varuint out of range', offset: 0 } },
   { name: 'varuint-2^56-1', purpose: 'All 56 bits set', decodeAs: 'varuint', hex: 'ffffffffffffff7f', error: { message: 'varuint out of range', offset: 0 } },
   { name: 'varint-overlong', purpose: 'varints inherit varuint minimality', decodeAs: 'varint', hex: 'ff00', error: { message: 'overlong varuint', offset: 0 } },
@@ -505,16 +591,16 @@ const malformed: MalformedDef[] = [
   // fixed types
   { name: 'u8-truncated', purpose: 'u8 with no byte', decodeAs: 'u8', hex: '', error: { message: 'truncated u8', offset: 0 } },
   { name: 'i8-truncated', purpose: 'i8 with no byte', decodeAs: 'i8', hex: '', error: { message: 'truncated i8', offset: 0 } },
-  { name: 'u16-truncated', purpose: 'u16 with 1 byte', decodeAs: 'u16', hex: '01', error: { message: 'truncated u16 at byte 0: expected 2 bytes, got 1 left', offset: 0 } },
+  { name: 'u16-truncated', purpose: 'u16 with 1 byte', decodeAs: 'u16', hex: '01', error: { message: 'truncated u16', offset: 0, detail: 'truncated u16 at byte 0: expected 2 bytes, got 1 left' } },
   { name: 'i16-truncated', purpose: 'i16 with 1 byte', decodeAs: 'i16', hex: 'ff', error: { message: 'truncated i16', offset: 0 } },
   { name: 'u32-truncated', purpose: 'u32 with 3 bytes', decodeAs: 'u32', hex: '010203', error: { message: 'truncated u32', offset: 0 } },
   { name: 'i32-truncated', purpose: 'i32 with 2 bytes', decodeAs: 'i32', hex: '0102', error: { message: 'truncated i32', offset: 0 } },
-  { name: 'f32-truncated', purpose: 'f32 with 3 bytes', decodeAs: 'f32', hex: '0000c0', error: { message: 'truncated f32 at byte 0: expected 4 bytes, got 3 left', offset: 0 } },
-  { name: 'f64-truncated', purpose: 'f64 with 7 bytes', decodeAs: 'f64', hex: '9a9999999999b9', error: { message: 'truncated f64 at byte 0: expected 8 bytes, got 7 left', offset: 0 } },
+  { name: 'f32-truncated', purpose: 'f32 with 3 bytes', decodeAs: 'f32', hex: '0000c0', error: { message: 'truncated f32', offset: 0, detail: 'truncated f32 at byte 0: expected 4 bytes, got 3 left' } },
+  { name: 'f64-truncated', purpose: 'f64 with 7 bytes', decodeAs: 'f64', hex: '9a9999999999b9', error: { message: 'truncated f64', offset: 0, detail: 'truncated f64 at byte 0: expected 8 bytes, got 7 left' } },
   { name: 'bits-truncated', purpose: 'A bit block needing a second byte that is not there', decodeAs: 'bits', params: { widths: [3, 10] }, hex: '5d', error: { message: 'truncated bit block', offset: 1 } },
   // strings and bytes
-  { name: 'string-longer-than-input', purpose: 'Length 5 with 2 bytes left: rejected before any allocation', decodeAs: 'string', hex: '056869', error: { message: 'string longer than the frame at byte 0: expected at most 2 bytes, got 5', offset: 0 } },
-  { name: 'string-too-long', purpose: 'Length 2^20 + 1 is over the 1 MiB string limit (checked before the bytes left)', decodeAs: 'string', hex: '818040', error: { message: 'string too long at byte 0: expected at most 1048576, got 1048577', offset: 0 } },
+  { name: 'string-longer-than-input', purpose: 'Length 5 with 2 bytes left: rejected before any allocation', decodeAs: 'string', hex: '056869', error: { message: 'string longer than the frame', offset: 0, detail: 'string longer than the frame at byte 0: expected at most 2 bytes, got 5' } },
+  { name: 'string-too-long', purpose: 'Length 2^20 + 1 is over the 1 MiB string limit (checked before the bytes left)', decodeAs: 'string', hex: '818040', error: { message: 'string too long', offset: 0, detail: 'string too long at byte 0: expected at most 1048576, got 1048577' } },
   { name: 'string-length-overlong', purpose: 'A length prefix is a varuint and must be minimal', decodeAs: 'string', hex: '8000', error: { message: 'overlong varuint', offset: 0 } },
   { name: 'string-invalid-utf8', purpose: 'C3 28: a lead byte followed by a non-continuation byte; the offset is the first byte of the text', decodeAs: 'string', hex: '02c328', error: { message: 'invalid UTF-8', offset: 1 } },
   { name: 'string-lone-continuation', purpose: 'A continuation byte with no lead byte', decodeAs: 'string', hex: '0180', error: { message: 'invalid UTF-8', offset: 1 } },
@@ -526,13 +612,13 @@ const malformed: MalformedDef[] = [
   { name: 'bytes-longer-than-input', purpose: 'Byte string length beyond the input', decodeAs: 'bytes', hex: '030102', error: { message: 'bytes longer than the frame', offset: 0 } },
   // frames
   { name: 'frame-empty', purpose: 'A frame needs its kind byte', decodeAs: 'frame', hex: '', error: { message: 'truncated u8', offset: 0 } },
-  { name: 'frame-kind-0', purpose: 'Kind 0 is not a frame kind', decodeAs: 'frame', hex: '00', error: { message: 'unknown frame kind at byte 0: expected 1 (full), 2 (patch) or 3 (room), got 0', offset: 0 } },
+  { name: 'frame-kind-0', purpose: 'Kind 0 is not a frame kind', decodeAs: 'frame', hex: '00', error: { message: 'unknown frame kind', offset: 0, detail: 'unknown frame kind at byte 0: expected 1 (full), 2 (patch) or 3 (room), got 0' } },
   { name: 'frame-kind-4', purpose: 'Kind 4 is not a frame kind', decodeAs: 'frame', hex: '040000', error: { message: 'unknown frame kind', offset: 0 } },
-  { name: 'room-flags-unknown', purpose: 'Room frame (kind 3, tick 0, ack 0) with flag bit 1, which is not defined', decodeAs: 'frame', hex: '030000020000', error: { message: 'unknown frame flags at byte 3: expected flags within 1, got 2', offset: 3 } },
+  { name: 'room-flags-unknown', purpose: 'Room frame (kind 3, tick 0, ack 0) with flag bit 1, which is not defined', decodeAs: 'frame', hex: '030000020000', error: { message: 'unknown frame flags', offset: 3, detail: 'unknown frame flags at byte 3: expected flags within 1, got 2' } },
   { name: 'room-patch-unknown-entity', purpose: 'Room frame: no removals, one entity, head 04 = id delta 1 (zigzag 2) × 2 + 0 (a patch), but id 1 is not known', decodeAs: 'frame', hex: '0301000000010400', error: { message: 'patch for an unknown entity', offset: 6 } },
   { name: 'room-enter-unknown-class', purpose: 'Room frame: one entity entering (head 05 = zigzag 2 × 2 + 1) with class id 99', decodeAs: 'frame', hex: '030100000001056300', error: { message: 'unknown class id', offset: 7 } },
   { name: 'room-truncated-header', purpose: 'Room frame cut after the tick', decodeAs: 'frame', hex: '0301', error: { message: 'truncated varuint', offset: 2 } },
-  { name: 'frame-trailing-bytes', purpose: 'A complete frame followed by more bytes', decodeAs: 'frame', hex: '010000', error: { message: 'trailing bytes after the frame at byte 2: expected the end of the frame, got 1 more bytes', offset: 2 } },
+  { name: 'frame-trailing-bytes', purpose: 'A complete frame followed by more bytes', decodeAs: 'frame', hex: '010000', error: { message: 'trailing bytes after the frame', offset: 2, detail: 'trailing bytes after the frame at byte 2: expected the end of the frame, got 1 more bytes' } },
   { name: 'frame-patch-trailing', purpose: 'Trailing bytes after a patch frame', decodeAs: 'frame', hex: '0200000000', error: { message: 'trailing bytes after the frame', offset: 4 } },
   { name: 'frame-truncated-count', purpose: 'Full frame without its entity count', decodeAs: 'frame', hex: '01', error: { message: 'truncated varuint', offset: 1 } },
   { name: 'frame-count-overlong', purpose: 'Entity count in a non-minimal varuint', decodeAs: 'frame', hex: '018000', error: { message: 'overlong varuint', offset: 1 } },
@@ -540,10 +626,10 @@ const malformed: MalformedDef[] = [
   { name: 'frame-entities-too-many', purpose: '65,537 entities is over the collection limit', decodeAs: 'frame', hex: '01818004', error: { message: 'entities too long', offset: 1 } },
   { name: 'frame-entity-id-0', purpose: 'Id delta 0 from 0 gives id 0: ids start at 1', decodeAs: 'frame', hex: '01010009', error: { message: 'entity id out of range', offset: 2 } },
   { name: 'frame-entity-id-negative', purpose: 'Id delta -1 (varint 01) from 0', decodeAs: 'frame', hex: '01010109', error: { message: 'entity id out of range', offset: 2 } },
-  { name: 'frame-unknown-class-id', purpose: 'Class id 11: this schema has 1 to 10', decodeAs: 'frame', hex: '0101020b', error: { message: 'unknown class id at byte 3: expected a class id of this schema (1 to 10), got 11', offset: 3 } },
+  { name: 'frame-unknown-class-id', purpose: 'Class id 12: this schema has 1 to 11', decodeAs: 'frame', hex: '0101020c', error: { message: 'unknown class id', offset: 3, detail: 'unknown class id at byte 3: expected a class id of this schema (1 to 11), got 12' } },
   { name: 'frame-class-id-0', purpose: 'Class id 0 is never assigned', decodeAs: 'frame', hex: '01010200', error: { message: 'unknown class id', offset: 3 } },
   { name: 'frame-class-id-huge', purpose: 'Class id 2^53-1', decodeAs: 'frame', hex: '010102ffffffffffffff0f', error: { message: 'unknown class id', offset: 3 } },
-  { name: 'frame-truncated-entity', purpose: 'A Scalars entity cut inside its u32 field (at byte 7: after u8 and u16)', decodeAs: 'frame', hex: '01010207ff3412efbe', error: { message: 'truncated u32 at byte 7: expected 4 bytes, got 2 left', offset: 7 } },
+  { name: 'frame-truncated-entity', purpose: 'A Scalars entity cut inside its u32 field (at byte 7: after u8 and u16)', decodeAs: 'frame', hex: '01010207ff3412efbe', error: { message: 'truncated u32', offset: 7, detail: 'truncated u32 at byte 7: expected 4 bytes, got 2 left' } },
   { name: 'frame-truncated-bit-block', purpose: 'A Packed entity with 2 of its 4 bit-block bytes', decodeAs: 'frame', hex: '010102060000', error: { message: 'truncated bit block', offset: 6 } },
   { name: 'frame-invalid-utf8-field', purpose: 'Invalid UTF-8 in Scalars.label', decodeAs: 'frame', hex: '01010207' + SCALARS_FIXED + '02c32800', error: { message: 'invalid UTF-8', offset: 33 } },
   { name: 'frame-string-longer-than-frame', purpose: 'Scalars.label claims 100 bytes', decodeAs: 'frame', hex: '01010207' + SCALARS_FIXED + '646869', error: { message: 'string longer than the frame', offset: 32 } },
@@ -552,32 +638,41 @@ const malformed: MalformedDef[] = [
     purpose: 'Packed.color index 3 of a 3-member enum (bits 24-25). Errors inside a bit block report the reader position, past the byte already loaded',
     decodeAs: 'frame', hex: '0101020600000003', error: { message: 'Color: unknown member', offset: 8 },
   },
-  { name: 'frame-enum-out-of-range-5', purpose: 'Packed.mode index 5 of a 5-member enum (bits 26-28 = 101)', decodeAs: 'frame', hex: '0101020600000014', error: { message: 'Mode: unknown member at byte 8: expected an index below 5, got 5', offset: 8 } },
-  { name: 'frame-polymorphic-unknown-class', purpose: 'Squad.leader holds Actor or Hero (1 or 4): class 9 (Vec2) is rejected', decodeAs: 'frame', hex: '0101020809', error: { message: 'Actor: unknown class at byte 4: expected a class id of Actor, Hero, got 9', offset: 4 } },
-  { name: 'frame-array-2^31', purpose: 'Bag.points claims 2^31 elements: rejected by the collection limit before any allocation', decodeAs: 'frame', hex: '010102028080808008', error: { message: 'Bag.points too long at byte 4: expected at most 65536, got 2147483648', offset: 4 } },
+  { name: 'frame-enum-out-of-range-5', purpose: 'Packed.mode index 5 of a 5-member enum (bits 26-28 = 101)', decodeAs: 'frame', hex: '0101020600000014', error: { message: 'Mode: unknown member', offset: 8, detail: 'Mode: unknown member at byte 8: expected an index below 5, got 5' } },
+  { name: 'frame-polymorphic-unknown-class', purpose: 'Squad.leader holds Actor or Hero (1 or 4): class 9 (Vec2) is rejected', decodeAs: 'frame', hex: '0101020809', error: { message: 'Actor: unknown class', offset: 4, detail: 'Actor: unknown class at byte 4: expected a class id of Actor, Hero, got 9' } },
+  { name: 'frame-array-2^31', purpose: 'Bag.points claims 2^31 elements: rejected by the collection limit before any allocation', decodeAs: 'frame', hex: '010102028080808008', error: { message: 'Bag.points too long', offset: 4, detail: 'Bag.points too long at byte 4: expected at most 65536, got 2147483648' } },
   { name: 'frame-array-longer-than-frame', purpose: 'Bag.ids claims 3 u16 elements (6 bytes) with 2 bytes left', decodeAs: 'frame', hex: '010102020000030100', error: { message: 'Bag.ids longer than the frame', offset: 6 } },
   { name: 'frame-string-array-longer-than-frame', purpose: 'Bag.tags claims 3 strings (at least 1 byte each) with none left', decodeAs: 'frame', hex: '0101020200000003', error: { message: 'Bag.tags longer than the frame', offset: 7 } },
   { name: 'frame-map-longer-than-frame', purpose: 'Bag.scores claims 100 entries', decodeAs: 'frame', hex: '010102020000000064', error: { message: 'Bag.scores longer than the frame', offset: 8 } },
-  { name: 'frame-nesting-too-deep', purpose: 'A Chain 33 objects deep: the 33rd object (at byte 68) is past the depth limit of 32', decodeAs: 'frame', hex: '01010203' + '0100'.repeat(32) + '0000', error: { message: 'nesting too deep at byte 68: expected at most 32 levels, got 33', offset: 68 } },
-  { name: 'frame-patch-unknown-entity', purpose: 'A patch for id 1 on an empty replica', decodeAs: 'frame', hex: '020001020000', error: { message: 'patch for an unknown entity at byte 3: expected the id of a live entity, got 1', offset: 3 } },
+  { name: 'frame-nesting-too-deep', purpose: 'A Chain 33 objects deep: the 33rd object (at byte 68) is past the depth limit of 32', decodeAs: 'frame', hex: '01010203' + '0100'.repeat(32) + '0000', error: { message: 'nesting too deep', offset: 68, detail: 'nesting too deep at byte 68: expected at most 32 levels, got 33' } },
+  { name: 'frame-patch-unknown-entity', purpose: 'A patch for id 1 on an empty replica', decodeAs: 'frame', hex: '020001020000', error: { message: 'patch for an unknown entity', offset: 3, detail: 'patch for an unknown entity at byte 3: expected the id of a live entity, got 1' } },
   { name: 'frame-patch-removed-entity', purpose: 'A patch for an entity the replica no longer has', decodeAs: 'frame', before: [{ actions: [{ add: 'Vec2', as: 'v' }], emit: 'full' }, { actions: [{ remove: 'v' }], emit: 'patch' }], hex: '020001020000', error: { message: 'patch for an unknown entity', offset: 3 } },
-  { name: 'frame-patch-unknown-field', purpose: 'Mask bit 9 on a 9-field class (fields 0-8)', decodeAs: 'frame', before: [{ actions: [{ add: 'Packed', as: 'p' }], emit: 'full' }], hex: '0200010280040000', error: { message: 'Packed patch: unknown field at byte 4: expected field bits within 9 fields, got mask 1000000000', offset: 4 } },
+  { name: 'frame-patch-unknown-field', purpose: 'Mask bit 9 on a 9-field class (fields 0-8)', decodeAs: 'frame', before: [{ actions: [{ add: 'Packed', as: 'p' }], emit: 'full' }], hex: '0200010280040000', error: { message: 'Packed patch: unknown field', offset: 4, detail: 'Packed patch: unknown field at byte 4: expected field bits within 9 fields, got mask 1000000000' } },
   { name: 'frame-patch-unknown-field-high-word', purpose: 'Second mask word bit 2 on a 34-field class (fields 32-33 are bits 0-1)', decodeAs: 'frame', before: [{ actions: [{ add: 'Wide', as: 'w' }], emit: 'full' }], hex: '020001020004000000', error: { message: 'Wide patch: unknown field', offset: 4 } },
   { name: 'frame-patch-mask-beyond-32-bits', purpose: 'A mask word is 32 bits: 2^32 is out of range', decodeAs: 'frame', before: [{ actions: [{ add: 'Wide', as: 'w' }], emit: 'full' }], hex: '020001028080808010000000', error: { message: 'Wide patch: unknown field', offset: 4 } },
   { name: 'frame-patch-truncated-mask', purpose: 'A changed entity with no mask', decodeAs: 'frame', before: [{ actions: [{ add: 'Packed', as: 'p' }], emit: 'full' }], hex: '0200010280', error: { message: 'truncated varuint', offset: 4 } },
   { name: 'frame-patch-changed-longer-than-frame', purpose: '5 changed entities need at least 10 bytes', decodeAs: 'frame', hex: '020005', error: { message: 'changed entities longer than the frame', offset: 2 } },
   { name: 'frame-patch-removed-longer-than-frame', purpose: '5 removed ids need at least 5 bytes', decodeAs: 'frame', hex: '02000005', error: { message: 'removed entities longer than the frame', offset: 3 } },
-  { name: 'frame-patch-created-unknown-class', purpose: 'Created section with class id 11', decodeAs: 'frame', hex: '0201020b', error: { message: 'unknown class id', offset: 3 } },
+  { name: 'frame-patch-created-unknown-class', purpose: 'Created section with class id 12', decodeAs: 'frame', hex: '0201020c', error: { message: 'unknown class id', offset: 3 } },
   { name: 'frame-patch-missing-optional-value', purpose: 'Optionals.pos is absent on the replica; the patch says present (1) but not replaced (0), i.e. patch in place', decodeAs: 'frame', before: [{ actions: [{ add: 'Optionals', as: 'o' }], emit: 'full' }], hex: '02000102100100000000', error: { message: 'Optionals.pos: patch for a missing value', offset: 6 } },
-  { name: 'frame-array-index-out-of-range', purpose: 'Bag.points patch: index 2 in an array of new length 2', decodeAs: 'frame', before: [bagSetup], hex: '020001020100020102010000000000000000000000', error: { message: 'Bag.points: array index out of range at byte 9: expected below 2, got 2', offset: 9 } },
+  { name: 'frame-array-index-out-of-range', purpose: 'Bag.points patch: index 2 in an array of new length 2', decodeAs: 'frame', before: [bagSetup], hex: '020001020100020102010000000000000000000000', error: { message: 'Bag.points: array index out of range', offset: 9, detail: 'Bag.points: array index out of range at byte 9: expected below 2, got 2' } },
   { name: 'frame-array-index-not-ascending', purpose: 'Second index delta 0 (same index twice)', decodeAs: 'frame', before: [bagSetup], hex: '02000102010002020001' + '0000803f0000803f' + '00' + '0000', error: { message: 'Bag.points: array indices not ascending', offset: 19 } },
-  { name: 'frame-array-unknown-op', purpose: 'Array op 3 does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010201000201000300', error: { message: 'Bag.points: unknown array operation at byte 10: expected operation 1 (set) or 2 (patch), got 3', offset: 10 } },
-  { name: 'frame-array-grew-without-values', purpose: 'New length 3 (was 2) with no op for index 2', decodeAs: 'frame', before: [bagSetup], hex: '02000102010003000000', error: { message: 'Bag.points: array grew without values at byte 6: expected 1 new elements, got 0', offset: 6 } },
+  { name: 'frame-array-unknown-op', purpose: 'Array op 3 does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010201000201000300', error: { message: 'Bag.points: unknown array operation', offset: 10, detail: 'Bag.points: unknown array operation at byte 10: expected operation 1 (set) or 2 (patch), got 3' } },
+  { name: 'frame-array-grew-without-values', purpose: 'New length 3 (was 2) with no op for index 2', decodeAs: 'frame', before: [bagSetup], hex: '02000102010003000000', error: { message: 'Bag.points: array grew without values', offset: 6, detail: 'Bag.points: array grew without values at byte 6: expected 1 new elements, got 0' } },
   { name: 'frame-array-patch-missing-element', purpose: 'Op 2 (patch) for index 2, which is new', decodeAs: 'frame', before: [bagSetup], hex: '0200010201000301020200000000', error: { message: 'Bag.points: patch for a missing element', offset: 10 } },
   { name: 'frame-array-ops-longer-than-frame', purpose: '5 array ops with nothing after', decodeAs: 'frame', before: [bagSetup], hex: '02000102010002050000', error: { message: 'Bag.points operations longer than the frame', offset: 7 } },
-  { name: 'frame-map-unknown-op', purpose: 'Map op 5 does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010210000105', error: { message: 'Bag.scores: unknown map operation at byte 8: expected a map operation 0 to 4, got 5', offset: 8 } },
+  { name: 'frame-map-unknown-op', purpose: 'Map op 5 does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010210000105', error: { message: 'Bag.scores: unknown map operation', offset: 8, detail: 'Bag.scores: unknown map operation at byte 8: expected a map operation 0 to 4, got 5' } },
   { name: 'frame-map-patch-op-on-plain-values', purpose: 'Op 2 (patch child) is only valid for schema-object values; Bag.scores holds u8', decodeAs: 'frame', before: [bagSetup], hex: '02000102100001020178', error: { message: 'Bag.scores: unknown map operation', offset: 8 } },
-  { name: 'frame-map-patch-missing-key', purpose: 'Op 2 on Bag.spots key 7 (varint 0e), which does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010220000102' + '0e' + '0100', error: { message: 'Bag.spots: patch for a missing key at byte 9: expected an existing key, got 7', offset: 9 } },
+  { name: 'frame-map-patch-missing-key', purpose: 'Op 2 on Bag.spots key 7 (varint 0e), which does not exist', decodeAs: 'frame', before: [bagSetup], hex: '0200010220000102' + '0e' + '0100', error: { message: 'Bag.spots: patch for a missing key', offset: 9, detail: 'Bag.spots: patch for a missing key at byte 9: expected an existing key, got 7' } },
+  { name: 'frame-duplicate-entity-id', purpose: 'A full frame listing id 1 twice (second delta 0): rejected at the repeated id', decodeAs: 'frame', hex: '0102' + '0209' + V12 + '0009' + V34, error: { message: 'duplicate entity id', offset: 12 } },
+  { name: 'frame-map-duplicate-key', purpose: 'Bag.scores in full form with key "x" twice: rejected at the second key', decodeAs: 'frame', hex: '01010202' + '00000000' + '02' + '017801' + '017802' + '0000', error: { message: 'Bag.scores: duplicate map key', offset: 12 } },
+  { name: 'frame-map-duplicate-number-key', purpose: 'Bag.spots in full form with key 5 (varint 0a) twice', decodeAs: 'frame', hex: '01010202' + '0000000000' + '02' + '0a' + '00'.repeat(8) + '0a' + '00'.repeat(8) + '00', error: { message: 'Bag.spots: duplicate map key', offset: 19 } },
+  { name: 'frame-map-of-arrays-longer-than-frame', purpose: 'An array inside a map value is named by the field that holds the map: Wizard.loot["a"] claims 5 u16 with no bytes left', decodeAs: 'frame', hex: '0101020b' + '64' + '2c01' + '00' + '01' + '0161' + '05', error: { message: 'Wizard.loot longer than the frame', offset: 11 } },
+  { name: 'frame-map-of-arrays-too-long', purpose: 'The same array claims 2^31 elements', decodeAs: 'frame', hex: '0101020b' + '64' + '2c01' + '00' + '01' + '0161' + '8080808008', error: { message: 'Wizard.loot too long', offset: 11 } },
+  { name: 'frame-patch-nesting-too-deep', purpose: 'Depth counts nested patches too: a Chain 32 deep patched in place through 31 levels, the 32nd replacing its next with a whole Chain, which is level 33 (at byte 68)', decodeAs: 'frame', before: [{ actions: [{ add: 'Chain', as: 'c', set: (chainValue(32) as { [k: string]: Json }) }], emit: 'full' }], hex: '02000102' + '0201'.repeat(31) + '0203', error: { message: 'nesting too deep', offset: 68 } },
+  { name: 'room-flags-high-bit', purpose: 'Room frame flags 0x80: only bit 0 is defined', decodeAs: 'frame', hex: '030000800000', error: { message: 'unknown frame flags', offset: 3 } },
+  { name: 'room-entities-longer-than-frame', purpose: 'Room frame claiming 2 entities (at least 2 bytes each: head and mask) with 3 bytes left', decodeAs: 'frame', hex: '0300000000' + '02' + '040000', error: { message: 'entities longer than the frame', offset: 5 } },
+  { name: 'room-left-longer-than-frame', purpose: 'Room frame claiming 3 left ids (at least 1 byte each) with 2 bytes left', decodeAs: 'frame', hex: '03000000' + '03' + '0202', error: { message: 'removed entities longer than the frame', offset: 4 } },
   { name: 'frame-map-key-invalid-utf8', purpose: 'Map key with invalid UTF-8', decodeAs: 'frame', before: [bagSetup], hex: '020001021000010101ff05000000', error: { message: 'invalid UTF-8', offset: 9 } },
 ];
 
@@ -698,8 +793,9 @@ const malformedCases = malformed.map((d) => {
   }
   if (!(err instanceof DecodeError)) problems.push(`${d.name}: expected a DecodeError, got ${err === undefined ? 'a result' : String(err)}`);
   else {
-    check(err.message.includes(d.error.message), `${d.name}: message "${err.message}" does not contain "${d.error.message}"`);
+    check(err.what === d.error.message, `${d.name}: <what> "${err.what}", the definition says "${d.error.message}" ("${err.message}")`);
     check(err.offset === d.error.offset, `${d.name}: offset ${err.offset}, the definition says ${d.error.offset} ("${err.message}")`);
+    if (d.error.detail !== undefined) check(err.message === d.error.detail, `${d.name}: message "${err.message}", the definition says "${d.error.detail}"`);
   }
   return {
     name: d.name, purpose: d.purpose, kind: 'malformed', decodeAs: d.decodeAs, ...(d.params ? { params: d.params } : {}),
@@ -707,8 +803,21 @@ const malformedCases = malformed.map((d) => {
   };
 });
 
+const decodeCases = decodes.map((d) => {
+  const replica = new ReplicaWorld(gen);
+  try {
+    for (const h of d.before ?? []) replica.apply(fromHex(h));
+    replica.apply(fromHex(d.hex));
+    const got = entitiesToJson(replica.entities);
+    check(same(got, d.replica), `${d.name}: the replica holds\n  ${JSON.stringify(got)}\nbut the definition says\n  ${JSON.stringify(d.replica)}`);
+  } catch (e) {
+    problems.push(`${d.name}: ${String(e)}`);
+  }
+  return { name: d.name, purpose: d.purpose, kind: 'decode', ...(d.before ? { before: d.before } : {}), hex: d.hex, replica: d.replica };
+});
+
 const names = new Set<string>();
-for (const c of [...valueCases, ...frameCases, ...malformedCases]) {
+for (const c of [...valueCases, ...frameCases, ...decodeCases, ...malformedCases]) {
   check(!names.has(c.name), `duplicate case name ${c.name}`);
   names.add(c.name);
 }
@@ -724,15 +833,17 @@ const corpus = {
     'netschema wire format v1 conformance vectors. "value" cases: one primitive, encoded to hex and decoded back ' +
     '("decoded" when encoding is lossy). "frame" cases: a World of the fixture schema driven through "actions" ' +
     '(after the "before" ticks, whose frames a decoder applies first), the frame it emits, and the replica state a ' +
-    'decoder must hold after applying it. "malformed" cases: input a decoder must reject with a DecodeError whose ' +
-    'message contains error.message, at byte error.offset. Notation for values: see docs/wire-format.md, "Conformance vectors".',
+    'decoder must hold after applying it. "decode" cases: frames written by hand (room frames, edge cases the World ' +
+    'does not produce), applied after "before", and the replica a decoder must hold. "malformed" cases: input a decoder ' +
+    'must reject with the error error.message (a <what> of section 11) at byte error.offset; error.detail, where given, ' +
+    'is the reference runtime\'s whole message (informative). Notation for values: see docs/wire-format.md, "Conformance vectors".',
   schema: SCHEMA,
   manifest: 'test/fixtures/schemas/conformance.netschema.json',
   fingerprint: gen.netschema.fingerprint,
   generator: 'test/conformance/make-vectors.ts',
   knownFailures: Object.keys(KNOWN_FAILURES),
-  cases: [...valueCases, ...frameCases, ...malformedCases],
+  cases: [...valueCases, ...frameCases, ...decodeCases, ...malformedCases],
 };
 const out = fileURLToPath(new URL('./vectors.json', import.meta.url));
 writeFileSync(out, JSON.stringify(corpus, null, 2) + '\n');
-console.log(`wrote ${out}: ${valueCases.length} value, ${frameCases.length} frame, ${malformedCases.length} malformed cases`);
+console.log(`wrote ${out}: ${valueCases.length} value, ${frameCases.length} frame, ${decodeCases.length} decode, ${malformedCases.length} malformed cases`);

@@ -49,8 +49,11 @@ export class DecoderEmitter {
     return this.ctx.polymorphic(className) ? `$rt.patchAny(netschema, r, ${o});` : `${fn.decodePatch(className)}(r, ${o});`;
   }
 
-  /** Statements that decode a collection element or map value into `target`. */
-  private element(t: TypeIR, target: string): void {
+  /**
+   * Statements that decode a collection element or map value into `target`. `what` names the
+   * schema field the collection belongs to (`Class.field`), at any depth of arrays and maps.
+   */
+  private element(t: TypeIR, target: string, what: string): void {
     const b = this.ctx.blockOf(t);
     if (b === 'bits') {
       const before = this.aligned;
@@ -61,7 +64,7 @@ export class DecoderEmitter {
     } else if (b === 'fixed') {
       this.p.line(`${target} = ${this.fixed(t)};`);
     } else {
-      this.varFull(t, target);
+      this.varFull(t, target, what);
     }
   }
 
@@ -69,8 +72,8 @@ export class DecoderEmitter {
     return kind === 'string' ? 'r.string()' : 'r.varint()';
   }
 
-  /** Statements that decode a whole variable-block value into `target`. */
-  private varFull(t: TypeIR, target: string, what = 'value'): void {
+  /** Statements that decode a whole variable-block value into `target`; `what` as in `element`. */
+  private varFull(t: TypeIR, target: string, what: string): void {
     const p = this.p;
     switch (t.kind) {
       case 'primitive':
@@ -113,14 +116,18 @@ export class DecoderEmitter {
         const i = this.t('i');
         const k = this.t('k');
         const x = this.t('x');
+        const at = this.t('at');
         p.block('', () => {
           p.line(`const ${n} = r.count(${str(what)}, 1);`);
           p.line(`const ${m} = new Map<${t.key}, ${this.replicaType(t.value)}>();`);
           p.block(`for (let ${i} = 0; ${i} < ${n}; ${i}++)`, () => {
+            p.line(`const ${at} = r.pos;`);
             p.line(`const ${k} = ${this.key(t.key)};`);
             p.line(`let ${x}: ${this.replicaType(t.value)};`);
-            this.element(t.value, x);
+            this.element(t.value, x, what);
             p.line(`${m}.set(${k}, ${x});`);
+            // A map that did not grow already held the key: the full form lists each key once.
+            p.line(`if (${m}.size === ${i}) throw new $rt.DecodeError(${str(what + ': duplicate map key')}, ${at}, 'a key not already in the map', String(${k}));`);
           });
           p.line(`${target} = ${m};`);
         });
@@ -174,7 +181,7 @@ export class DecoderEmitter {
               });
               p.line(`else throw r.error(${str(what + ': unknown array operation')}, 'operation 1 (set) or 2 (patch)', String(${op}));`);
             } else {
-              this.element(t.element, `${o}[${i}]`);
+              this.element(t.element, `${o}[${i}]`, what);
             }
           });
           p.line(`if (${len} > ${old} && ${grown} !== ${len} - ${old}) throw new $rt.DecodeError(${str(what + ': array grew without values')}, ${start}, \`\${${len} - ${old}} new elements\`, \`\${${grown}}\`);`);
@@ -196,7 +203,7 @@ export class DecoderEmitter {
             p.block(`else if (${op} === $rt.MAP_OP_SET || ${op} === $rt.MAP_OP_READD)`, () => {
               p.line(`const ${k} = ${this.key(t.key)};`);
               p.line(`let ${x}: ${this.replicaType(t.value)};`);
-              this.element(t.value, x);
+              this.element(t.value, x, what);
               p.line(`if (${op} === $rt.MAP_OP_READD) ${o}.delete(${k});`);
               p.line(`${o}.set(${k}, ${x});`);
             });

@@ -75,7 +75,10 @@ export class ReplicaWorld {
       const dense: (object | undefined)[] = [];
       let id = 0;
       for (let i = 0; i < n; i++) {
+        const at = r.pos;
         id = this.readId(r, id);
+        // A full frame lists each entity once: a repeated id would silently drop an entity.
+        if (next.has(id)) throw new DecodeError('duplicate entity id', at, 'an id not already in the frame', String(id));
         const o = this.readEntity(r);
         next.set(id, o);
         if (id < DENSE_IDS) {
@@ -158,7 +161,8 @@ export class ReplicaWorld {
         gone.push(o);
       }
     }
-    const n = r.count('entities', 1);
+    // Each entity is at least a head and a mask word: 2 bytes.
+    const n = r.count('entities', 2);
     id = 0;
     for (let i = 0; i < n; i++) {
       const at = r.pos;

@@ -4,6 +4,8 @@
  */
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
+  /** What went wrong, one of the stable strings of docs/wire-format.md section 11 (the message's start). */
+  readonly what: string;
   /** Byte offset in the frame where decoding failed. */
   readonly offset: number;
   /** What the decoder needed at that offset, e.g. `"4 bytes for f32"`. */
@@ -12,6 +14,7 @@ export class DecodeError extends Error {
   readonly got: string;
   constructor(what: string, offset: number, expected: string, got: string) {
     super(`${what} at byte ${offset}: expected ${expected}, got ${got}`);
+    this.what = what;
     this.offset = offset;
     this.expected = expected;
     this.got = got;
