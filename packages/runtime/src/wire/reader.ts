@@ -114,7 +114,12 @@ export class Reader {
     return v;
   }
 
-  /** LEB128 up to 2^53 - 1; longer or overlong encodings are errors. */
+  /**
+   * LEB128 up to 2^53 - 1; longer or overlong encodings are errors. The error is decided by the
+   * bytes read so far (docs/wire-format.md 3.1): a continuation bit on the 8th byte is 'too long'
+   * even when the input ends there, since no 9th byte could make it valid; 'truncated' is only
+   * for input ending before that.
+   */
   varuint(): number {
     const buf = this.buf;
     const start = this.pos;
