@@ -2,8 +2,9 @@
  * Runs the shared conformance vectors (vectors.json, documented in docs/wire-format.md) against
  * the runtime: each value case is encoded with Writer and decoded with Reader; each frame case
  * drives a World through its actions (bytes must match) and feeds the vector's bytes to a
- * ReplicaWorld (state must match); each malformed case must raise a DecodeError with the
- * expected message and offset, and leave the decoder usable.
+ * ReplicaWorld (state must match); each decode case's hand-written frames, fed to a ReplicaWorld,
+ * must give its replica (iteration order included); each malformed case must raise a DecodeError
+ * with the expected <what> and offset, and leave the decoder usable.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

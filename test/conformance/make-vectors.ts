@@ -7,8 +7,11 @@
  * - value cases give `hex` by hand where it is easy to derive from docs/wire-format.md; the
  *   script checks the Writer produces it and the Reader reads `value` back, and refuses to write
  *   the corpus otherwise;
- * - malformed cases give the input bytes, the error substring and the offset by hand; the script
- *   checks the runtime agrees;
+ * - malformed cases give the input bytes, the error's <what> (spec section 11) and the offset by
+ *   hand, and optionally the reference runtime's whole message (`detail`); the script checks the
+ *   runtime agrees;
+ * - decode cases give hand-written frames (room frames, inputs the World never produces) and the
+ *   replica a decoder must hold afterwards; the script checks a ReplicaWorld agrees;
  * - frame cases give server-side actions; the bytes come from a World, and the expected replica
  *   state is projected from the *server's* objects through the manifest with the spec's rules
  *   (quantize, wrap angles, round to f32), not read back from a decoder. The script checks a
