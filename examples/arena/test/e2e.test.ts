@@ -79,7 +79,7 @@ describe('the arena in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("the owner-only HUD shows each player its own hp and ammo; the other page's replica holds 0 for them", async () => {
+  it("the owner-only HUD shows each player its own hp and ammo; the other page's replica holds nothing for them (undefined)", async () => {
     const alice = await a.evaluate(() => ({ id: window.__arena!.myId(), clientId: window.__arena!.clientId() }));
     // Alice fires three times (Space): her ammo goes down, and only her page can know.
     await a.bringToFront();
