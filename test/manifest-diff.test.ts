@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeManifestDifference, type Manifest } from '@netschema/runtime';
+import { describeManifestDifference, MANIFEST_LIMITS, ManifestError, parseManifest, type Manifest } from '@netschema/runtime';
 import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
 
 const base = sink.manifest;
@@ -45,5 +45,65 @@ describe('explaining a schema mismatch at the handshake', () => {
     const e = copy();
     e.enums.find((x: { name: string }) => x.name === 'Rank').members[1].value = 25;
     expect(describeManifestDifference(base, e)).toBe('enum Rank: member 1 is Sergeant = 20 on the server but Sergeant = 25 in the client');
+  });
+});
+
+describe('a manifest from a peer is validated as data before any diff', () => {
+  const parse = (v: unknown) => parseManifest(JSON.stringify(v));
+  const problem = (v: unknown): string => {
+    try {
+      parse(v);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ManifestError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ManifestError');
+  };
+
+  it('accepts a real manifest and returns only its known keys', () => {
+    const m = copy();
+    m.extra = { lots: 'of data' };
+    const parsed = parse(m);
+    expect(parsed).not.toHaveProperty('extra');
+    expect(describeManifestDifference(base, parsed)).toBeNull();
+  });
+
+  it('never trusts a length: an object posing as an array is refused, named, with what was expected', () => {
+    const m = copy();
+    const rank = m.enums.find((x: { name: string }) => x.name === 'Rank');
+    rank.members = { ...rank.members, length: 1e15 };
+    const i = m.enums.indexOf(rank);
+    expect(problem(m)).toBe(`manifest.enums[${i}].members: expected an array, got object`);
+  });
+
+  it('names what, where and what was expected for wrong shapes', () => {
+    expect(problem({ ...copy(), classes: 5 })).toBe('manifest.classes: expected an array, got number 5');
+    expect(problem(5)).toBe('manifest: expected an object, got number 5');
+    const m = copy();
+    m.classes[0].fields[0].name = 7;
+    expect(problem(m)).toBe('manifest.classes[0].fields[0].name: expected a string, got number 7');
+    expect(() => parseManifest('{"classes":')).toThrow(/^manifest: expected JSON text, got text that does not parse/);
+  });
+
+  it('bounds counts, string lengths, type depth and the text before parsing', () => {
+    const many = copy();
+    many.classes = Array.from({ length: MANIFEST_LIMITS.classes + 1 }, () => many.classes[0]);
+    expect(problem(many)).toBe(`manifest.classes: expected an array of at most ${MANIFEST_LIMITS.classes}, got an array of ${MANIFEST_LIMITS.classes + 1}`);
+    const long = copy();
+    long.classes[0].name = 'x'.repeat(MANIFEST_LIMITS.stringLength + 1);
+    expect(problem(long)).toMatch(/^manifest\.classes\[0\]\.name: expected a string of at most 256 characters/);
+    const deep = copy();
+    let t: unknown = 'u8';
+    for (let i = 0; i < 40; i++) t = { kind: 'array', of: t };
+    deep.classes[0].fields[0].type = t;
+    expect(problem(deep)).toMatch(/^manifest\.classes\[0\]\.fields\[0\]\.type(\.of)+: expected a type nested at most 16 deep/);
+    expect(() => parseManifest(' '.repeat(MANIFEST_LIMITS.bytes + 1))).toThrow(/^manifest: expected at most 262144 characters of JSON/);
+  });
+
+  it('a __proto__ key in a type stays data', () => {
+    const m = JSON.parse(JSON.stringify(base));
+    const json = JSON.stringify(m).replace('"optional":false', '"optional":false,"__proto__":{"polluted":1}');
+    expect(describeManifestDifference(base, parseManifest(json))).toBeNull();
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

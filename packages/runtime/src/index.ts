@@ -11,6 +11,7 @@ export { RoomCore, RoomStats, type RoomCoreOptions, type GridOptions, type AddCl
 export { RoomClient, ClientStats } from './room/room-client.js';
 export type { View, RadiusView, BoxView } from './room/view.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
+export { MANIFEST_LIMITS, ManifestError, parseManifest, validateManifest } from './protocol/parse-manifest.js';
 export * from './protocol/messages.js';
 export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type FrameEvent, type SchemaClass } from './net/connection.js';
 export { ConnectionStats } from './net/client-stats.js';

@@ -4,6 +4,7 @@ import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index
 import { until } from './helpers.js';
 import { Chat, Move, netSchema, TestRoom } from './net-room.js';
 import { RawClient } from './raw-client.js';
+import * as kitchenSink from '../../../test/fixtures/schemas/kitchen-sink.netschema.js';
 
 const servers: NetServer[] = [];
 const raws: RawClient[] = [];
@@ -86,6 +87,48 @@ describe('NetServer handshake and rooms', () => {
     expect(code).toBe(CloseCode.SCHEMA_MISMATCH);
     expect(text).toMatch(/Player: field 3: ammo.*u16.*server.*u8.*client/);
     expect(text).toContain('netschema generate');
+  });
+
+  it('a manifest is validated as data: a fake array with a huge length is refused at once, naming where', async () => {
+    // A schema with an enum: the diff's enum loop ran to the client's `length`. 2e7 keeps the
+    // unfixed server's loop to a fraction of a second; 1e15 hung it.
+    const server = await NetServer.listen({ schema: kitchenSink, onError: () => {} });
+    servers.push(server);
+    const a = await raw(server);
+    a.join(kitchenSink, { fingerprint: '0000000000000000' });
+    await a.next(S_MANIFEST_REQUEST, 'the manifest request');
+    const theirs = JSON.parse(JSON.stringify(kitchenSink.manifest)) as { enums: { name: string; members: unknown }[] };
+    const i = theirs.enums.findIndex((e) => e.name === 'Rank');
+    theirs.enums[i]!.members = { ...(theirs.enums[i]!.members as object[]), length: 2e7 };
+    const w = new Writer(65536);
+    w.u8(C_MANIFEST);
+    w.string(JSON.stringify(theirs));
+    a.send(w.toBytes());
+    const closed = await a.closedWith();
+    expect(closed.code).toBe(CloseCode.SCHEMA_MISMATCH);
+    expect(a.errors()[0]![1]).toContain(`manifest.enums[${i}].members: expected an array, got object`);
+  });
+
+  it('a manifest of the wrong shape is reported as such, not as invalid JSON', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    a.join(netSchema.netschema, { fingerprint: '0000000000000000' });
+    await a.next(S_MANIFEST_REQUEST, 'the manifest request');
+    const w = new Writer(64);
+    w.u8(C_MANIFEST);
+    w.string('{"classes":5}');
+    a.send(w.toBytes());
+    await a.closedWith();
+    expect(a.errors()[0]![1]).toContain('manifest.format: expected "netschema-manifest", got undefined');
+    const b = await raw(server);
+    b.join(netSchema.netschema, { fingerprint: '0000000000000000' });
+    await b.next(S_MANIFEST_REQUEST, 'the manifest request');
+    w.reset();
+    w.u8(C_MANIFEST);
+    w.string(JSON.stringify({ ...netSchema.manifest, classes: 5 }));
+    b.send(w.toBytes());
+    await b.closedWith();
+    expect(b.errors()[0]![1]).toContain('manifest.classes: expected an array, got number 5');
   });
 
   it('a client speaking another protocol version is closed with a reason', async () => {

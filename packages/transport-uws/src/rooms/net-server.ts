@@ -1,7 +1,7 @@
 import {
-  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, describeManifestDifference, ErrorCode,
+  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, describeManifestDifference, ErrorCode, ManifestError, parseManifest,
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
-  writeWelcome, type JoinRequest, type Manifest, type SchemaModule,
+  writeWelcome, type JoinRequest, type SchemaModule,
 } from '@netschema/runtime';
 import { UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
@@ -474,10 +474,12 @@ export class NetServer implements RoomHost {
   private mismatch(peer: Peer, manifestJson: string): void {
     let text: string;
     try {
-      const theirs = JSON.parse(manifestJson) as Manifest;
+      // Validated as data first: the diff then loops only over bounded, real arrays.
+      const theirs = parseManifest(manifestJson);
       text = describeManifestDifference(this.schema.manifest, theirs) ?? `the fingerprints differ (client ${theirs.fingerprint}) but the manifests match field for field`;
-    } catch {
-      text = 'the client sent a manifest that is not valid JSON';
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      text = `the client sent an invalid manifest: ${e.message}`;
     }
     const full = `schema mismatch (server ${this.schema.fingerprint}): ${text}. Regenerate the client's schema module with netschema generate, or deploy the matching client`;
     const w = this.w;
