@@ -62,7 +62,7 @@ describe('a manifest from a peer is validated as data before any diff', () => {
 
   it('accepts a real manifest and returns only its known keys', () => {
     const m = copy();
-    m.extra = { lots: 'of data' };
+    Object.assign(m, { extra: { lots: 'of data' } });
     const parsed = parse(m);
     expect(parsed).not.toHaveProperty('extra');
     expect(describeManifestDifference(base, parsed)).toBeNull();

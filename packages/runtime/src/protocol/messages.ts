@@ -59,6 +59,12 @@ export const CloseCode = {
   JOIN_REFUSED: 4011,
   /** Nothing from the client (not even a pong) for the server's idle timeout. */
   IDLE: 4012,
+  /** A server-wide cap is reached (connections, rooms): try again later. */
+  SERVER_FULL: 4013,
+  /** Too many connections from the client's address: try again once some have closed. */
+  ADDRESS_LIMIT: 4014,
+  /** Joins (and resumes) from the client's address come faster than the server allows: back off. */
+  JOIN_RATE_LIMITED: 4015,
 } as const;
 
 /** Close codes after which reconnecting cannot help. */
@@ -66,6 +72,8 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SCHEMA_MISMATCH, CloseCode.PROTOCOL_VERSION, CloseCode.ROOM_NOT_FOUND, CloseCode.KICKED,
   CloseCode.LEFT, CloseCode.JOIN_REFUSED, CloseCode.PROTOCOL_ERROR, CloseCode.TOO_MANY_ERRORS, CloseCode.RATE_LIMITED,
   CloseCode.MESSAGE_TOO_BIG,
+  // Not final: SERVER_FULL, ADDRESS_LIMIT, JOIN_RATE_LIMITED, ROOM_FULL. Capacity comes back,
+  // and the client's backoff is what a rate limit asks for.
 ]);
 
 /** Error codes of S_ERROR that do not close the connection. */
@@ -74,6 +82,8 @@ export const ErrorCode = {
   MALFORMED_MESSAGE: 2,
   NO_HANDLER: 3,
   HANDLER_FAILED: 4,
+  /** A join from a client already in a room: one connection carries one session. */
+  ALREADY_JOINED: 5,
 } as const;
 
 export interface JoinRequest {

@@ -3,14 +3,17 @@ import {
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
   writeWelcome, type JoinRequest, type SchemaModule,
 } from '@netschema/runtime';
-import { UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
+import { UpgradeRejection, UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
 import { numberOption, type NumberRange } from './check-option.js';
+import { AddressTable, resolveLimits, type LimitOptions, type Limits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
-import { newResumeToken } from './resume-token.js';
 import { resolveRoomOptions, Room, type RoomHost, type RoomOptions } from './room.js';
+import { defaultIdentify, Sessions } from './sessions.js';
 
-export interface NetServerOptions {
+export type { LimitOptions } from './limits.js';
+
+export interface NetServerOptions extends LimitOptions {
   /** The generated schema module (`import * as schema from './state.netschema.js'`). */
   schema: SchemaModule | { netschema: SchemaModule };
   /** Default 127.0.0.1. */
@@ -24,6 +27,17 @@ export interface NetServerOptions {
    * rooms see as `client.user`, or throws `UpgradeRejection(401 | 403, reason)`.
    */
   auth?: (req: UpgradeRequest) => unknown;
+  /**
+   * Who a user is, from what `auth` returned: a resume token works only for the identity it was
+   * issued to. Default: a primitive user itself, else its primitive `id` property, else
+   * undefined (which matches only another connection without an identity).
+   */
+  identify?: (user: unknown) => unknown;
+  /**
+   * The client's address for the per-address limits. Default: the socket's peer address. Behind
+   * a proxy, read the header it sets (`X-Forwarded-For`), and only if you trust the proxy.
+   */
+  clientAddress?: (req: UpgradeRequest) => string;
   /** Largest message a client may send, bytes. Default 64 KiB (a manifest fits). Bigger ones drop the connection. */
   maxPayloadLength?: number;
   /**
@@ -67,6 +81,14 @@ export interface RoomListing {
   name: string;
   clients: number;
   maxClients: number;
+  /** Present on rooms joinable by id only. */
+  private?: true;
+}
+
+/** What the upgrade stores with each socket: the auth hook's user and the address it counts against. */
+interface Admitted {
+  user: unknown;
+  address: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -84,11 +106,14 @@ class Peer {
   client: Client | null = null;
   pingId = 0;
   pingSentAt = 0;
+  /** Whether it counts against its address's connections (undone at close). */
+  counted = false;
   /** When the last message arrived (performance.now()). */
   lastSeen: number;
   constructor(
     readonly ws: UwsSocket,
     readonly user: unknown,
+    readonly address: string,
     readonly openedAt: number,
     readonly bucket: TokenBucket,
   ) {
@@ -122,8 +147,10 @@ export class NetServer implements RoomHost {
   private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
   private readonly byId = new Map<string, Room>();
   private readonly peers = new Set<Peer>();
-  private readonly tokens = new Map<string, Client>();
-  private readonly held = new Set<Client>();
+  private readonly limits: Limits;
+  private readonly addresses: AddressTable;
+  private readonly sessions: Sessions;
+  private readonly identify: (user: unknown) => unknown;
   private readonly w = new Writer(1024);
   private readonly r: Reader;
   private housekeeping: NodeJS.Timeout | undefined;
@@ -160,6 +187,10 @@ export class NetServer implements RoomHost {
     // A ping period under 10 ms would turn the pinger into a busy loop.
     this.pingIntervalMs = n('pingIntervalMs', 1000, { min: 10, finite: true });
     this.r = new Reader(new Uint8Array(0));
+    this.limits = resolveLimits(options);
+    this.addresses = new AddressTable(this.limits);
+    this.sessions = new Sessions(this.limits);
+    this.identify = options.identify ?? defaultIdentify;
   }
 
   private async start(): Promise<void> {
@@ -174,11 +205,11 @@ export class NetServer implements RoomHost {
       maxBackpressure: this.maxBackpressure,
       allowFallback: options.allowFallback ?? false,
       onOpen: (ws) => this.opened(ws),
-      onMessage: (ws, bytes) => this.received(ws, bytes),
+      onMessage: (ws, bytes, isBinary) => this.received(ws, bytes, isBinary),
       onClose: (ws) => this.closed(ws),
       onDrain: (ws) => this.drained(ws),
     };
-    if (options.auth) uwsOptions.upgrade = options.auth;
+    uwsOptions.upgrade = (req) => this.upgrade(req);
     uwsOptions.onUpgradeError = (e) => this.report(e, 'auth');
     this.uws = await UwsServer.listen(uwsOptions);
     this.housekeeping = setInterval(() => this.sweep(), 250);
@@ -198,11 +229,28 @@ export class NetServer implements RoomHost {
     return this;
   }
 
-  /** Creates a room of a defined type now (clients can join it by id). */
-  create(name: string, options: unknown = {}): Room {
+  /**
+   * Creates a room of a defined type now. It is private by default: joinable by its id only, so
+   * a room made for a match or a party gets only the players given its id. Pass
+   * `{ private: false }` to let joins by name pick it too. Throws when `maxRooms` or
+   * `maxRoomsPerName` is reached.
+   */
+  create(name: string, options: unknown = {}, { private: isPrivate = true }: { private?: boolean } = {}): Room {
+    const room = this.open(name, options, isPrivate);
+    if (typeof room === 'string') throw new Error(`create: ${room}`);
+    return room;
+  }
+
+  /** A new room, or why not (a cap is reached, or no such type). */
+  private open(name: string, options: unknown, isPrivate: boolean): Room | string {
     const def = this.defs.get(name);
-    if (def === undefined) throw new Error(`create: no room type named ${JSON.stringify(name)}; define it first`);
+    if (def === undefined) return `no room type named ${JSON.stringify(name)}; define it first`;
+    if (this.byId.size >= this.limits.maxRooms) return `the server has ${this.limits.maxRooms} rooms, its limit (maxRooms)`;
+    let same = 0;
+    for (const r of this.byId.values()) if (r.name === name) same++;
+    if (same >= this.limits.maxRoomsPerName) return `the server has ${same} rooms named ${JSON.stringify(name)}, its limit (maxRoomsPerName)`;
     const room = new def.Room();
+    room.private = isPrivate;
     room.start(this, name, def.options);
     this.byId.set(room.id, room);
     room.emptySince = performance.now();
@@ -211,7 +259,11 @@ export class NetServer implements RoomHost {
   }
 
   rooms(): RoomListing[] {
-    return [...this.byId.values()].map((r) => ({ id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients }));
+    return [...this.byId.values()].map((r) => {
+      const listing: RoomListing = { id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients };
+      if (r.private) listing.private = true;
+      return listing;
+    });
   }
 
   room(id: string): Room | undefined {
@@ -227,8 +279,7 @@ export class NetServer implements RoomHost {
       clearInterval(this.pinger);
       await this.uws.close(reason);
       for (const room of [...this.byId.values()]) room.dispose();
-      this.tokens.clear();
-      this.held.clear();
+      this.sessions.clear();
     })();
     return this.closing;
   }
@@ -268,22 +319,50 @@ export class NetServer implements RoomHost {
 
   /** A session ended, however (leave, kick, congestion, grace expired, room disposed): forget its token. */
   left(client: Client): void {
-    this.tokens.delete(client.resumeToken);
-    this.held.delete(client);
+    this.sessions.forget(client);
   }
 
   // ── sockets ──
 
-  private opened(ws: UwsSocket): void {
-    const now = performance.now();
-    const peer = new Peer(ws, ws.getUserData().user, now, new TokenBucket(this.messageRate, this.messageBurst, now));
-    ws.getUserData().owner = peer;
-    this.peers.add(peer);
+  /**
+   * At upgrade, before any socket exists: the connection caps (the cheapest place to refuse:
+   * an HTTP status, no WebSocket), then the `auth` hook.
+   */
+  private upgrade(req: UpgradeRequest): Admitted | Promise<Admitted> {
+    const address = this.options.clientAddress ? this.options.clientAddress(req) : req.address;
+    const refused = this.addresses.admit(address, performance.now());
+    if (refused) throw new UpgradeRejection(refused.status, refused.reason);
+    const auth = this.options.auth;
+    if (auth === undefined) return { user: undefined, address };
+    const user = auth(req);
+    return user instanceof Promise ? user.then((u: unknown) => ({ user: u, address })) : { user, address };
   }
 
-  private received(ws: UwsSocket, bytes: Uint8Array): void {
+  private opened(ws: UwsSocket): void {
+    const now = performance.now();
+    const { user, address } = ws.getUserData().user as Admitted;
+    const peer = new Peer(ws, user, address, now, new TokenBucket(this.messageRate, this.messageBurst, now));
+    ws.getUserData().owner = peer;
+    this.peers.add(peer);
+    // Checked again: upgrades whose auth was pending all passed the upgrade check at once.
+    const refused = this.addresses.admit(address, now);
+    if (refused) {
+      this.end(peer, refused.code, refused.reason);
+      return;
+    }
+    this.addresses.opened(address, now);
+    peer.counted = true;
+  }
+
+  private received(ws: UwsSocket, bytes: Uint8Array, isBinary: boolean): void {
     const peer = ws.getUserData().owner as Peer;
     if (peer.state === CLOSED) return;
+    if (!isBinary) {
+      // Every protocol message is binary; a text frame is not one of them, whatever it holds.
+      if (peer.state === JOINED && peer.client) this.offence(peer, peer.client, ErrorCode.MALFORMED_MESSAGE, 'a text frame; protocol messages are binary');
+      else this.end(peer, CloseCode.PROTOCOL_ERROR, 'a text frame; the join must be a binary message');
+      return;
+    }
     const now = performance.now();
     peer.lastSeen = now;
     const client = peer.client;
@@ -344,6 +423,9 @@ export class NetServer implements RoomHost {
       case C_RESYNC:
         client.room.core.resync(client.core);
         return;
+      case C_JOIN:
+        this.offence(peer, client, ErrorCode.ALREADY_JOINED, `already joined room ${client.room.name} (${client.room.id}); one connection carries one session, leave first or open another connection`);
+        return;
       case C_LEAVE:
         this.end(peer, CloseCode.LEFT, 'left');
         client.room.leave(client, true);
@@ -381,8 +463,14 @@ export class NetServer implements RoomHost {
       this.uws.send(peer.ws, Uint8Array.of(S_MANIFEST_REQUEST));
       return;
     }
-    const held = j.resumeToken ? this.tokens.get(j.resumeToken) : undefined;
-    if (held && !held.left && !held.room.disposed) {
+    if (!this.addresses.join(peer.address, performance.now())) {
+      this.end(peer, CloseCode.JOIN_RATE_LIMITED, `more than ${this.limits.joinRate} joins per second from your address`);
+      return;
+    }
+    const identity = this.identify(peer.user);
+    // A token presented by another identity (or a stale one) is ignored: a fresh join.
+    const held = j.resumeToken ? this.sessions.find(j.resumeToken, identity) : undefined;
+    if (held) {
       this.resume(peer, held, j.lastTick);
       return;
     }
@@ -405,8 +493,8 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.JOIN_REFUSED, e instanceof Error ? e.message : String(e));
       return;
     }
-    client.resumeToken = newResumeToken();
-    this.tokens.set(client.resumeToken, client);
+    client.identity = identity;
+    this.sessions.issue(client);
     this.attach(peer, client);
     this.welcome(peer, client, false);
     // Messages onJoin sent (a greeting, the rules) follow the welcome.
@@ -415,11 +503,16 @@ export class NetServer implements RoomHost {
     for (const bytes of early) this.sendBytes(client, bytes);
   }
 
-  /** The room to join: by id, or by name (one with room, else a new one). Null after closing the peer. */
+  /** Sessions that take a place in a room's maxClients. */
+  private occupancy(room: Room): number {
+    return this.limits.heldCountsAgainstMaxClients ? room.clients.length : room.clients.length - room.heldCount;
+  }
+
+  /** The room to join: by id, or by name (a public one with room, else a new one). Null after closing the peer. */
   private pick(peer: Peer, key: string, options: unknown): Room | null {
     const byId = this.byId.get(key);
     if (byId && !byId.disposed) {
-      if (byId.clients.length >= byId.maxClients) {
+      if (this.occupancy(byId) >= byId.maxClients) {
         this.end(peer, CloseCode.ROOM_FULL, `room ${key} is full (${byId.maxClients} clients)`);
         return null;
       }
@@ -429,8 +522,13 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(key)}`);
       return null;
     }
-    for (const r of this.byId.values()) if (r.name === key && !r.disposed && r.clients.length < r.maxClients) return r;
-    return this.create(key, options);
+    for (const r of this.byId.values()) if (r.name === key && !r.disposed && !r.private && this.occupancy(r) < r.maxClients) return r;
+    const room = this.open(key, options, false);
+    if (typeof room === 'string') {
+      this.end(peer, CloseCode.SERVER_FULL, `every room named ${JSON.stringify(key)} is full and ${room}`);
+      return null;
+    }
+    return room;
   }
 
   private resume(peer: Peer, client: Client, lastTick: number): void {
@@ -440,7 +538,9 @@ export class NetServer implements RoomHost {
       this.detach(old);
       this.uws.end(old.ws, CloseCode.LEFT, 'replaced by a newer connection');
     }
-    this.held.delete(client);
+    this.sessions.release(client);
+    // A new token on every resume: one that leaked from an earlier connection stops working.
+    this.sessions.issue(client);
     client.droppedAt = -1;
     client.congestedSince = -1;
     client.core.paused = false;
@@ -499,6 +599,7 @@ export class NetServer implements RoomHost {
   private closed(ws: UwsSocket): void {
     const peer = ws.getUserData().owner as Peer;
     this.peers.delete(peer);
+    if (peer.counted) this.addresses.closed(peer.address);
     if (peer.state === CLOSED) return;
     const client = peer.client;
     this.detach(peer);
@@ -508,11 +609,13 @@ export class NetServer implements RoomHost {
 
   /** Dropped without leaving: hold the session for a resume; frames pause, changes accumulate. */
   private hold(client: Client): void {
-    if (client.left || this.held.has(client)) return;
+    if (client.left || this.sessions.held.has(client)) return;
     client.droppedAt = performance.now();
     client.core.paused = true;
-    this.held.add(client);
+    // Over maxHeldPerRoom or maxHeldSessions: the oldest held sessions end (they were closest to expiry).
+    const evicted = this.sessions.hold(client);
     client.room.hook(() => client.room.onDrop?.(client), 'onDrop');
+    for (const c of evicted) c.room.leave(c, false);
   }
 
   private drained(ws: UwsSocket): void {
@@ -539,12 +642,13 @@ export class NetServer implements RoomHost {
       }
     }
     const grace = this.resumeGraceMs;
-    for (const c of this.held) {
-      if (c.ws !== null) this.held.delete(c);
+    for (const c of this.sessions.held) {
+      if (c.ws !== null) this.sessions.release(c);
       else if (now - c.droppedAt > grace) {
         c.room.leave(c, false);
       }
     }
+    this.addresses.sweep(now);
     for (const room of [...this.byId.values()]) {
       if (room.emptySince >= 0 && room.clients.length === 0 && now - room.emptySince > room.disposeDelayMs) room.dispose();
     }

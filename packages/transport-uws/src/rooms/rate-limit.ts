@@ -24,4 +24,9 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /** Whether the bucket has refilled to its burst by `now` (an idle bucket can then be dropped). */
+  full(now: number): boolean {
+    return this.tokens + ((now - this.last) * this.rate) / 1000 >= this.burst;
+  }
 }

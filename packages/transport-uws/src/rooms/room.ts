@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
 import { numberOption } from './check-option.js';
 import { Client } from './client.js';
@@ -64,8 +65,6 @@ export class RoomTickStats {
   readonly recent = new Float64Array(4096);
 }
 
-let roomSeq = 0;
-
 /**
  * A room: extend it with your game's rules and register it with `server.define(name, Room)`.
  * The server creates rooms on demand, calls the hooks, ticks them, and sends every client only
@@ -73,7 +72,8 @@ let roomSeq = 0;
  */
 export class Room<E extends object = object, U = unknown> {
   /** Unique in the server; clients may join by it. */
-  readonly id: string = `r${(++roomSeq).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  // 96 random bits: an id is the only key to a private room, so it must not be guessable.
+  readonly id: string = `r${randomBytes(12).toString('base64url')}`;
   name = '';
   core!: RoomCore<E, Client<U>>;
   /** Clients in the room, connected or held for a resume. */
@@ -84,6 +84,9 @@ export class Room<E extends object = object, U = unknown> {
   disposed = false;
   /** @internal */ host!: RoomHost;
   /** @internal */ emptySince = -1;
+  /** @internal Sessions of this room held after a drop (kept by the server's Sessions). */ heldCount = 0;
+  /** Joinable by id only: joins by name never pick it. See `server.create`. */
+  private = false;
   /** @internal */ disposeDelayMs = 5000;
   private readonly handlers = new Map<string, Handler<U>>();
   private timer: NodeJS.Timeout | undefined;
@@ -139,6 +142,11 @@ export class Room<E extends object = object, U = unknown> {
     this.encode(msg);
     const bytes = this.out.view_(0);
     for (const c of this.clients) if (c !== except) this.deliver(c, bytes);
+  }
+
+  /** Makes the room joinable by id only (true) or also by name (false). */
+  setPrivate(value = true): void {
+    this.private = value;
   }
 
   /** Disconnects a client for good, with a reason. */
