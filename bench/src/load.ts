@@ -72,7 +72,8 @@ const half = int('half', opts.half, 1);
 const seed = int('seed', opts.seed, 0);
 const WORLD = 1000;
 
-const server = await NetServer.listen({ schema, maxPayloadLength: 64 * 1024, messageRate: 1000, messageBurst: 1000 });
+// Every bot connects from this machine: lift the per-address caps meant for internet clients.
+const server = await NetServer.listen({ schema, maxPayloadLength: 64 * 1024, messageRate: 1000, messageBurst: 1000, maxConnectionsPerAddress: clients + 1, joinRate: 1000, joinBurst: clients + 1 });
 server.define('load', LoadRoom, { tickRate, patchRate: hz, maxClients: clients, grid: { cellSize: half } });
 const room = server.create('load', { entities, moved: movedPerTick, hz, world: WORLD, half, seed }) as LoadRoom;
 const url = `ws://127.0.0.1:${server.port}/ws`;

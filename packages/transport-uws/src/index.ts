@@ -1,6 +1,6 @@
 // The uWebSockets.js transport: rooms on a WebSocket server, and the pieces they stand on.
 export { loadUws, UwsFallbackError, type FallbackReason, type LoadedUws, type LoadUwsOptions, type UwsModule } from './native.js';
 export { UwsServer, UpgradeRejection, type SendResult, type SocketData, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from './uws-server.js';
-export { NetServer, type NetServerOptions, type RoomListing } from './rooms/net-server.js';
+export { NetServer, type LimitOptions, type NetServerOptions, type RoomListing } from './rooms/net-server.js';
 export { Room, RoomTickStats, type RoomOptions } from './rooms/room.js';
 export { Client, ServerClientStats } from './rooms/client.js';

@@ -1,4 +1,4 @@
-import { C_MANIFEST, C_MESSAGE, C_PING, C_PONG, CloseCode, ErrorCode, FRAME_ROOM, ReplicaWorld, S_WELCOME, S_MANIFEST_REQUEST, S_MESSAGE, S_PING, S_PONG, Writer, writeMessage } from '@netschema/runtime';
+import { C_MANIFEST, C_MESSAGE, C_PING, C_PONG, CloseCode, ErrorCode, FINAL_CLOSE_CODES, FRAME_ROOM, PROTOCOL_VERSION, ReplicaWorld, writeJoin, S_WELCOME, S_MANIFEST_REQUEST, S_MESSAGE, S_PING, S_PONG, Writer, writeMessage } from '@netschema/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index.js';
 import { until } from './helpers.js';
@@ -434,5 +434,173 @@ describe('NetServer under churn', () => {
     await until(() => internals.peers.size === 1, 'closed sockets to be forgotten');
     expect(room.log.filter((l) => l.startsWith('join'))).toHaveLength(61);
     expect(room.log.filter((l) => l.startsWith('leave'))).toHaveLength(60);
+  });
+});
+
+describe('NetServer hardening: sessions, private rooms, handshake (issue 11)', () => {
+  /** Joins by name (or id) and returns the client with its welcome. */
+  async function joinAs(server: NetServer, query = '', j: Parameters<RawClient['join']>[1] = {}) {
+    const c = await raw(server, query);
+    c.join(netSchema.netschema, j);
+    return { c, welcome: await c.welcome() };
+  }
+  const byQuery = { auth: (req: { query: URLSearchParams }) => ({ id: req.query.get('user'), user: req.query.get('user') ?? 'anon' }) };
+
+  it('a resume token presented by another identity gets a fresh join; the owner keeps the session', async () => {
+    const server = await serve({ ...byQuery, resumeGraceMs: 5000 });
+    const alice = await joinAs(server, '?user=alice');
+    alice.c.terminate();
+    const room = server.room(alice.welcome.roomId) as TestRoom;
+    await until(() => room.log.includes('drop alice'), 'the drop');
+    const mallory = await joinAs(server, '?user=mallory', { resumeToken: alice.welcome.resumeToken, room: alice.welcome.roomId });
+    expect(mallory.welcome.resumed).toBe(false);
+    expect(mallory.welcome.clientId).not.toBe(alice.welcome.clientId);
+    expect(room.log).toContain('join mallory');
+    // Alice's session is still held, and hers to take back.
+    const back = await joinAs(server, '?user=alice', { resumeToken: alice.welcome.resumeToken });
+    expect(back.welcome).toMatchObject({ resumed: true, clientId: alice.welcome.clientId });
+    expect(mallory.c.closed).toBeNull();
+  });
+
+  it('a resume rotates the token: the welcome carries a new one and the old one stops working', async () => {
+    const server = await serve({ resumeGraceMs: 5000 });
+    const first = await joinAs(server);
+    first.c.terminate();
+    const room = server.room(first.welcome.roomId) as TestRoom;
+    await until(() => room.log.some((l) => l.startsWith('drop')), 'the drop');
+    const second = await joinAs(server, '', { resumeToken: first.welcome.resumeToken });
+    expect(second.welcome.resumed).toBe(true);
+    expect(second.welcome.resumeToken).not.toBe(first.welcome.resumeToken);
+    second.c.terminate();
+    await until(() => room.log.filter((l) => l.startsWith('drop')).length === 2, 'the second drop');
+    const stale = await joinAs(server, '', { resumeToken: first.welcome.resumeToken });
+    expect(stale.welcome.resumed).toBe(false);
+    // The right lookup id with a wrong secret is no token either.
+    const t = second.welcome.resumeToken;
+    const forged = await joinAs(server, '', { resumeToken: t.slice(0, -2) + (t.endsWith('AA') ? 'BB' : 'AA') });
+    expect(forged.welcome.resumed).toBe(false);
+    const third = await joinAs(server, '', { resumeToken: t });
+    expect(third.welcome).toMatchObject({ resumed: true, clientId: first.welcome.clientId });
+  });
+
+  it('private rooms are joinable by id only and marked in rooms(); room ids are random', async () => {
+    const server = await serve();
+    const secret = server.create('test', {}, { private: true });
+    const open = server.create('test');
+    expect(secret.id).toMatch(/^r[A-Za-z0-9_-]{16}$/);
+    const byName = await joinAs(server);
+    expect(byName.welcome.roomId).toBe(open.id);
+    const byId = await joinAs(server, '', { room: secret.id });
+    expect(byId.welcome.roomId).toBe(secret.id);
+    expect(server.rooms().find((r) => r.id === secret.id)).toMatchObject({ private: true });
+    expect(server.rooms().find((r) => r.id === open.id)).not.toHaveProperty('private');
+    open.setPrivate();
+    const third = await joinAs(server);
+    expect([secret.id, open.id]).not.toContain(third.welcome.roomId);
+  });
+
+  it('a join sent as a text frame is refused', async () => {
+    const server = await serve();
+    const a = await raw(server);
+    const w = new Writer(256);
+    writeJoin(w, { protocol: PROTOCOL_VERSION, fingerprint: netSchema.netschema.fingerprint, room: 'test', resumeToken: '', lastTick: 0, options: '{}' });
+    a.ws.send(w.toBytes(), { binary: false });
+    expect(await a.closedWith()).toEqual({ code: CloseCode.PROTOCOL_ERROR, reason: expect.stringContaining('text frame') });
+    expect(a.received.filter((m) => m[0] === S_WELCOME)).toHaveLength(0);
+  });
+
+  it('a second join on a joined connection is answered with ALREADY_JOINED naming the room', async () => {
+    const server = await serve();
+    const { c, welcome } = await joinAs(server);
+    c.join(netSchema.netschema);
+    await until(() => c.errors().length > 0, 'the error');
+    expect(c.errors()[0]).toEqual([ErrorCode.ALREADY_JOINED, expect.stringContaining(`already joined room test (${welcome.roomId})`)]);
+  });
+});
+
+describe('NetServer limits (issue 11)', () => {
+  it('connections per address and in total are refused at upgrade with 429 and 503', async () => {
+    const perAddress = await serve({ maxConnectionsPerAddress: 2 });
+    await raw(perAddress);
+    await raw(perAddress);
+    const third = new RawClient(`ws://127.0.0.1:${perAddress.port}/ws`);
+    raws.push(third);
+    await until(() => third.unexpected !== null, 'the refusal');
+    expect(third.unexpected).toEqual({ status: 429, body: expect.stringContaining('too many connections from your address') });
+    const total = await serve({ maxConnections: 1 });
+    await raw(total);
+    const second = new RawClient(`ws://127.0.0.1:${total.port}/ws`);
+    raws.push(second);
+    await until(() => second.unexpected !== null, 'the refusal');
+    expect(second.unexpected).toEqual({ status: 503, body: expect.stringContaining('server full') });
+  });
+
+  it('joins faster than the per-address rate are closed with JOIN_RATE_LIMITED, which is not final', async () => {
+    const server = await serve({ joinRate: 0.01, joinBurst: 2 });
+    for (let i = 0; i < 2; i++) {
+      const c = await raw(server);
+      c.join(netSchema.netschema);
+      await c.welcome();
+      c.terminate();
+    }
+    const c = await raw(server);
+    c.join(netSchema.netschema);
+    expect(await c.closedWith()).toEqual({ code: CloseCode.JOIN_RATE_LIMITED, reason: expect.stringContaining('joins per second') });
+    expect(FINAL_CLOSE_CODES.has(CloseCode.JOIN_RATE_LIMITED)).toBe(false);
+    expect(FINAL_CLOSE_CODES.has(CloseCode.SERVER_FULL)).toBe(false);
+  });
+
+  it('rooms per name and in total are capped: a join that needs one more is closed with SERVER_FULL', async () => {
+    const server = await serve({ maxRoomsPerName: 2 }, { maxClients: 1 });
+    await raw(server).then((c) => (c.join(netSchema.netschema), c.welcome()));
+    await raw(server).then((c) => (c.join(netSchema.netschema), c.welcome()));
+    const c = await raw(server);
+    c.join(netSchema.netschema);
+    expect(await c.closedWith()).toEqual({ code: CloseCode.SERVER_FULL, reason: expect.stringContaining('maxRoomsPerName') });
+    expect(server.rooms()).toHaveLength(2);
+    expect(() => server.create('test')).toThrow(/^create: the server has 2 rooms named "test"/);
+    const total = await serve({ maxRooms: 1 });
+    total.create('test');
+    expect(() => total.create('test')).toThrow(/maxRooms/);
+  });
+
+  it('join-and-drop churn holds at most maxHeldPerRoom / maxHeldSessions sessions and bounded rooms', async () => {
+    const server = await serve({ joinRate: 1000, joinBurst: 1000, maxHeldPerRoom: 3, maxHeldSessions: 5, resumeGraceMs: 60_000 }, { maxClients: 4 });
+    const internals = server as unknown as { sessions: { size: number; held: Set<unknown> } };
+    for (let i = 0; i < 40; i++) {
+      const c = await raw(server);
+      c.join(netSchema.netschema);
+      await c.welcome();
+      c.terminate();
+      await until(() => c.closed !== null, 'the drop');
+    }
+    await until(() => internals.sessions.held.size <= 5, 'evictions');
+    expect(internals.sessions.held.size).toBeLessThanOrEqual(5);
+    expect(internals.sessions.size).toBeLessThanOrEqual(5);
+    for (const r of server.rooms()) expect(r.clients).toBeLessThanOrEqual(3);
+    // Held sessions count against maxClients (the default): 40 joins needed at most 40/1 rooms,
+    // but evictions keep the live rooms few.
+    expect(server.rooms().filter((r) => r.clients > 0).length).toBeLessThanOrEqual(5);
+  });
+
+  it('held sessions can be left out of maxClients', async () => {
+    const counted = await serve({}, { maxClients: 1 });
+    const a = await raw(counted);
+    a.join(netSchema.netschema);
+    const wa = await a.welcome();
+    a.terminate();
+    await until(() => (counted.room(wa.roomId) as TestRoom).log.some((l) => l.startsWith('drop')), 'the drop');
+    const b = await raw(counted);
+    b.join(netSchema.netschema);
+    expect((await b.welcome()).roomId).not.toBe(wa.roomId);
+    const uncounted = await serve({ heldCountsAgainstMaxClients: false }, { maxClients: 1 });
+    const c = await raw(uncounted);
+    c.join(netSchema.netschema);
+    const wc = await c.welcome();
+    c.terminate();
+    await until(() => (uncounted.room(wc.roomId) as TestRoom).log.some((l) => l.startsWith('drop')), 'the drop');
+    const d = await raw(uncounted);
+    d.join(netSchema.netschema);
+    expect((await d.welcome()).roomId).toBe(wc.roomId);
   });
 });

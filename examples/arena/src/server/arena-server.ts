@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
-import { NetServer } from '@netschema/transport-uws';
+import { NetServer, type LimitOptions } from '@netschema/transport-uws';
 import { VIEW_RADIUS } from '../rules.js';
 import * as schema from '../state.netschema.js';
 import { ArenaRoom, type ArenaConfig } from './arena-room.js';
@@ -23,6 +23,10 @@ export interface ArenaServerOptions extends ArenaConfig {
   patchRate?: number;
   /** Where the transport reports errors from room hooks. Default console.error. */
   onError?: (error: unknown, where: string) => void;
+  /** Players per arena room; joins beyond it open another room. Default 64. */
+  maxClients?: number;
+  /** The transport's limits (connections and joins per address...): see docs/server.md "Limits". */
+  limits?: LimitOptions;
 }
 
 export interface ArenaServer {
@@ -56,7 +60,7 @@ export async function startArena(options: ArenaServerOptions): Promise<ArenaServ
     throw new Error(`${options.publicDir} has no index.html and app.js: build the page first (pnpm --filter @netschema/example-arena build)`);
   }
 
-  const netOptions: Parameters<typeof NetServer.listen>[0] = { schema, host, port: options.wsPort ?? 0 };
+  const netOptions: Parameters<typeof NetServer.listen>[0] = { ...options.limits, schema, host, port: options.wsPort ?? 0 };
   if (options.onError) netOptions.onError = options.onError;
   const net = await NetServer.listen(netOptions);
   const tickRate = options.tickRate ?? 60;
@@ -66,12 +70,14 @@ export async function startArena(options: ArenaServerOptions): Promise<ArenaServ
   net.define('arena', ArenaRoom.with(game), {
     tickRate,
     patchRate,
-    maxClients: 64,
-    // A persistent arena: its bots keep playing while nobody is connected.
-    disposeDelayMs: Infinity,
+    maxClients: options.maxClients ?? 64,
+    // Rooms opened for joins beyond maxClients go once their last player has left.
+    disposeDelayMs: 5000,
     grid: { cellSize: VIEW_RADIUS },
   });
   const room = net.create('arena') as ArenaRoom;
+  // The main arena persists: its bots keep playing while nobody is connected.
+  room.disposeDelayMs = Infinity;
 
   // The page learns where the WebSocket server is from /config.json (same host name it was loaded from).
   const config = Buffer.from(JSON.stringify({ wsPort: net.port, path: '/ws', room: 'arena' }));

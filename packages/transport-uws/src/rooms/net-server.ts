@@ -230,12 +230,12 @@ export class NetServer implements RoomHost {
   }
 
   /**
-   * Creates a room of a defined type now. It is private by default: joinable by its id only, so
-   * a room made for a match or a party gets only the players given its id. Pass
-   * `{ private: false }` to let joins by name pick it too. Throws when `maxRooms` or
-   * `maxRoomsPerName` is reached.
+   * Creates a room of a defined type now. Joins by name may pick it, like a room they created
+   * (a persistent lobby or arena made at start-up is the common case, as in Colyseus). Pass
+   * `{ private: true }` for a room joinable by its id only (a match or a party whose id you hand
+   * out), or call `room.setPrivate()` later. Throws when `maxRooms` or `maxRoomsPerName` is reached.
    */
-  create(name: string, options: unknown = {}, { private: isPrivate = true }: { private?: boolean } = {}): Room {
+  create(name: string, options: unknown = {}, { private: isPrivate = false }: { private?: boolean } = {}): Room {
     const room = this.open(name, options, isPrivate);
     if (typeof room === 'string') throw new Error(`create: ${room}`);
     return room;

@@ -87,7 +87,8 @@ export class Room<E extends object = object, U = unknown> {
   /** @internal Sessions of this room held after a drop (kept by the server's Sessions). */ heldCount = 0;
   /** Joinable by id only: joins by name never pick it. See `server.create`. */
   private = false;
-  /** @internal */ disposeDelayMs = 5000;
+  /** An empty room is disposed after this long (ms): from its options; set it per room (Infinity keeps a persistent room). */
+  disposeDelayMs = 5000;
   private readonly handlers = new Map<string, Handler<U>>();
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
