@@ -93,7 +93,7 @@ function converged(server: NetServer, conn: Connection): boolean {
 
 /** Resume tokens the server keeps: one per live or held session (private: checked for leaks). */
 function heldTokens(server: NetServer): number {
-  return (server as unknown as { tokens: Map<string, unknown> }).tokens.size;
+  return (server as unknown as { sessions: { size: number } }).sessions.size;
 }
 
 function move(dx: number, dy: number): netSchema.Move {
