@@ -28,6 +28,8 @@ export interface FuzzOptions {
   rssLimitMib: number;
   /** Each honest client must get at least this share of the frames the tick rate promises. */
   minFrameShare: number;
+  /** Keep the server's per-address limits (one address gets few joins in); default: raised, as for many addresses. */
+  defaultLimits: boolean;
   /** Mutation classes to leave out (to bisect a failure). */
   skip: readonly string[];
   /** Progress lines (the seed first). */
@@ -35,7 +37,7 @@ export interface FuzzOptions {
 }
 
 export const DEFAULT_FUZZ: FuzzOptions = {
-  seed: 1, messages: Infinity, seconds: 20, honest: 3, concurrency: 16, rssLimitMib: 400, minFrameShare: 0.8, skip: [], log: () => {},
+  seed: 1, messages: Infinity, seconds: 20, honest: 3, concurrency: 16, rssLimitMib: 400, minFrameShare: 0.8, defaultLimits: false, skip: [], log: () => {},
 };
 
 /** The mutation classes, one per kind of episode (a connection's whole life). */
@@ -78,6 +80,8 @@ export class FuzzFailure extends Error {
 }
 
 const TICK_RATE = 20;
+/** Per-address limits raised so that one address (127.0.0.1) acts as many. */
+export const MANY_ADDRESSES = { joinRate: 100_000, joinBurst: 100_000, maxConnectionsPerAddress: 1000 } as const;
 const hex = (b: Uint8Array, max = 48) => Buffer.from(b.subarray(0, max)).toString('hex') + (b.length > max ? `…(${b.length} B)` : '');
 
 /** One hostile connection, with just enough protocol to get past the handshake when it wants to. */
@@ -223,7 +227,7 @@ interface Episode {
 export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<FuzzSummary> {
   const o: FuzzOptions = { ...DEFAULT_FUZZ, ...opts };
   const kinds = KINDS.filter((k) => !o.skip.includes(k));
-  o.log(`server fuzz: seed ${o.seed}, ${Number.isFinite(o.messages) ? `${o.messages} messages` : 'no message cap'}, at most ${o.seconds} s, kinds ${kinds.join(',')}`);
+  o.log(`server fuzz: seed ${o.seed}, ${Number.isFinite(o.messages) ? `${o.messages} messages` : 'no message cap'}, at most ${o.seconds} s, kinds ${kinds.join(',')}, ${o.defaultLimits ? 'default' : 'raised per-address'} limits`);
   const summary: FuzzSummary = {
     seed: o.seed, seconds: 0, messages: 0, messages_by_kind: {}, connections: 0, episodes_by_kind: {}, honest_clients: o.honest,
     honest_fps_expected: TICK_RATE, honest_fps_min: 0, honest_fps_median: 0, honest_checks: 0, desyncs: 0, server_errors: 0,
@@ -232,6 +236,7 @@ export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<Fu
   const server = await ServerProcess.start({
     room: { bots: 16, tallyEvery: 10, tickRate: TICK_RATE, maxClients: 64, disposeDelayMs: 2000 },
     resumeGraceMs: 2000,
+    ...(o.defaultLimits ? {} : { limits: MANY_ADDRESSES }),
   });
   const honest: HonestClient[] = [];
   const recent: Episode[] = [];

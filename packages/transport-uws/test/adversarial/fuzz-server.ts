@@ -13,6 +13,8 @@ const USAGE = `usage: fuzz:server [options]
   --honest N        honest clients that must keep their frame rate (default 4)
   --concurrency N   fuzzing connections at once (default 16)
   --rss-limit MIB   the server's RSS bound (default 512)
+  --default-limits  keep the server's per-address limits (by default they are raised so that
+                    127.0.0.1 acts as many addresses and fuzzing gets past the join)
   --skip K1,K2      leave out mutation classes: ${KINDS.join(', ')}
   -h, --help        this text`;
 
@@ -26,6 +28,7 @@ const { values } = parseToolArgs('fuzz:server', USAGE, {
     concurrency: { type: 'string', default: '16' },
     'rss-limit': { type: 'string', default: '512' },
     skip: { type: 'string', default: '' },
+    'default-limits': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -52,6 +55,7 @@ try {
     concurrency: intArg(T, USAGE, 'concurrency', values.concurrency, 1, 256),
     rssLimitMib: intArg(T, USAGE, 'rss-limit', values['rss-limit'], 16),
     skip,
+    defaultLimits: values['default-limits'],
     log: (line) => console.log(line),
   });
   console.log(JSON.stringify(summary));

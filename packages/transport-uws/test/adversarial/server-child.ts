@@ -3,13 +3,19 @@
  * event loop shows as a stats request that gets no answer. Configured by one JSON argument;
  * reports `{ type: 'listening', port }`, then answers `{ type: 'stats' }` over IPC.
  */
-import { NetServer } from '../../src/index.js';
+import { NetServer, type LimitOptions } from '../../src/index.js';
 import { FuzzRoom, type FuzzRoomOptions } from './fuzz-room.js';
 import * as schema from './fuzz-schema.netschema.js';
 
 export interface ServerChildConfig {
   room: FuzzRoomOptions & { tickRate: number; maxClients: number; disposeDelayMs: number };
   resumeGraceMs: number;
+  /**
+   * The server's limits. Every test client comes from 127.0.0.1, so per-address limits would
+   * turn most fuzzing connections away at the join; the tools raise them to act as many
+   * addresses would (`--default-limits` keeps the server's defaults).
+   */
+  limits?: LimitOptions;
 }
 
 /** What a stats request returns. `sessions` counts clients in rooms, connected or held. */
@@ -30,6 +36,7 @@ const errorSamples: string[] = [];
 const server = await NetServer.listen({
   schema,
   resumeGraceMs: config.resumeGraceMs,
+  ...config.limits,
   onError: (e, where) => {
     errors++;
     if (errorSamples.length < 10) errorSamples.push(`${where}: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300));

@@ -7,6 +7,7 @@
  */
 import { Rng } from '../../../../test/support/rng.js';
 import { intArg, parseToolArgs, toolArgv } from './cli-args.js';
+import { MANY_ADDRESSES } from './fuzz-driver.js';
 import { HonestClient } from './honest.js';
 import type { ServerStats } from './server-child.js';
 import { ServerProcess } from './server-process.js';
@@ -59,6 +60,8 @@ log(`soak: seed ${seed}, ${botCount} bots, ${seconds} s`);
 const server = await ServerProcess.start({
   room: { bots: 8, tallyEvery: 20, tickRate: 20, maxClients: 16, disposeDelayMs: DISPOSE_DELAY_MS },
   resumeGraceMs: RESUME_GRACE_MS,
+  // The bots share one address; real players have many.
+  limits: MANY_ADDRESSES,
 });
 const stopServer = () => void server.stop();
 process.on('SIGINT', () => {
