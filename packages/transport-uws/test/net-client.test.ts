@@ -508,3 +508,20 @@ describe('real client: RTT and polling', () => {
     expect(ann.pump()).toBe(0);
   });
 });
+
+describe('real client: rotated resume tokens', () => {
+  it('resumes twice in a row: it keeps the new token each welcome carries (the old one stops working)', async () => {
+    const server = await serve({ resumeGraceMs: 10_000 });
+    const ann = await joined(server, 'ann', { reconnect: { retries: 5, minDelayMs: 50, maxDelayMs: 50 } });
+    const session = sessionOf(server, ann);
+    const clientId = ann.clientId;
+    const { log } = events(ann);
+    for (let i = 1; i <= 2; i++) {
+      socketOf(ann).terminate();
+      await until(() => log.filter((l) => l.startsWith('connected')).length === i, `resume ${i}`);
+    }
+    expect(log.filter((l) => l.startsWith('connected'))).toEqual(['connected true', 'connected true']);
+    expect(ann.clientId).toBe(clientId);
+    expect(sessionOf(server, ann)).toBe(session);
+  });
+});
