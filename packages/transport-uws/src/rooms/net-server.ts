@@ -1,89 +1,21 @@
 import {
-  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, describeManifestDifference, ErrorCode, ManifestError, parseManifest,
+  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, ErrorCode,
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
   writeWelcome, type JoinRequest, type SchemaModule,
 } from '@netschema/runtime';
 import { UpgradeRejection, UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
 import { numberOption, type NumberRange } from './check-option.js';
-import { AddressTable, resolveLimits, type LimitOptions, type Limits } from './limits.js';
+import { AddressTable, resolveLimits, type Limits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
+import { explainMismatch } from './handshake.js';
+import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, Peer } from './peer.js';
 import { resolveRoomOptions, Room, type RoomHost, type RoomOptions } from './room.js';
+import type { NetServerOptions, RoomListing } from './server-options.js';
 import { defaultIdentify, Sessions } from './sessions.js';
 
 export type { LimitOptions } from './limits.js';
-
-export interface NetServerOptions extends LimitOptions {
-  /** The generated schema module (`import * as schema from './state.netschema.js'`). */
-  schema: SchemaModule | { netschema: SchemaModule };
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port (read `server.port`). */
-  port?: number;
-  /** The WebSocket endpoint. Default `/ws`. */
-  path?: string;
-  /**
-   * Authentication at upgrade time: receives headers, query and address, returns the user data
-   * rooms see as `client.user`, or throws `UpgradeRejection(401 | 403, reason)`.
-   */
-  auth?: (req: UpgradeRequest) => unknown;
-  /**
-   * Who a user is, from what `auth` returned: a resume token works only for the identity it was
-   * issued to. Default: a primitive user itself, else its primitive `id` property, else
-   * undefined (which matches only another connection without an identity).
-   */
-  identify?: (user: unknown) => unknown;
-  /**
-   * The client's address for the per-address limits. Default: the socket's peer address. Behind
-   * a proxy, read the header it sets (`X-Forwarded-For`), and only if you trust the proxy.
-   */
-  clientAddress?: (req: UpgradeRequest) => string;
-  /** Largest message a client may send, bytes. Default 64 KiB (a manifest fits). Bigger ones drop the connection. */
-  maxPayloadLength?: number;
-  /**
-   * Largest join or manifest message, bytes (a manifest grows with the schema). Default 256 KiB.
-   * Anything above both limits is refused by uWS itself, which drops the connection (1006).
-   */
-  maxHandshakeLength?: number;
-  /**
-   * Seconds without any message from a joined client (it answers the server's pings, so only a
-   * dead or stuck one goes quiet) before it is closed with 4012. 0 disables it. Default 30.
-   * uWS's own idle timeout stays behind it as a backstop.
-   */
-  idleTimeout?: number;
-  /** Bytes uWS may queue per client before refusing sends: bounds memory per slow client. Default 1 MiB. */
-  maxBackpressure?: number;
-  /** Buffered bytes above which a client's frames are skipped until it drains. Default 64 KiB. */
-  pauseBytes?: number;
-  /** A client that stays congested this long (ms) is disconnected. Default 10000. */
-  stuckMs?: number;
-  /** Time (ms) a connection has to send its join. Default 10000. */
-  joinTimeoutMs?: number;
-  /** How long (ms) a dropped client's session is kept for a resume. Default 10000. */
-  resumeGraceMs?: number;
-  /** Messages per second a client may send on average (inputs at 60 Hz fit). Default 120. */
-  messageRate?: number;
-  /** Burst above the average rate. Default 240. */
-  messageBurst?: number;
-  /** Bad messages (unknown, malformed, unhandled) a client may send before it is disconnected. Default 10. */
-  maxErrors?: number;
-  /** Server-to-client ping period, ms, for RTT. Default 1000. */
-  pingIntervalMs?: number;
-  /** Accept uWS's slow JS fallback instead of refusing to start. */
-  allowFallback?: boolean;
-  /** Errors thrown by room hooks and handlers. Default: console.error. */
-  onError?: (error: unknown, where: string) => void;
-}
-
-/** One room in `server.rooms()`. */
-export interface RoomListing {
-  id: string;
-  name: string;
-  clients: number;
-  maxClients: number;
-  /** Present on rooms joinable by id only. */
-  private?: true;
-}
+export type { NetServerOptions, RoomListing } from './server-options.js';
 
 /** What the upgrade stores with each socket: the auth hook's user and the address it counts against. */
 interface Admitted {
@@ -93,33 +25,6 @@ interface Admitted {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type RoomClass = new () => Room<any, any>;
-
-const JOINING = 0;
-const AWAIT_MANIFEST = 1;
-const JOINED = 2;
-const CLOSED = 3;
-
-/** One socket: its handshake state and limits, and the session it carries once joined. */
-class Peer {
-  state = JOINING;
-  errors = 0;
-  client: Client | null = null;
-  pingId = 0;
-  pingSentAt = 0;
-  /** Whether it counts against its address's connections (undone at close). */
-  counted = false;
-  /** When the last message arrived (performance.now()). */
-  lastSeen: number;
-  constructor(
-    readonly ws: UwsSocket,
-    readonly user: unknown,
-    readonly address: string,
-    readonly openedAt: number,
-    readonly bucket: TokenBucket,
-  ) {
-    this.lastSeen = openedAt;
-  }
-}
 
 /**
  * Rooms over uWebSockets.js: one endpoint, rooms joined by name (created on demand) or id, a
@@ -453,6 +358,11 @@ export class NetServer implements RoomHost {
   }
 
   private join(peer: Peer, j: JoinRequest): void {
+    // First: every join costs this, including ones that go on to a manifest exchange.
+    if (!this.addresses.join(peer.address, performance.now())) {
+      this.end(peer, CloseCode.JOIN_RATE_LIMITED, `more than ${this.limits.joinRate} joins per second from your address`);
+      return;
+    }
     if (j.protocol !== PROTOCOL_VERSION) {
       this.end(peer, CloseCode.PROTOCOL_VERSION, `client speaks protocol ${j.protocol}, this server ${PROTOCOL_VERSION}: upgrade the ${j.protocol < PROTOCOL_VERSION ? 'client' : 'server'}`);
       return;
@@ -461,10 +371,6 @@ export class NetServer implements RoomHost {
       // Ask for the client's manifest, so the close reason can name what differs.
       peer.state = AWAIT_MANIFEST;
       this.uws.send(peer.ws, Uint8Array.of(S_MANIFEST_REQUEST));
-      return;
-    }
-    if (!this.addresses.join(peer.address, performance.now())) {
-      this.end(peer, CloseCode.JOIN_RATE_LIMITED, `more than ${this.limits.joinRate} joins per second from your address`);
       return;
     }
     const identity = this.identify(peer.user);
@@ -572,21 +478,12 @@ export class NetServer implements RoomHost {
   }
 
   private mismatch(peer: Peer, manifestJson: string): void {
-    let text: string;
-    try {
-      // Validated as data first: the diff then loops only over bounded, real arrays.
-      const theirs = parseManifest(manifestJson);
-      text = describeManifestDifference(this.schema.manifest, theirs) ?? `the fingerprints differ (client ${theirs.fingerprint}) but the manifests match field for field`;
-    } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      text = `the client sent an invalid manifest: ${e.message}`;
-    }
-    const full = `schema mismatch (server ${this.schema.fingerprint}): ${text}. Regenerate the client's schema module with netschema generate, or deploy the matching client`;
+    const { full, short } = explainMismatch(this.schema, manifestJson);
     const w = this.w;
     w.reset();
     writeError(w, CloseCode.SCHEMA_MISMATCH, full);
     this.uws.send(peer.ws, w.view_(0));
-    this.end(peer, CloseCode.SCHEMA_MISMATCH, `schema mismatch: ${text}`);
+    this.end(peer, CloseCode.SCHEMA_MISMATCH, short);
   }
 
   /** Closes a peer's socket with a code and reason; its session (if any) is not held. */

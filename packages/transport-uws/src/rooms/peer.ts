@@ -1,0 +1,30 @@
+import type { UwsSocket } from '../uws-server.js';
+import type { Client } from './client.js';
+import type { TokenBucket } from './rate-limit.js';
+
+export const JOINING = 0;
+export const AWAIT_MANIFEST = 1;
+export const JOINED = 2;
+export const CLOSED = 3;
+
+/** One socket: its handshake state and limits, and the session it carries once joined. */
+export class Peer {
+  state = JOINING;
+  errors = 0;
+  client: Client | null = null;
+  pingId = 0;
+  pingSentAt = 0;
+  /** Whether it counts against its address's connections (undone at close). */
+  counted = false;
+  /** When the last message arrived (performance.now()). */
+  lastSeen: number;
+  constructor(
+    readonly ws: UwsSocket,
+    readonly user: unknown,
+    readonly address: string,
+    readonly openedAt: number,
+    readonly bucket: TokenBucket,
+  ) {
+    this.lastSeen = openedAt;
+  }
+}
