@@ -462,6 +462,17 @@ describe('NetServer hardening: sessions, private rooms, handshake (issue 11)', (
     expect(mallory.c.closed).toBeNull();
   });
 
+  it('a token presented by another identity while its owner is connected neither resumes nor closes the owner', async () => {
+    const server = await serve(byQuery);
+    const alice = await joinAs(server, '?user=alice');
+    const mallory = await joinAs(server, '?user=mallory', { resumeToken: alice.welcome.resumeToken, room: alice.welcome.roomId });
+    expect(mallory.welcome).toMatchObject({ resumed: false });
+    expect(mallory.welcome.clientId).not.toBe(alice.welcome.clientId);
+    alice.c.send([C_PING, 7]);
+    await alice.c.next(S_PONG, 'a pong on the owner\'s connection');
+    expect(alice.c.closed).toBeNull();
+  });
+
   it('a resume rotates the token: the welcome carries a new one and the old one stops working', async () => {
     const server = await serve({ resumeGraceMs: 5000 });
     const first = await joinAs(server);
