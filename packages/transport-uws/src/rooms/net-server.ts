@@ -235,7 +235,7 @@ export class NetServer implements RoomHost {
    */
   private upgrade(req: UpgradeRequest): Admitted | Promise<Admitted> {
     const address = this.options.clientAddress ? this.options.clientAddress(req) : req.address;
-    const refused = this.addresses.admit(address, performance.now());
+    const refused = this.addresses.admit(address);
     if (refused) throw new UpgradeRejection(refused.status, refused.reason);
     const auth = this.options.auth;
     if (auth === undefined) return { user: undefined, address };
@@ -250,7 +250,7 @@ export class NetServer implements RoomHost {
     ws.getUserData().owner = peer;
     this.peers.add(peer);
     // Checked again: upgrades whose auth was pending all passed the upgrade check at once.
-    const refused = this.addresses.admit(address, now);
+    const refused = this.addresses.admit(address);
     if (refused) {
       this.end(peer, refused.code, refused.reason);
       return;
