@@ -546,6 +546,16 @@ describe('NetServer limits (issue 11)', () => {
     expect(second.unexpected).toEqual({ status: 503, body: expect.stringContaining('server full') });
   });
 
+  it('behind a proxy, clientAddress decides which address a connection counts against', async () => {
+    const server = await serve({ maxConnectionsPerAddress: 1, clientAddress: (req) => req.headers['x-forwarded-for'] ?? req.address });
+    await raw(server, '', { 'x-forwarded-for': '203.0.113.1' });
+    await raw(server, '', { 'x-forwarded-for': '203.0.113.2' });
+    const again = new RawClient(`ws://127.0.0.1:${server.port}/ws`, { 'x-forwarded-for': '203.0.113.1' });
+    raws.push(again);
+    await until(() => again.unexpected !== null, 'the refusal');
+    expect(again.unexpected!.status).toBe(429);
+  });
+
   it('joins faster than the per-address rate are closed with JOIN_RATE_LIMITED, which is not final', async () => {
     const server = await serve({ joinRate: 0.01, joinBurst: 2 });
     for (let i = 0; i < 2; i++) {
