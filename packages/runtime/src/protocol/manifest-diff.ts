@@ -5,7 +5,9 @@ import type { Manifest, ManifestClass, ManifestField } from '../codec/schema-mod
  * failed handshake can tell the user what to regenerate or upgrade instead of "fingerprint
  * mismatch". Returns null when the manifests describe the same schema.
  *
- * `server` and `client` only label the two sides in the message.
+ * `server` and `client` only label the two sides in the message. A manifest that came from a
+ * peer must go through `parseManifest` first: the loops here trust array lengths, which only a
+ * validated manifest bounds.
  */
 export function describeManifestDifference(server: Manifest, client: Manifest): string | null {
   const s = (x: string) => `the server's ${x}`;
