@@ -283,7 +283,7 @@ export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<Fu
         const kind = kinds[r.nextInt(0, kinds.length - 1)]!;
         const ep: Episode = { n, kind, seed: epSeed, sent: [] };
         recent.push(ep);
-        if (recent.length > 24) recent.shift();
+        if (recent.length > 64) recent.shift();
         summary.episodes_by_kind[kind] = (summary.episodes_by_kind[kind] ?? 0) + 1;
         summary.connections++;
         const s = new FuzzSocket(server.url);
@@ -344,8 +344,9 @@ export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<Fu
   }
   summary.failure = failure;
   if (failure !== null) {
-    const last = recent.slice(-8).map((e) => `  episode ${e.n} ${e.kind} (seed ${e.seed}): ${e.sent.join(' ')}`).join('\n');
-    throw new FuzzFailure(`server fuzz failed with seed ${o.seed}: ${failure}\nlast episodes (newest last):\n${last}\nserver stderr: ${server.stderr.slice(-1500)}`, summary);
+    // Episodes that sent something: after a hang the newest ones sent nothing, the culprit is among these.
+    const last = recent.filter((e) => e.sent.length > 0).slice(-10).map((e) => `  episode ${e.n} ${e.kind} (seed ${e.seed}): ${e.sent.join(' ')}`).join('\n');
+    throw new FuzzFailure(`server fuzz failed with seed ${o.seed}: ${failure}\nlast episodes that sent messages (newest last):\n${last}\nserver stderr: ${server.stderr.slice(-1500)}`, summary);
   }
   return summary;
 }
