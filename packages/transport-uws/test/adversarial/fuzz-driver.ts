@@ -43,7 +43,7 @@ export const DEFAULT_FUZZ: FuzzOptions = {
 /** The mutation classes, one per kind of episode (a connection's whole life). */
 export const KINDS = [
   'noise', 'join-mutated', 'huge-varint', 'manifest', 'text', 'hostile-after-join', 'random-kind',
-  'repeat-join', 'churn', 'steal-token', 'flood', 'oversize', 'idle',
+  'repeat-join', 'churn', 'steal-token', 'flood', 'oversize', 'idle', 'bad-entity',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -480,6 +480,15 @@ async function episode(kind: Kind, r: Rng, s: FuzzSocket, send: Send, mainRoom: 
       }
       send(big);
       return s.settle(3000);
+    }
+    case 'bad-entity': {
+      // The room writes this name into a string field unchecked: undefined (key left out), a number, an object.
+      const name = ['', ',"name":5', ',"name":{"x":1}', ',"name":null', ',"name":true'][r.nextInt(0, 4)]!;
+      send(joinBytes({ room: mainRoom, options: `{"trusting":true${name}}` }));
+      keep(await welcomed(s));
+      await s.settle(2000);
+      if (r.nextInt(0, 1)) send(Uint8Array.of(C_LEAVE));
+      return;
     }
     case 'idle':
       // A socket that never joins holds a slot until the join timeout: here a short while.
