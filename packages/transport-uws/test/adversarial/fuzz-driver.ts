@@ -418,7 +418,7 @@ async function episode(kind: Kind, r: Rng, s: FuzzSocket, send: Send, mainRoom: 
       const pick = r.nextInt(0, 3);
       if (pick === 0) send(Buffer.from(j).toString('latin1'), false);
       else if (pick === 1) send(Buffer.from(j), false); // the join's bytes in a text frame, maybe invalid UTF-8
-      else if (pick === 2) send(JSON.stringify({ join: 'fuzz', __proto__: { x: 1 } }), false);
+      else if (pick === 2) send('{"join":"fuzz","__proto__":{"length":1e15}}', false);
       else {
         send(j);
         keep(await welcomed(s));
