@@ -249,7 +249,7 @@ export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<Fu
   try {
     const first = await server.stats();
     summary.rss_start_mib = summary.rss_max_mib = round2(first.rssMib);
-    for (let i = 0; i < o.honest; i++) honest.push(new HonestClient(server.url, server.mainRoom, { name: `honest${i}` }));
+    for (let i = 0; i < o.honest; i++) honest.push(new HonestClient(server.url, server.mainRoom, { name: `honest${i}`, user: `honest${i}` }));
     await Promise.all(honest.map((h) => h.ready()));
     const stepper = setInterval(() => honest.forEach((h, i) => h.step(i % 2 ? 1 : -1, 1)), 100);
     const framesAtStart = honest.map((h) => h.frames);
@@ -286,12 +286,13 @@ export async function runServerFuzz(opts: Partial<FuzzOptions> = {}): Promise<Fu
         if (recent.length > 64) recent.shift();
         summary.episodes_by_kind[kind] = (summary.episodes_by_kind[kind] ?? 0) + 1;
         summary.connections++;
-        const s = new FuzzSocket(server.url);
+        // Most fuzzers authenticate, each as its own user; a few stay anonymous.
+        const s = new FuzzSocket(r.nextInt(0, 3) ? `${server.url}?user=fuzz${n}` : server.url);
         try {
           if (await s.open()) await episode(kind, r, s, (b, binary = true) => {
             s.send(b, binary);
             count(kind, ep, b);
-          }, server.mainRoom, tokens);
+          }, server.mainRoom, tokens, () => honest[r.nextInt(0, honest.length - 1)]?.token ?? '');
         } finally {
           if (s.closed !== null) summary.closes_by_code[s.closed] = (summary.closes_by_code[s.closed] ?? 0) + 1;
           s.terminate();
@@ -362,7 +363,8 @@ async function welcomed(s: FuzzSocket): Promise<string | undefined> {
   return readWelcome(r).resumeToken;
 }
 
-async function episode(kind: Kind, r: Rng, s: FuzzSocket, send: Send, mainRoom: string, tokens: string[]): Promise<void> {
+/** `honestToken`: the live resume token of one of the honest clients (another user's session). */
+async function episode(kind: Kind, r: Rng, s: FuzzSocket, send: Send, mainRoom: string, tokens: string[], honestToken: () => string): Promise<void> {
   const room = () => (r.nextInt(0, 2) ? mainRoom : ['fuzz', 'nope', '', 'x'.repeat(r.nextInt(1, 300)), '__proto__', 'constructor'][r.nextInt(0, 5)]!);
   const keep = (t: string | undefined) => {
     if (!t) return;
@@ -455,7 +457,9 @@ async function episode(kind: Kind, r: Rng, s: FuzzSocket, send: Send, mainRoom: 
       return;
     }
     case 'steal-token': {
-      const token = tokens.length ? tokens[r.nextInt(0, tokens.length - 1)]! : 'y'.repeat(r.nextInt(0, 64));
+      // Another session's token: a fuzzer's, or an honest client's, whose session must stay its own.
+      const pick = r.nextInt(0, 2);
+      const token = pick === 0 ? honestToken() : tokens.length ? tokens[r.nextInt(0, tokens.length - 1)]! : 'y'.repeat(r.nextInt(0, 64));
       send(joinBytes({ room: room(), resumeToken: r.nextInt(0, 4) ? token : mangle(r, new TextEncoder().encode(token)).toString(), lastTick: r.nextInt(0, 1e6) }));
       keep(await welcomed(s));
       for (let i = r.nextInt(0, 5); i > 0; i--) send(gameMessage(r, i));

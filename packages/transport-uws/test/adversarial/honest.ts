@@ -1,4 +1,4 @@
-import { connect, type Connection, type WebSocketConstructor } from '@netschema/runtime';
+import { connect, Reader, readWelcome, S_WELCOME, type Connection, type WebSocketConstructor } from '@netschema/runtime';
 import WebSocket from 'ws';
 import * as schema from './fuzz-schema.netschema.js';
 import { tallyOf } from './tally.js';
@@ -7,11 +7,20 @@ import { tallyOf } from './tally.js';
  * Records the sockets a Connection opens, so a bot can drop one abruptly (no close frame,
  * as a lost network does) and let the client reconnect with its resume token.
  */
-function recordingWebSocket(into: { current: WebSocket | null }): WebSocketConstructor {
+function recordingWebSocket(into: { current: WebSocket | null; token: string }): WebSocketConstructor {
   return class extends WebSocket {
     constructor(url: string) {
       super(url);
       into.current = this;
+      // The resume token, read from the welcome as it passes: the fuzzer presents it as another user.
+      this.on('message', (data: Buffer | ArrayBuffer) => {
+        // The client sets binaryType 'arraybuffer'.
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        if (bytes[0] !== S_WELCOME) return;
+        const r = new Reader(bytes);
+        r.u8();
+        into.token = readWelcome(r).resumeToken;
+      });
     }
   } as unknown as WebSocketConstructor;
 }
@@ -22,7 +31,7 @@ function recordingWebSocket(into: { current: WebSocket | null }): WebSocketConst
  */
 export class HonestClient {
   readonly conn: Connection;
-  private readonly socket = { current: null as WebSocket | null };
+  private readonly socket = { current: null as WebSocket | null, token: '' };
   frames = 0;
   checks = 0;
   desyncs = 0;
@@ -33,8 +42,9 @@ export class HonestClient {
   /** The last close did not reconnect. */
   ended = false;
 
-  constructor(url: string, room: string, options: { name?: string; reconnect?: boolean } = {}) {
-    this.conn = connect(url, schema, {
+  /** `user`: who this client authenticates as (the test server reads `?user=`). */
+  constructor(url: string, room: string, options: { name?: string; reconnect?: boolean; user?: string } = {}) {
+    this.conn = connect(options.user ? `${url}?user=${encodeURIComponent(options.user)}` : url, schema, {
       room,
       options: { name: options.name ?? 'honest' },
       WebSocket: recordingWebSocket(this.socket),
@@ -53,6 +63,11 @@ export class HonestClient {
       this.closes.push(e.code);
       if (!e.willReconnect) this.ended = true;
     });
+  }
+
+  /** The resume token of the last welcome. */
+  get token(): string {
+    return this.socket.token;
   }
 
   ready(): Promise<void> {

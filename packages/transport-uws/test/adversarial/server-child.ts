@@ -36,6 +36,12 @@ const errorSamples: string[] = [];
 const server = await NetServer.listen({
   schema,
   resumeGraceMs: config.resumeGraceMs,
+  // Who a connection is, from `?user=`: sessions are bound to it, so a token presented by
+  // another user must not resume the session. No `user`: an anonymous connection.
+  auth: (req) => {
+    const id = req.query.get('user');
+    return id ? { id } : undefined;
+  },
   ...config.limits,
   onError: (e, where) => {
     errors++;
