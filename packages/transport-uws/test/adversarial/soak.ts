@@ -71,6 +71,15 @@ process.on('SIGINT', () => {
 
 const bots = new Set<Bot>();
 const retired: HonestClient[] = [];
+/** Newcomers waiting to replace bots that left: cancelled when play ends, or they would join after it. */
+const arrivals = new Set<NodeJS.Timeout>();
+function spawnLater(ms: number): void {
+  const timer = setTimeout(() => {
+    arrivals.delete(timer);
+    spawnBot();
+  }, ms);
+  arrivals.add(timer);
+}
 function spawnBot(): void {
   const client = new HonestClient(server.url, 'fuzz', { name: `bot${counts.joins}`, reconnect: true });
   const bot: Bot = { client, dropping: false, leaving: false };
@@ -125,7 +134,7 @@ try {
         c.leave();
         bots.delete(bot);
         retired.push(c);
-        setTimeout(spawnBot, rng.nextInt(200, 2000));
+        spawnLater(rng.nextInt(200, 2000));
       } else c.step(rng.nextInt(-2, 2), rng.nextInt(-2, 2));
     }
     if (samples.length === 0 || Date.now() - t0 > samples[samples.length - 1]!.t * 60_000 + 1000) await sample();
@@ -136,6 +145,8 @@ try {
     }
   }
   const playEnd = Date.now();
+  for (const timer of arrivals) clearTimeout(timer);
+  arrivals.clear();
   // Everyone goes: half leave, half vanish (a cut socket and no reconnect: a session held for nobody).
   let i = 0;
   for (const bot of bots) {
