@@ -600,3 +600,49 @@ describe('field visibility', () => {
     expect(ownerView.secret).toBeUndefined();
   });
 });
+
+describe('an entity that cannot be encoded', () => {
+  it('is taken out of replication and reported once with its id, class and field; the room and every client carry on', () => {
+    const errors: { message: string; entity: Entity }[] = [];
+    const { room, reps, client, tick, at, has } = setup({ onEntityError: (error, entity) => errors.push({ message: error.message, entity }) });
+    const a = client('a', { view: { x: 0, y: 0, radius: 500 } });
+    const b = client('b', { view: { x: 0, y: 0, radius: 500 } });
+    const good = at(10, 10, 'good');
+    const other = at(20, 20, 'other');
+    tick();
+    expect(has(a, good) && has(b, other)).toBe(true);
+    const bad = at(30, 30, 'bad');
+    (bad as unknown as { name: unknown }).name = undefined; // what an unchecked write lets through
+    const badId = room.world.idOf(bad);
+    good.x = 40;
+    tick();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.entity).toBe(bad);
+    expect(errors[0]!.message).toContain(`entity ${badId} (Entity.name)`);
+    for (let i = 0; i < 5; i++) {
+      good.x += 5;
+      tick();
+    }
+    expect(errors).toHaveLength(1);
+    for (const c of [a, b]) {
+      const rep = reps.get(c)!;
+      expect(has(c, bad)).toBe(false);
+      expect((rep.get(room.world.idOf(good)) as { x: number }).x).toBeCloseTo(good.x, 1);
+      expect(has(c, other)).toBe(true);
+    }
+    expect(room.stats.ticks).toBe(7);
+  });
+
+  it('a joiner whose first frame would hold the bad entity still gets the rest', () => {
+    const errors: string[] = [];
+    const { client, tick, at, has, reps, room } = setup({ onEntityError: (error) => errors.push(error.message) });
+    const good = at(10, 10, 'good');
+    const bad = at(30, 30, 'bad');
+    (bad as unknown as { name: unknown }).name = 7;
+    const c = client('late', { view: { x: 0, y: 0, radius: 500 } });
+    tick();
+    expect(errors).toEqual([expect.stringContaining('Entity.name')]);
+    expect(has(c, good)).toBe(true);
+    expect(reps.get(c)!.get(room.world.idOf(good))).toBeDefined();
+  });
+});

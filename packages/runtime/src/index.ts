@@ -7,6 +7,7 @@ export { Reader, type ReaderLimits } from './wire/reader.js';
 export type { ClassCodec, ClassMasks, FieldMask, SchemaModule, Manifest, ManifestClass, ManifestField, ManifestEnum } from './codec/schema-module.js';
 export { World } from './state/world.js';
 export { ReplicaWorld, type FrameChanges } from './state/replica-world.js';
+export { EntityEncodeError, type EncodeFault } from './room/encode-fault.js';
 export { RoomCore, RoomStats, type RoomCoreOptions, type GridOptions, type AddClientOptions, type FrameSink } from './room/room-core.js';
 export { RoomClient, ClientStats } from './room/room-client.js';
 export type { View, RadiusView, BoxView } from './room/view.js';

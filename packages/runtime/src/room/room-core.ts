@@ -5,6 +5,7 @@ import { Writer } from '../wire/writer.js';
 import { classMasks } from './class-masks.js';
 import { FLAG_RESET, FRAME_ROOM } from './frame-format.js';
 import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
+import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
 import { RoomClient } from './room-client.js';
@@ -36,6 +37,12 @@ export interface RoomCoreOptions<E extends object, D> {
   priority?: (client: RoomClient<D>, entity: E, distance2: number) => number;
   /** The team of an entity, for `@teamOnly` fields. Read when the entity is added and whenever it changes. */
   teamOf?: (entity: E) => unknown;
+  /**
+   * An entity whose state cannot be encoded (a `string` field holding `undefined`, say). It is
+   * taken out of replication, like `remove`, before this is called, once per entity; the other
+   * entities and clients carry on. Default: throw nothing, report through `console.error`.
+   */
+  onEntityError?: (error: EntityEncodeError, entity: E) => void;
 }
 
 export interface AddClientOptions {
@@ -388,11 +395,23 @@ export class RoomCore<E extends object = object, D = unknown> {
       // the room ticks faster than clients receive, their frames spread over the ticks instead
       // of all landing on one. After a stall, the missed slots are skipped but the phase kept,
       // or one slow tick would line every client up on the same ticks from then on.
+      const due = c.nextDue;
       let next = c.nextDue + c.interval;
       if (c.nextDue === -Infinity) next = now + c.interval * phaseOf(c.id);
       else if (next <= now) next += (Math.floor((now - next) / c.interval) + 1) * c.interval;
       c.nextDue = next;
-      const frame = this.buildFrame(c);
+      let frame: Uint8Array;
+      try {
+        frame = this.buildFrame(c);
+      } catch (e) {
+        // One entity the encoder refuses must not stop the room: find and drop it, and give
+        // this client everything again (its half-built frame left its entries mid-state).
+        this.dropUnencodable(e);
+        this.resync(c);
+        c.nextDue = due;
+        i--;
+        continue;
+      }
       frames++;
       bytes += frame.length;
       sink(c, frame);
@@ -411,6 +430,22 @@ export class RoomCore<E extends object = object, D = unknown> {
     s.frames += frames;
     s.bytes += bytes;
     s.lastTickMs = performance.now() - t0;
+  }
+
+  /**
+   * A frame failed to build: every entity that cannot be encoded leaves replication and is
+   * reported once. Rethrows when none is found (the failure is not an entity's), so a bug
+   * elsewhere is not retried forever in silence.
+   */
+  private dropUnencodable(cause: unknown): void {
+    const faults = findEncodeFaults(this.records);
+    if (faults.length === 0) throw cause;
+    for (const fault of faults) {
+      this.remove(fault.entity as E);
+      const error = new EntityEncodeError(fault);
+      if (this.options.onEntityError) this.options.onEntityError(error, fault.entity as E);
+      else console.error(`netschema: ${error.message}`);
+    }
   }
 
   /** Changed entities: their changes go to every viewer that knows them; moved ones are noted. */

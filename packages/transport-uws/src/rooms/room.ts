@@ -166,7 +166,11 @@ export class Room<E extends object = object, U = unknown> {
     const { maxClients, tickRate: rate, disposeDelayMs, core } = resolveRoomOptions(`room ${name}`, options);
     this.maxClients = maxClients;
     this.disposeDelayMs = disposeDelayMs;
-    this.core = new RoomCore<E, Client<U>>({ ...core, schema: host.schema });
+    this.core = new RoomCore<E, Client<U>>({
+      ...core,
+      schema: host.schema,
+      onEntityError: core.onEntityError ?? ((error) => host.report(error, `room ${name} (${this.id}) entity`)),
+    });
     this.lastTick = performance.now();
     this.timer = setInterval(() => this.tick(), 1000 / rate);
   }

@@ -92,6 +92,8 @@ export class FuzzRoom extends Room<Mover, unknown> {
   private sendTallies(): void {
     const tick = this.core.tickNo;
     if (tick % this.tallyEvery !== 0) return;
+    // A mover the room took out of replication (a field it could not encode) is no longer state.
+    for (const m of this.movers) if (this.core.world.get(this.core.world.idOf(m)) !== m) this.movers.delete(m);
     let sum = -1;
     for (const c of this.clients) {
       const rc = c.core;
