@@ -523,6 +523,45 @@ describe('reconnection', () => {
     expect(FakeSocket.all).toHaveLength(3);
   });
 
+  it('by default keeps retrying past a server restart (over a minute of refused connections), reporting each attempt, and gives up after giveUpAfterMs', () => {
+    vi.useFakeTimers();
+    const { conn, sock } = setup();
+    const attempts: { attempt: number; delayMs: number; downMs: number }[] = [];
+    const finals: boolean[] = [];
+    conn.on('reconnecting', (e) => attempts.push(e));
+    conn.on('disconnected', (e) => finals.push(e.willReconnect));
+    // The server is down: every connection is refused at once. 90 s of it: the client still retries.
+    let elapsed = 0;
+    sock().drop();
+    while (elapsed < 90_000) {
+      const wait = attempts.at(-1)!.delayMs;
+      vi.advanceTimersByTime(wait);
+      elapsed += wait;
+      sock().drop();
+    }
+    expect(conn.status).toBe('reconnecting');
+    expect(finals.every((w) => w)).toBe(true);
+    expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1));
+    expect(attempts.every((a) => a.delayMs >= DEFAULT_RECONNECT.minDelayMs && a.delayMs <= DEFAULT_RECONNECT.maxDelayMs)).toBe(true);
+    expect(attempts.at(-1)!.downMs).toBeGreaterThanOrEqual(90_000 - DEFAULT_RECONNECT.maxDelayMs);
+    // Then it comes back: the next attempt is welcomed and the count starts over.
+    vi.advanceTimersByTime(attempts.at(-1)!.delayMs);
+    sock().accept();
+    sock().deliver(welcome({ resumed: false, resumeToken: 'tok-new' }));
+    expect(conn.status).toBe('open');
+    // Down again for longer than giveUpAfterMs: it ends, once, with willReconnect false.
+    const before = attempts.length;
+    sock().drop();
+    while (conn.status === 'reconnecting') {
+      vi.advanceTimersByTime(attempts.at(-1)!.delayMs);
+      sock().drop();
+    }
+    expect(attempts[before]!.attempt).toBe(1);
+    expect(finals.at(-1)).toBe(false);
+    expect(attempts.at(-1)!.downMs).toBeLessThan(DEFAULT_RECONNECT.giveUpAfterMs);
+    expect(attempts.at(-1)!.downMs).toBeGreaterThan(DEFAULT_RECONNECT.giveUpAfterMs - DEFAULT_RECONNECT.maxDelayMs - 1);
+  });
+
   it('a welcome resets the retry count', () => {
     vi.useFakeTimers();
     const { conn, join, sock } = setup({ reconnect: { retries: 1, minDelayMs: 10, maxDelayMs: 10 } });

@@ -51,6 +51,16 @@ export interface DisconnectedEvent {
   willReconnect: boolean;
 }
 
+/** A retry is scheduled: for a "reconnecting…" display. */
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a welcome (or after the first failed connection). */
+  attempt: number;
+  /** When this retry starts, ms from now. */
+  delayMs: number;
+  /** How long the connection has been down, ms. */
+  downMs: number;
+}
+
 export interface FrameEvent {
   /** Server tick the frame was built in (0 for frames without one). */
   tick: number;
@@ -65,6 +75,8 @@ export interface FrameEvent {
 export interface ConnectionEvents {
   connected: (e: ConnectedEvent) => void;
   disconnected: (e: DisconnectedEvent) => void;
+  /** After each `disconnected` that will reconnect: the retry's number and delay. */
+  reconnecting: (e: ReconnectingEvent) => void;
   error: (error: Error) => void;
   frame: (e: FrameEvent) => void;
   message: (msg: object, typeName: string) => void;
@@ -112,6 +124,8 @@ export class Connection {
   private seq = 0;
   /** Failed attempts since the last welcome. */
   private attempt = 0;
+  /** When the first of them failed (performance.now()), or -1. */
+  private downSince = -1;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   /** A frame failed and C_RESYNC went out: until a reset frame arrives, the replica is suspect. */
@@ -287,13 +301,17 @@ export class Connection {
   private dropped(code: number, reason: string): void {
     this.stopPing();
     const retry = this.retry;
-    if (FINAL_CLOSE_CODES.has(code) || retry === null || this.attempt >= retry.retries) {
+    const now = performance.now();
+    if (this.downSince < 0) this.downSince = now;
+    const downMs = now - this.downSince;
+    if (FINAL_CLOSE_CODES.has(code) || retry === null || this.attempt >= retry.retries || downMs >= retry.giveUpAfterMs) {
       this.finish(code, reason);
       return;
     }
     const delay = backoffDelay(this.attempt++, retry);
     this.state = 'reconnecting';
     this.events.emit('disconnected', { code, reason, willReconnect: true } satisfies DisconnectedEvent);
+    this.events.emit('reconnecting', { attempt: this.attempt, delayMs: delay, downMs } satisfies ReconnectingEvent);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.open(false);
@@ -376,6 +394,7 @@ export class Connection {
     this.welcome = w;
     this.token = w.resumeToken;
     this.attempt = 0;
+    this.downSince = -1;
     this.serverError = null;
     this.state = 'open';
     this.startPing();
