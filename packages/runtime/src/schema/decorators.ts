@@ -469,3 +469,6 @@ export function schema<C extends AnyClass>(target: C, context?: ClassDecoratorCo
 }
 
 export { classInfoOf };
+
+/** Development write checks (a wrong-typed write throws naming `Class.field`): see tracking/write-check.ts. */
+export { devChecks, setDevChecks } from '../tracking/write-check.js';

@@ -1,6 +1,7 @@
 import type { FieldInfo } from '../schema/class-info.js';
 import { PRIMITIVES } from '../schema/catalog.js';
 import { adopt, initSlots, markDirty, release } from './tracked.js';
+import { writeCheck } from './write-check.js';
 
 
 /** Shared by the accessors of one class: flipped by `@schema` when the class is complete. */
@@ -58,12 +59,15 @@ export function makeAccessor(field: Omit<FieldInfo, 'visibility'>, state: ClassS
   const word = field.index >> 5;
   const bit = (1 << (field.index & 31)) | 0;
   const zero = field.optional || field.nested ? undefined : zeroValue(field);
+  // Development builds refuse, at the write, a value the wire type cannot carry (write-check.ts).
+  const check = writeCheck(field);
+  const guard = check === null ? '' : `if (${check.test}) check.fail(where(), v);`;
   const first = legacy ? `if (this.$q === undefined) { if (!state.done) unfinished(state, '${name}', this); initSlots(this); }` : '';
   let set: string;
   if (!field.nested) {
-    set = `set(v) { ${first} if (v !== this.${slot}) { this.${slot} = v; this.$c${word} |= ${bit}; if (!this.$q) markDirty(this); } }`;
+    set = `set(v) { ${guard} ${first} if (v !== this.${slot}) { this.${slot} = v; this.$c${word} |= ${bit}; if (!this.$q) markDirty(this); } }`;
   } else {
-    set = `set(v) { ${first} const o = this.${slot}; if (v !== o) {
+    set = `set(v) { ${guard} ${first} const o = this.${slot}; if (v !== o) {
         if (v != null) adopt(v, this, ${field.index}, where);
         if (o != null) release(o);
         this.${slot} = v; this.$c${word} |= ${bit}; this.$r${word} |= ${bit}; if (!this.$q) markDirty(this); } }`;
@@ -74,12 +78,13 @@ export function makeAccessor(field: Omit<FieldInfo, 'visibility'>, state: ClassS
         if (!state.done) unfinished(state, '${name}', this);
         ${field.index === 0 ? 'initSlots(this);' : ''}
         ${zero !== undefined ? 'if (v === undefined) v = zero();' : ''}
+        ${guard}
         ${field.nested ? `if (v != null) adopt(v, this, ${field.index}, where);` : ''}
         this.${slot} = v; return v; }`;
   const body = `return { get() { return this.${slot}; }, ${set}${init} };`;
   const where = () => `${state.className}.${name}`;
   const zeroFn = () => (zero instanceof Uint8Array ? new Uint8Array(0) : zero);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the doc comment above
-  const make = new Function('state', 'unfinished', 'initSlots', 'markDirty', 'adopt', 'release', 'where', 'zero', body);
-  return make(state, unfinished, initSlots, markDirty, adopt, release, where, zeroFn) as Accessor;
+  const make = new Function('state', 'unfinished', 'initSlots', 'markDirty', 'adopt', 'release', 'where', 'zero', 'check', body);
+  return make(state, unfinished, initSlots, markDirty, adopt, release, where, zeroFn, check) as Accessor;
 }
