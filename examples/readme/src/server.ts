@@ -19,7 +19,8 @@ class Lobby extends Room<Player> {
   }
 
   override onJoin(client: Client, options: unknown): void {
-    const p = this.add(Object.assign(new Player(), { name: (options as { name: string }).name }), { owner: client.core });
+    const name = (options as { name?: unknown } | null)?.name; // the client's JSON: check it before it becomes state
+    const p = this.add(Object.assign(new Player(), { name: typeof name === 'string' ? name.slice(0, 32) : 'guest' }), { owner: client.core });
     this.players.set(client, p);
     client.core.setView({ x: p.x, y: p.y, radius: 300 }); // sees what is within 300 units...
     this.core.follow(client.core, p); // ...of its own player, wherever it goes
