@@ -656,4 +656,57 @@ describe('an entity that cannot be encoded', () => {
     expect(has(c, good)).toBe(true);
     expect(reps.get(c)!.get(room.world.idOf(good))).toBeDefined();
   });
+
+  it('a known entity whose patch fails (the encoding shared by every viewer) leaves every viewer; the others keep converging', () => {
+    const errors: string[] = [];
+    const { room, reps, client, tick, at, has } = setup({ onEntityError: (error) => errors.push(error.message) });
+    const viewers = ['a', 'b', 'c'].map((n) => client(n, { view: { x: 0, y: 0, radius: 500 } }));
+    const movers = [at(10, 10, 'm1'), at(20, 20, 'm2'), at(30, 30, 'm3')];
+    for (let i = 0; i < 3; i++) {
+      for (const m of movers) m.x += 1;
+      tick();
+    }
+    const [m1, bad, m3] = movers as [Entity, Entity, Entity];
+    expect(viewers.every((c) => has(c, bad))).toBe(true);
+    const badId = room.world.idOf(bad);
+    // Now only changed fields are encoded, once per tick for every viewer: the bad value is in the patch.
+    unchecked(() => ((bad as unknown as { hp: unknown }).hp = 'dead'));
+    for (let i = 0; i < 4; i++) {
+      m1.x += 2;
+      m3.y += 3;
+      tick();
+    }
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^entity ${badId} \\(Entity\\.hp\\) cannot be encoded`))]);
+    for (const c of viewers) {
+      expect(has(c, bad)).toBe(false);
+      const rep = reps.get(c)!;
+      expect((rep.get(room.world.idOf(m1)) as { x: number }).x).toBeCloseTo(m1.x, 1);
+      expect((rep.get(room.world.idOf(m3)) as { y: number }).y).toBeCloseTo(m3.y, 1);
+    }
+    expect(room.stats.ticks).toBe(7);
+  });
+
+  it('a bad @ownerOnly field fails only in its owner\'s frame, and is found and named all the same', () => {
+    const errors: string[] = [];
+    const room = new RoomCore<Unit, string>({ schema: roomGen, onEntityError: (error) => errors.push(error.message) });
+    const owner = room.addClient('owner');
+    const other = room.addClient('other');
+    const reps = new Map([owner, other].map((c) => [c, new ReplicaWorld(roomGen)] as const));
+    const u = room.add(new Unit(), { owner });
+    const fine = room.add(new Unit());
+    let now = 0;
+    const tick = () => room.update((now += 50), (c, f) => reps.get(c)!.apply(f));
+    tick();
+    unchecked(() => ((u as unknown as { secret: unknown }).secret = 42));
+    u.x = 5;
+    fine.x = 7;
+    tick();
+    fine.x = 9;
+    tick();
+    expect(errors).toEqual([expect.stringContaining('(Unit.secret)')]);
+    for (const c of [owner, other]) {
+      expect(reps.get(c)!.get(room.world.idOf(fine)) as { x: number }).toMatchObject({ x: 9 });
+      expect(reps.get(c)!.entities.size).toBe(1);
+    }
+  });
 });
