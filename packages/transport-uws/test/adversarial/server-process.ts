@@ -24,6 +24,10 @@ export class ServerProcess {
     const file = fileURLToPath(new URL('./server-child.ts', import.meta.url));
     const env = { ...process.env };
     delete env['UWS_USE_FALLBACK'];
+    // As a deployed server runs: without development write checks, the bad-entity class's unchecked
+    // write reaches the room, which must drop the entity and keep ticking (with checks the write
+    // would throw in onJoin and the recovery would go untested).
+    env['NODE_ENV'] = 'production';
     this.child = fork(file, [JSON.stringify(config)], {
       execArgv: ['--conditions=source', '--import', tsx],
       env,
