@@ -7,8 +7,17 @@
 //   of closed uWS.WebSocket"), so we track which sockets are open;
 // - `send` returns 1 (sent), 0 (queued: backpressure) or 2 (dropped: over maxBackpressure);
 // - invalid `idleTimeout` values abort the whole process from C++ instead of throwing, so
-//   options are validated here first.
+//   options are validated here first;
+// - the listening socket's options depend on the port (uSockets 20.30, checked with strace):
+//   for port 0 it sets none, and for any other port SO_REUSEADDR and SO_REUSEPORT unless
+//   LIBUS_LISTEN_EXCLUSIVE_PORT is given. Without SO_REUSEADDR, the connections of a server that
+//   was killed or stopped sit in TIME_WAIT with that flag clear, and Linux refuses every bind of
+//   their port for about 61 s; with SO_REUSEPORT, a second live server on the same port starts
+//   silently and the kernel splits new connections between the two. So we always bind an explicit
+//   port with LIBUS_LISTEN_EXCLUSIVE_PORT (SO_REUSEADDR alone), choosing a free one first for
+//   port 0. See `bind`.
 
+import { createServer } from 'node:net';
 import type { TemplatedApp, us_listen_socket, WebSocket } from 'uWebSockets.js';
 import { loadUws, type UwsModule } from './native.js';
 
@@ -54,7 +63,11 @@ export type SendResult = 'sent' | 'backpressure' | 'dropped';
 export interface UwsServerOptions {
   /** Default 127.0.0.1: exposing the server is a decision, not a default. */
   host?: string;
-  /** Default 0: a free port chosen by the OS; read it back from `server.port`. */
+  /**
+   * Default 0: a free port chosen by the OS; read it back from `server.port`. Either way the
+   * port can be bound again at once by a restarted server (SO_REUSEADDR, not SO_REUSEPORT),
+   * while a second live server on the same address and port fails to start.
+   */
   port?: number;
   /** The WebSocket endpoint. Default `/ws`. Other paths get 404. */
   path?: string;
@@ -98,10 +111,15 @@ export interface UwsServerOptions {
 const SEND_RESULTS: readonly SendResult[] = ['backpressure', 'sent', 'dropped'];
 const SHUTDOWN_CODE = 1001; // "going away"
 const SHUTDOWN_REASON = 'server shutting down';
+/** uSockets' listen flag for SO_REUSEADDR without SO_REUSEPORT; exported by 20.30 at run time, not in its types. */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+/** Binds of a port chosen for option 0 that may fail because another process took it meanwhile. */
+const PORT_PICKS = 5;
+
+/** `app.listen(host, port, options, cb)`: in uWS 20.30 and its fallback, missing from the types. */
+type ListenWithOptions = (host: string, port: number, options: number, cb: (socket: us_listen_socket | false) => void) => unknown;
 
 export class UwsServer {
-  /** The bound port (the real one when the option was 0). */
-  readonly port: number;
   /** False only when `allowFallback` let the JS fallback run. */
   readonly native: boolean;
 
@@ -112,14 +130,17 @@ export class UwsServer {
   private readonly open = new Set<UwsSocket>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  private boundPort = 0;
 
   /** Starts listening. Rejects when the address cannot be bound or uWS is not native. */
   static async listen(options: UwsServerOptions = {}): Promise<UwsServer> {
-    return new UwsServer(options);
+    const server = new UwsServer(options);
+    await server.bind(options.host ?? '127.0.0.1', options.port ?? 0);
+    return server;
   }
 
   private constructor(private readonly options: UwsServerOptions) {
-    const { host = '127.0.0.1', port = 0, path = '/ws' } = options;
+    const { port = 0, path = '/ws' } = options;
     const maxPayloadLength = checkInt('maxPayloadLength', options.maxPayloadLength ?? 16 * 1024, 1);
     const maxBackpressure = checkInt('maxBackpressure', options.maxBackpressure ?? 64 * 1024, 1);
     const idleTimeout = checkInt('idleTimeout', options.idleTimeout ?? 60, 0, 960);
@@ -207,17 +228,37 @@ export class UwsServer {
       .any('/*', (res) => {
         res.writeStatus('404 Not Found').end('', true);
       });
+  }
 
-    let bound: us_listen_socket | false = false;
-    // uWS calls back synchronously, before listen() returns.
-    this.app.listen(host, port, (socket) => {
-      bound = socket;
-    });
-    if (bound === false) {
-      throw new Error(`UwsServer: cannot listen on ${host}:${port} (address in use, or not available on this machine)`);
+  /**
+   * Opens the listening socket with SO_REUSEADDR and without SO_REUSEPORT (see the top of this
+   * file): a server restarted after a kill binds its port at once, and a second live server on
+   * the same port is refused. uSockets sets no option for port 0, so for port 0 we ask the OS for
+   * a free port first and bind that one; if another process takes it in between, we pick again.
+   */
+  private async bind(host: string, port: number): Promise<void> {
+    const listen = this.app.listen.bind(this.app) as unknown as ListenWithOptions;
+    for (let pick = 1; ; pick++) {
+      const target = port !== 0 ? port : await freePort(host);
+      let bound: us_listen_socket | false = false;
+      // uWS calls back synchronously, before listen() returns.
+      listen(host, target, LIBUS_LISTEN_EXCLUSIVE_PORT, (socket) => {
+        bound = socket;
+      });
+      if (bound !== false) {
+        this.listenSocket = bound;
+        this.boundPort = this.uws.us_socket_local_port(bound);
+        return;
+      }
+      if (port !== 0 || pick >= PORT_PICKS) {
+        throw new Error(`UwsServer: cannot listen on ${host}:${target} (address in use, e.g. by another running server, or not available on this machine)`);
+      }
     }
-    this.listenSocket = bound;
-    this.port = uws.us_socket_local_port(bound);
+  }
+
+  /** The bound port (the real one when the option was 0). */
+  get port(): number {
+    return this.boundPort;
   }
 
   /** Open connections. */
@@ -274,6 +315,19 @@ export class UwsServer {
     });
     return this.closing;
   }
+}
+
+/** A port the OS considers free on `host` now: bound by a probe socket, which is closed again. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0, exclusive: true }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 function checkInt(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
