@@ -205,10 +205,8 @@ describe('UwsServer', () => {
     expect(server.bufferedAmount(ws)).toBe(0);
     await within(server.close(), 'a second close()');
 
-    // Nothing listens any more. (The port itself stays taken for a while here: the server
-    // closed those two TCP connections first, so they sit in TIME_WAIT on its port, and uWS
-    // 20.30 does not set SO_REUSEADDR. See README.md; the next test binds a port freed without
-    // clients.)
+    // Nothing listens any more. (The server closed those two TCP connections first, so they sit
+    // in TIME_WAIT on its port; a new server can still bind it: see the next tests.)
     const refused = await within(
       new Promise<string>((resolve) => {
         const socket = connectTcp(server.port, '127.0.0.1', () => {
@@ -234,6 +232,20 @@ describe('UwsServer', () => {
       'binding the freed port',
     );
     await new Promise((resolve) => probe.close(resolve));
+  });
+
+  it('after close() with clients connected, a new server binds the same port at once (the old connections are in TIME_WAIT)', async () => {
+    const { server, seen } = await start();
+    const clientsOf = [await connect(server.port), await connect(server.port)];
+    await until(() => seen.opened.length === 2, 'two connections');
+    await within(server.close(), 'close()');
+    for (const client of clientsOf) await within(client.closed, 'the client to see the close');
+    // Without SO_REUSEADDR on the first listener this failed for about 61 s.
+    const again = await UwsServer.listen({ port: server.port });
+    servers.push(again);
+    expect(again.port).toBe(server.port);
+    const client = await connect(again.port);
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
 
   it('lets the process exit by itself after close()', async () => {
