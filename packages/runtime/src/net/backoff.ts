@@ -4,8 +4,8 @@ export interface ReconnectOptions {
   retries: number;
   /**
    * Time (ms) from the first failed attempt after a welcome past which no retry is started.
-   * Default 180000: a restarted server may take about a minute to come back (a Linux port held in
-   * TIME_WAIT is refused for about 61 s), and a game should show "reconnecting…" meanwhile.
+   * Default 180000: long enough for a server to be restarted or redeployed (the transport rebinds
+   * its port at once after a kill), while a game shows "reconnecting…".
    */
   giveUpAfterMs: number;
   /** Delay before the first retry, and the least any retry waits. Default 200 ms. */
