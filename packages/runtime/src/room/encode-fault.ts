@@ -48,7 +48,8 @@ function faultyField(rec: EntityRecord, w: Writer): string {
     const c1 = i >= 32 ? 1 << (i - 32) : 0;
     try {
       w.reset();
-      rec.codec.encodePatch(w, rec.entity, c0, c1, c0, c1);
+      // Replaced (sent whole) only where the field is nested, as the tick itself encodes it.
+      rec.codec.encodePatch(w, rec.entity, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1);
     } catch {
       return fields[i]!;
     }
