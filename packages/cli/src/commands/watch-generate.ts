@@ -1,5 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { watch } from 'chokidar';
 import { displayPath } from '../diagnostics/diagnostic.js';
 import { generate, type GenerateOptions } from '../generate/generate.js';
 import { UsageError } from '../usage-error.js';
@@ -10,12 +9,18 @@ const DEBOUNCE_MS = 50;
 
 /**
  * Generates, then regenerates whenever an input changes: the schema files, files they take
- * classes or enums from, and the config. Directories are watched rather than files, because
- * editors often save by replacing the file, which ends a per-file watch. Errors are printed and
- * watching goes on. Resolves with 0 when `signal` aborts (SIGINT/SIGTERM in the CLI).
+ * classes or enums from, and the config. Errors are printed and watching goes on. Resolves with 0
+ * when `signal` aborts (SIGINT/SIGTERM in the CLI).
+ *
+ * Watching is chokidar's: `fs.watch` alone misses saves that replace the file (most editors do),
+ * differs per platform and fires twice per save; chokidar already handles all of that.
  */
 export async function watchGenerate(options: GenerateOptions, io: CliIo, quiet: boolean, signal: AbortSignal): Promise<number> {
-  const watchers = new Map<string, FSWatcher>();
+  // Files are added and removed as the inputs change; the watcher starts empty.
+  const watcher = watch([], { ignoreInitial: true });
+  watcher.on('all', (_event, file) => schedule(file));
+  watcher.on('error', (e) => io.stderr.write(`netschema: watching failed: ${e instanceof Error ? e.message : String(e)}\n`));
+  let watched = new Set<string>();
   let inputs = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -62,30 +67,11 @@ export async function watchGenerate(options: GenerateOptions, io: CliIo, quiet: 
   };
 
   const syncWatchers = (): void => {
-    const dirs = new Set([...inputs].map((f) => dirname(f)));
-    for (const [dir, w] of watchers) {
-      if (!dirs.has(dir)) {
-        w.close();
-        watchers.delete(dir);
-      }
-    }
-    for (const dir of dirs) {
-      if (watchers.has(dir)) continue;
-      try {
-        const w = watch(dir, (_event, name) => {
-          const file = name === null ? undefined : join(dir, name.toString());
-          // Our own outputs land in these directories too: only inputs count.
-          if (file === undefined || inputs.has(file)) schedule(file ?? dir);
-        });
-        w.on('error', () => {
-          w.close();
-          watchers.delete(dir);
-        });
-        watchers.set(dir, w);
-      } catch {
-        // The directory vanished; the next successful run watches what exists then.
-      }
-    }
+    const gone = [...watched].filter((f) => !inputs.has(f));
+    const added = [...inputs].filter((f) => !watched.has(f));
+    if (gone.length > 0) watcher.unwatch(gone);
+    if (added.length > 0) watcher.add(added);
+    watched = new Set(inputs);
   };
 
   await run();
@@ -93,9 +79,7 @@ export async function watchGenerate(options: GenerateOptions, io: CliIo, quiet: 
   return new Promise<number>((resolveDone) => {
     const stop = (): void => {
       clearTimeout(timer);
-      for (const w of watchers.values()) w.close();
-      watchers.clear();
-      resolveDone(0);
+      void watcher.close().then(() => resolveDone(0));
     };
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });

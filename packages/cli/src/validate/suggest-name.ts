@@ -1,4 +1,5 @@
 import { PRIMITIVE_NAMES } from '@netschema/runtime/catalog';
+import leven from 'leven';
 import { DECORATOR_FACTORIES } from '../read/netschema-symbol.js';
 
 /** Every name a netschema wire type can be written with. */
@@ -15,19 +16,6 @@ const ALIASES: Readonly<Record<string, string>> = {
   object: 'child', opt: 'optional', maybe: 'optional', nullable: 'optional',
 };
 
-/** Edit distance (insertions, deletions, substitutions). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /**
  * The known name closest to `written`, when one is close enough to be a likely typo. Aliases take
  * part too, so a misspelt alias (`flaot`) still leads to its netschema name (`f32`).
@@ -39,7 +27,7 @@ export function suggestName(written: string, known: readonly string[] = WIRE_TYP
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const [spelling, name] of candidates) {
-    const d = editDistance(lower, spelling);
+    const d = leven(lower, spelling);
     if (d < bestDistance) {
       best = name;
       bestDistance = d;
