@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
   writeWelcome, type JoinRequest, type SchemaModule,
 } from '@netschema/runtime';
+import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
 import { UpgradeRejection, UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
 import { numberOption, type NumberRange } from './check-option.js';
@@ -49,6 +50,8 @@ export class NetServer implements RoomHost {
   private readonly maxErrors: number;
   private readonly pingIntervalMs: number;
   private uws!: UwsServer;
+  private inspector: Inspector | null = null;
+  private readonly inspectorOptions: ReturnType<typeof resolveInspectorOptions> | null;
   private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
   private readonly byId = new Map<string, Room>();
   private readonly peers = new Set<Peer>();
@@ -96,6 +99,8 @@ export class NetServer implements RoomHost {
     this.addresses = new AddressTable(this.limits);
     this.sessions = new Sessions(this.limits);
     this.identify = options.identify ?? defaultIdentify;
+    // Checked before anything listens: an inspector without auth never starts.
+    this.inspectorOptions = options.inspector === undefined ? null : resolveInspectorOptions(options.inspector);
   }
 
   private async start(): Promise<void> {
@@ -117,6 +122,14 @@ export class NetServer implements RoomHost {
     uwsOptions.upgrade = (req) => this.upgrade(req);
     uwsOptions.onUpgradeError = (e) => this.report(e, 'auth');
     this.uws = await UwsServer.listen(uwsOptions);
+    if (this.inspectorOptions !== null) {
+      try {
+        this.inspector = await Inspector.listen({ inspectedRooms: () => this.byId.values(), allowFallback: options.allowFallback ?? false }, this.inspectorOptions);
+      } catch (e) {
+        await this.uws.close();
+        throw e;
+      }
+    }
     this.housekeeping = setInterval(() => this.sweep(), 250);
     this.pinger = setInterval(() => this.ping(), this.pingIntervalMs);
   }
@@ -124,6 +137,11 @@ export class NetServer implements RoomHost {
   /** The bound port. */
   get port(): number {
     return this.uws.port;
+  }
+
+  /** The inspector's bound port, or undefined when the inspector is off. */
+  get inspectorPort(): number | undefined {
+    return this.inspector?.port;
   }
 
   /** Registers a room type: clients joining `name` get a room of this class (created when needed). */
@@ -158,6 +176,7 @@ export class NetServer implements RoomHost {
     room.private = isPrivate;
     room.start(this, name, def.options);
     this.byId.set(room.id, room);
+    this.inspector?.roomOpened(room);
     room.emptySince = performance.now();
     room.hook(() => room.onCreate?.(options), 'onCreate');
     return room;
@@ -182,6 +201,7 @@ export class NetServer implements RoomHost {
     this.closing ??= (async () => {
       clearInterval(this.housekeeping);
       clearInterval(this.pinger);
+      this.inspector?.close();
       await this.uws.close(reason);
       for (const room of [...this.byId.values()]) room.dispose();
       this.sessions.clear();

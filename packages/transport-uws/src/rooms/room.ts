@@ -85,6 +85,8 @@ export class Room<E extends object = object, U = unknown> {
   /** @internal */ host!: RoomHost;
   /** @internal */ emptySince = -1;
   /** @internal Sessions of this room held after a drop (kept by the server's Sessions). */ heldCount = 0;
+  /** @internal Set by the inspector while a page watches: sees each frame sent (after it is counted). */
+  frameTap: ((client: Client<U>, frame: Uint8Array) => void) | null = null;
   /** Joinable by id only: joins by name never pick it. See `server.create`. */
   private = false;
   /** An empty room is disposed after this long (ms): from its options; set it per room (Infinity keeps a persistent room). */
@@ -298,6 +300,7 @@ export class Room<E extends object = object, U = unknown> {
     this.tickStats.lastSendMs += performance.now() - t;
     c.stats.frames++;
     c.lastFrameTick = this.core.tickNo;
+    if (this.frameTap !== null) this.frameTap(c, frame);
     if (result === 1) return;
     // Queued behind unsent data: skip this client's frames until it drains (its changes keep
     // accumulating in the core, so nothing is lost).

@@ -1,5 +1,6 @@
 import type { SchemaModule } from '@netschema/runtime';
 import type { UpgradeRequest } from '../uws-server.js';
+import type { InspectorOptions } from '../inspector/inspector.js';
 import type { LimitOptions } from './limits.js';
 
 export interface NetServerOptions extends LimitOptions {
@@ -60,6 +61,12 @@ export interface NetServerOptions extends LimitOptions {
   pingIntervalMs?: number;
   /** Accept uWS's slow JS fallback instead of refusing to start. */
   allowFallback?: boolean;
+  /**
+   * Opt-in inspector: a web page on its own port (127.0.0.1 unless `host` says otherwise) listing
+   * rooms and clients with their traffic, bytes per class and per field. `auth` is required.
+   * See docs/server.md, "Inspector".
+   */
+  inspector?: InspectorOptions;
   /** Errors thrown by room hooks and handlers. Default: console.error. */
   onError?: (error: unknown, where: string) => void;
 }
