@@ -4,3 +4,5 @@ export { UwsServer, UpgradeRejection, type SendResult, type SocketData, type Upg
 export { NetServer, type LimitOptions, type NetServerOptions, type RoomListing } from './rooms/net-server.js';
 export { Room, RoomTickStats, type RoomOptions } from './rooms/room.js';
 export { Client, ServerClientStats } from './rooms/client.js';
+export type { InspectorOptions } from './inspector/inspector.js';
+export type { InspectorAuth, InspectorRequest } from './inspector/inspector-auth.js';
