@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
-import { NetServer, type LimitOptions } from '@netschema/transport-uws';
+import { NetServer, type InspectorOptions, type LimitOptions } from '@netschema/transport-uws';
 import { VIEW_RADIUS } from '../rules.js';
 import * as schema from '../state.netschema.js';
 import { ArenaRoom, type ArenaConfig } from './arena-room.js';
@@ -27,6 +27,8 @@ export interface ArenaServerOptions extends ArenaConfig {
   maxClients?: number;
   /** The transport's limits (connections and joins per address...): see docs/server.md "Limits". */
   limits?: LimitOptions;
+  /** The transport's opt-in inspector page (docs/server.md "Inspector"); off when absent. */
+  inspector?: InspectorOptions;
 }
 
 export interface ArenaServer {
@@ -62,6 +64,7 @@ export async function startArena(options: ArenaServerOptions): Promise<ArenaServ
 
   const netOptions: Parameters<typeof NetServer.listen>[0] = { ...options.limits, schema, host, port: options.wsPort ?? 0 };
   if (options.onError) netOptions.onError = options.onError;
+  if (options.inspector) netOptions.inspector = options.inspector;
   const net = await NetServer.listen(netOptions);
   const tickRate = options.tickRate ?? 60;
   const patchRate = options.patchRate ?? 20;

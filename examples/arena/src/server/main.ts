@@ -10,7 +10,8 @@ const USAGE = `usage: pnpm start [-- options]
   --bots <n>           server-side bots (default 8)
   --patch-rate <hz>    frames per second each client receives (default 20)
   --peaceful           bots do not shoot
-  --public <dir>       the built page (default dist/public, written by pnpm build)`;
+  --public <dir>       the built page (default dist/public, written by pnpm build)
+env NETSCHEMA_INSPECTOR_TOKEN=<16+ chars> also serves the inspector page on 127.0.0.1, port + 2`;
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -46,12 +47,17 @@ const arena = await startArena({
   patchRate: int('patch-rate', values['patch-rate'], 1, 60),
   botsShoot: !values.peaceful,
   publicDir: values.public,
+  // The inspector is opt-in: only with a token, and on 127.0.0.1 whatever --host says.
+  ...(process.env.NETSCHEMA_INSPECTOR_TOKEN
+    ? { inspector: { port: port === 0 ? 0 : port + 2, auth: { token: process.env.NETSCHEMA_INSPECTOR_TOKEN } } }
+    : {}),
 });
 
 process.stdout.write(
   `netschema arena: ${arena.room.fighters.length} bot${arena.room.fighters.length === 1 ? '' : 's'} playing\n` +
     `  open ${arena.url} in a browser (two tabs: two players)\n` +
     `  bots: pnpm --filter @netschema/example-arena bots -- --bots 10 --url ${arena.wsUrl}\n` +
+    (arena.net.inspectorPort !== undefined ? `  inspector: http://127.0.0.1:${arena.net.inspectorPort}/?token=<NETSCHEMA_INSPECTOR_TOKEN>\n` : '') +
     `  Ctrl-C stops the server\n`,
 );
 

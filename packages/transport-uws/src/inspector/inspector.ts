@@ -235,6 +235,8 @@ export class Inspector {
 
   private keepSampling(): void {
     this.activeUntil = performance.now() + IDLE_MS;
+    // Disposed rooms leave the server's list: let go of them here too.
+    for (const room of this.tapped) if (room.disposed) this.tapped.delete(room);
     for (const room of this.server.inspectedRooms()) if (!this.tapped.has(room)) this.tap(room);
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.stopSampling(), IDLE_MS);
