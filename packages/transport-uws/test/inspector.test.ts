@@ -93,6 +93,15 @@ describe('inspector', () => {
     expect((await get(port, '/', { Cookie: pair })).status).toBe(200);
   });
 
+  it('a check hook decides alone when no token is set; a throwing hook lets nothing in', async () => {
+    const server = await serve({ inspector: { auth: { check: (req) => req.headers['x-admin'] === 'yes' && req.address.length > 0 } } });
+    const port = server.inspectorPort!;
+    expect((await get(port, '/snapshot.json')).status).toBe(401);
+    expect((await get(port, '/snapshot.json', { 'X-Admin': 'yes' })).status).toBe(200);
+    const throwing = await serve({ inspector: { auth: { check: () => { throw new Error('no'); } } } });
+    expect((await get(throwing.inspectorPort!, '/snapshot.json')).status).toBe(401);
+  });
+
   it('lists the room and both clients, with bytes per class and per field as computed by hand', async () => {
     const server = await serve({ inspector });
     const port = server.inspectorPort!;
