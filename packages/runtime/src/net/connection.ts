@@ -1,7 +1,7 @@
 import type { SchemaModule } from '../codec/schema-module.js';
 import {
   C_LEAVE, C_MANIFEST, C_PING, C_PONG, C_RESYNC, FINAL_CLOSE_CODES, PROTOCOL_VERSION, S_ERROR, S_MANIFEST_REQUEST, S_MESSAGE,
-  S_PING, S_PONG, S_WELCOME, messageCodec, readError, readMessageBody, readWelcome, writeJoin, writeMessage, writePing, type Welcome,
+  S_OWNED, S_PING, S_PONG, S_WELCOME, messageCodec, readOwned, readError, readMessageBody, readWelcome, writeJoin, writeMessage, writePing, type Welcome,
 } from '../protocol/messages.js';
 import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
 import { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
@@ -71,6 +71,14 @@ export interface FrameEvent {
   removed: readonly number[];
 }
 
+/** The entities this client gained or lost ownership of (ids, sorted). */
+export interface OwnedEvent {
+  added: readonly number[];
+  removed: readonly number[];
+  /** The server re-sent the whole owned set (after a reset frame: a join, resume or resync). */
+  reset: boolean;
+}
+
 /** Events of a Connection, with their listeners' arguments. Entities are replica objects. */
 export interface ConnectionEvents {
   connected: (e: ConnectedEvent) => void;
@@ -84,6 +92,8 @@ export interface ConnectionEvents {
   /** `fields`: names of the fields the frame changed (shared and frozen: copy to keep). */
   change: (entity: object, id: number, fields: readonly string[]) => void;
   remove: (entity: object, id: number) => void;
+  /** Ownership changed: always after the frame that carries the entities, so they are in the replica (except under a byte budget: see docs/client.md). */
+  owned: (e: OwnedEvent) => void;
 }
 
 /** A schema class: decorated or generated replica; matched by name. */
@@ -114,6 +124,7 @@ export class Connection {
   private readonly pingIntervalMs: number;
   private readonly events: EventQueue<ConnectionEvents>;
   private readonly fields = new ChangedFields();
+  private readonly _owned = new Set<number>();
   // One writer for every outgoing message, one reader for every control message.
   private readonly w = new Writer(256);
   private readonly r: Reader;
@@ -163,6 +174,13 @@ export class Connection {
     return this.state;
   }
   /** From the last welcome (0 / '' before the first). */
+  /**
+   * Ids of the entities this client owns (`room.add(e, { owner })` / `setOwner` on the server),
+   * kept up to date by the server's ownership messages; look them up with `replica.get(id)`.
+   */
+  get owned(): ReadonlySet<number> {
+    return this._owned;
+  }
   get clientId(): number {
     return this.welcome?.clientId ?? 0;
   }
@@ -378,6 +396,9 @@ export class Connection {
       case S_PONG:
         this.stats.pong(r.varuint());
         return;
+      case S_OWNED:
+        this.onOwned(readOwned(r));
+        return;
       case S_MANIFEST_REQUEST:
         this.w.reset();
         this.w.reserve(1);
@@ -386,8 +407,24 @@ export class Connection {
         this.flush();
         return;
       default:
-        throw new DecodeError('unknown message kind', 0, `a frame (${FRAME_FULL}-${FRAME_ROOM}) or a server message (${S_WELCOME}-${S_MANIFEST_REQUEST})`, String(kind));
+        throw new DecodeError('unknown message kind', 0, `a frame (${FRAME_FULL}-${FRAME_ROOM}) or a server message (${S_WELCOME}-${S_OWNED})`, String(kind));
     }
+  }
+
+  private onOwned(news: { reset: boolean; added: number[]; removed: number[] }): void {
+    const owned = this._owned;
+    let removed = news.removed.filter((id) => owned.has(id));
+    if (news.reset) {
+      removed = [];
+      // The full set: what was owned and is not listed any more is lost.
+      const now = new Set(news.added);
+      for (const id of owned) if (!now.has(id)) removed.push(id);
+      removed.sort((a, b) => a - b);
+    }
+    const added = news.added.filter((id) => !owned.has(id));
+    for (const id of removed) owned.delete(id);
+    for (const id of added) owned.add(id);
+    this.events.emit('owned', { added, removed, reset: news.reset } satisfies OwnedEvent);
   }
 
   private onWelcome(w: Welcome): void {

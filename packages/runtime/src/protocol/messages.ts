@@ -21,6 +21,8 @@ export const S_PING = 19;
 export const S_PONG = 20;
 /** The fingerprints differ: send your manifest so the server can say what differs. */
 export const S_MANIFEST_REQUEST = 21;
+/** The entities this client owns changed (sent right after the frame that carries them). */
+export const S_OWNED = 22;
 
 // Client to server.
 export const C_JOIN = 32;
@@ -206,4 +208,59 @@ export function closeReason(text: string): string {
   let s = text.slice(0, 120);
   while (enc.encode(s + '…').length > 123) s = s.slice(0, -1);
   return s + '…';
+}
+
+/** Ownership message flag: the lists replace the client's whole owned set (after a reset frame). */
+export const OWNED_RESET = 1;
+/** Most ids one ownership list may carry; a count above it is refused before any work. */
+export const MAX_OWNED_IDS = 65536;
+
+/** What an S_OWNED message says: ids gained and lost since the last one, or the full set on reset. */
+export interface OwnedNews {
+  reset: boolean;
+  added: number[];
+  removed: number[];
+}
+
+function writeIds(w: Writer, ids: readonly number[]): void {
+  w.varuint(ids.length);
+  let prev = 0;
+  for (const id of ids) {
+    w.varint(id - prev);
+    prev = id;
+  }
+}
+
+/** Writes an ownership message: kind, flags, then added and removed ids as deltas (sorted ids keep them small). */
+export function writeOwned(w: Writer, news: OwnedNews): void {
+  w.u8(S_OWNED);
+  w.u8(news.reset ? OWNED_RESET : 0);
+  writeIds(w, news.added);
+  writeIds(w, news.removed);
+}
+
+function readIds(r: Reader, what: string): number[] {
+  const at = r.pos;
+  const n = r.varuint();
+  // Every id takes at least one byte: a count beyond what is left, or beyond the cap, is refused before allocating.
+  if (n > MAX_OWNED_IDS || n > r.remaining) {
+    throw new DecodeError(`ownership ${what} count too large`, at, `at most ${Math.min(MAX_OWNED_IDS, r.remaining)}`, String(n));
+  }
+  const ids = new Array<number>(n);
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    prev += r.varint();
+    ids[i] = prev;
+  }
+  return ids;
+}
+
+/** Reads an ownership message after its kind byte. */
+export function readOwned(r: Reader): OwnedNews {
+  const at = r.pos;
+  const flags = r.u8();
+  if ((flags & ~OWNED_RESET) !== 0) throw new DecodeError('unknown ownership flags', at, `bit 0 only`, `0x${flags.toString(16)}`);
+  const added = readIds(r, 'added');
+  const removed = readIds(r, 'removed');
+  return { reset: (flags & OWNED_RESET) !== 0, added, removed };
 }

@@ -53,6 +53,13 @@ export class RoomClient<D = unknown> {
   /** @internal */ readonly shown = new Set<EntityRecord>();
   /** @internal */ readonly owned = new Set<EntityRecord>();
   /** @internal */ readonly hidden = new Set<EntityRecord>();
+  /**
+   * @internal Ownership changes not yet told to the client: id → owned now. A change undone
+   * before it was told deletes its entry, so only the net change goes out.
+   */
+  readonly ownedNews = new Map<number, boolean>();
+  /** @internal The next ownership message carries the whole owned set (after a reset frame). */
+  ownedReset = true;
   /** @internal */ stamp = 0;
   /** @internal */ reset = true;
   /** @internal */ removed = false;

@@ -1,4 +1,5 @@
 import type { SchemaModule } from '../codec/schema-module.js';
+import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
@@ -180,6 +181,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     rec.owner = opts.owner ?? null;
     if (rec.owner) {
       rec.owner.owned.add(rec);
+      noteOwned(rec.owner, rec.id, true);
       this.table.i32[row + I_OWNER] = rec.owner.slot;
     }
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
@@ -212,7 +214,10 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     this.records.delete(rec);
     this.globals.delete(rec);
-    rec.owner?.owned.delete(rec);
+    if (rec.owner) {
+      rec.owner.owned.delete(rec);
+      noteOwned(rec.owner, rec.id, false);
+    }
     this.table.release(rec.slot, this.tickNo);
     (entity as unknown as Tracked).$ext = null;
     this.world.remove(entity);
@@ -236,9 +241,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   setOwner(entity: E, client: RoomClient<D> | null): void {
     const rec = this.need(entity, 'setOwner');
     const before = rec.owner;
-    before?.owned.delete(rec);
+    if (before === client) return;
+    if (before) {
+      before.owned.delete(rec);
+      noteOwned(before, rec.id, false);
+    }
     rec.owner = client;
-    client?.owned.add(rec);
+    if (client) {
+      client.owned.add(rec);
+      noteOwned(client, rec.id, true);
+    }
     this.table.i32[rec.slot * ROW_I32 + I_OWNER] = client === null ? -1 : client.slot;
     if (before) this.revisit(before, rec);
     if (client) this.revisit(client, rec);
@@ -248,6 +260,27 @@ export class RoomCore<E extends object = object, D = unknown> {
   ownerOf(entity: E): RoomClient<D> | null | undefined {
     const rec = this.recordOf(entity);
     return rec === undefined ? undefined : rec.owner;
+  }
+
+  /**
+   * What to tell a client about its owned entities after the frame just built for it, or null
+   * when nothing changed (no work for clients whose ownership did not change). After a reset
+   * frame it is the whole owned set with `reset`. Ids are sorted. Consumes the news.
+   */
+  takeOwned(client: RoomClient<D>): OwnedNews | null {
+    if (client.ownedReset) {
+      client.ownedReset = false;
+      client.ownedNews.clear();
+      const added: number[] = [];
+      for (const rec of client.owned) added.push(rec.id);
+      return { reset: true, added: added.sort(byNumber), removed: [] };
+    }
+    if (client.ownedNews.size === 0) return null;
+    const added: number[] = [];
+    const removed: number[] = [];
+    for (const [id, owned] of client.ownedNews) (owned ? added : removed).push(id);
+    client.ownedNews.clear();
+    return { reset: false, added: added.sort(byNumber), removed: removed.sort(byNumber) };
   }
 
   /** Makes an entity visible to every client (scoreboards, match state). */
@@ -1328,6 +1361,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     w.varuint(this.tickNo);
     w.varuint(client.lastInputSeq);
     w.u8(client.reset ? FLAG_RESET : 0);
+    // A reset frame drops everything the client held, so its ownership is told again whole.
+    if (client.reset) client.ownedReset = true;
     client.reset = false;
     w.varuint(client.leaving.length);
     let prev = 0;
@@ -1426,4 +1461,16 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.leaving.length = 0;
     return w.view_(0);
   }
+}
+
+/** Records an ownership change for the client's next ownership message (see RoomCore.takeOwned). */
+function noteOwned(client: RoomClient<unknown>, id: number, owned: boolean): void {
+  if (client.ownedReset) return; // the next message lists the whole set anyway
+  const told = client.ownedNews.get(id);
+  if (told === undefined) client.ownedNews.set(id, owned);
+  else if (told !== owned) client.ownedNews.delete(id);
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
+import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, writeOwned, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
 import { numberOption } from './check-option.js';
 import { Client } from './client.js';
 
@@ -296,18 +296,32 @@ export class Room<E extends object = object, U = unknown> {
 
   private sendFrame(c: Client<U>, frame: Uint8Array): void {
     const t = performance.now();
-    const result = this.host.sendBytes(c, frame);
+    let result = this.host.sendBytes(c, frame);
     this.tickStats.lastSendMs += performance.now() - t;
     c.stats.frames++;
     c.lastFrameTick = this.core.tickNo;
     if (this.frameTap !== null) this.frameTap(c, frame);
-    if (result === 1) return;
+    // Ownership news goes right after the frame on the same socket, so the client applies the
+    // frame (and has the entities) before it hears it owns them. A client that is not due
+    // keeps its news for its next frame.
+    const owned = this.core.takeOwned(c.core);
+    if (owned !== null) {
+      const w = this.out;
+      w.reset();
+      writeOwned(w, owned);
+      const r = this.host.sendBytes(c, w.view_(0));
+      if (r === 2 || (r === 0 && result === 1)) result = r;
+    }
+    if (result !== 1) this.congested(c, result);
+  }
+
+  private congested(c: Client<U>, result: number): void {
     // Queued behind unsent data: skip this client's frames until it drains (its changes keep
     // accumulating in the core, so nothing is lost).
     if (c.congestedSince < 0) c.congestedSince = performance.now();
     c.core.paused = true;
     if (result === 2) {
-      // uWS discarded it: the client cannot apply later patches, so it gets everything again.
+      // uWS discarded it (a frame or ownership news): the client cannot apply later patches, so it gets everything again.
       c.stats.dropped++;
       this.core.resync(c.core);
     }
