@@ -428,6 +428,13 @@ export class Connection {
   }
 
   private onWelcome(w: Welcome): void {
+    // A fresh join (not a resume) starts owning nothing; a resume keeps the set, and the server
+    // re-sends it whole after its reset frame.
+    if (!w.resumed && this._owned.size > 0) {
+      const removed = [...this._owned].sort((a, b) => a - b);
+      this._owned.clear();
+      this.events.emit('owned', { added: [], removed, reset: true } satisfies OwnedEvent);
+    }
     this.welcome = w;
     this.token = w.resumeToken;
     this.attempt = 0;

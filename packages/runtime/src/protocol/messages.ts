@@ -11,7 +11,8 @@ export { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
 export { FRAME_ROOM } from '../room/frame-format.js';
 
 /** Bumped whenever a message below changes shape; the join carries it. */
-export const PROTOCOL_VERSION = 1;
+/** 2: S_OWNED (ownership news). */
+export const PROTOCOL_VERSION = 2;
 
 // Server to client.
 export const S_WELCOME = 16;

@@ -60,6 +60,8 @@ export class RoomClient<D = unknown> {
   readonly ownedNews = new Map<number, boolean>();
   /** @internal The next ownership message carries the whole owned set (after a reset frame). */
   ownedReset = true;
+  /** @internal The client may hold a non-empty owned set: a reset must then be told even when empty. */
+  ownedTold = false;
   /** @internal */ stamp = 0;
   /** @internal */ reset = true;
   /** @internal */ removed = false;

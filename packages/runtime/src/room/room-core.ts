@@ -265,12 +265,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   /**
    * What to tell a client about its owned entities after the frame just built for it, or null
    * when nothing changed (no work for clients whose ownership did not change). After a reset
-   * frame it is the whole owned set with `reset`. Ids are sorted. Consumes the news.
+   * frame it is the whole owned set with `reset` (null if the set is empty and the client was
+   * never told of any). Ids are sorted. Consumes the news.
    */
   takeOwned(client: RoomClient<D>): OwnedNews | null {
     if (client.ownedReset) {
       client.ownedReset = false;
       client.ownedNews.clear();
+      // A client that owns nothing and was never told otherwise needs no message: its set is empty.
+      if (client.owned.size === 0 && !client.ownedTold) return null;
+      client.ownedTold = client.owned.size > 0;
       const added: number[] = [];
       for (const rec of client.owned) added.push(rec.id);
       return { reset: true, added: added.sort(byNumber), removed: [] };
@@ -280,6 +284,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const removed: number[] = [];
     for (const [id, owned] of client.ownedNews) (owned ? added : removed).push(id);
     client.ownedNews.clear();
+    client.ownedTold = client.owned.size > 0 || client.ownedTold;
     return { reset: false, added: added.sort(byNumber), removed: removed.sort(byNumber) };
   }
 
