@@ -127,6 +127,17 @@ export class Room<E extends object = object, U = unknown> {
     return this.core.remove(entity);
   }
 
+  /** Gives an entity to a client (or to nobody): it sees the `@ownerOnly` fields, and its `Connection.owned` follows. */
+  setOwner(entity: E, client: Client<U> | null): void {
+    this.core.setOwner(entity, client === null ? null : client.core);
+  }
+
+  /** The client that owns an entity, or null; undefined if the entity is not in the room. */
+  ownerOf(entity: E): Client<U> | null | undefined {
+    const owner = this.core.ownerOf(entity);
+    return owner === null || owner === undefined ? owner : owner.data;
+  }
+
   /** Sends a typed message to one client. */
   send(client: Client<U>, msg: object): void {
     this.encode(msg);
