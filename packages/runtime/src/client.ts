@@ -8,7 +8,7 @@ export { Reader, type ReaderLimits } from './wire/reader.js';
 export type { ClassCodec, ClassMasks, FieldMask, SchemaModule, Manifest } from './codec/schema-module.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
 export * from './protocol/messages.js';
-export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type ReconnectingEvent, type FrameEvent, type SchemaClass } from './net/connection.js';
+export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type ReconnectingEvent, type FrameEvent, type OwnedEvent, type SchemaClass } from './net/connection.js';
 export { ConnectionStats } from './net/client-stats.js';
 export { ServerError } from './net/server-error.js';
 export { DEFAULT_RECONNECT, type ReconnectOptions } from './net/backoff.js';

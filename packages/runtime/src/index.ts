@@ -14,7 +14,7 @@ export type { View, RadiusView, BoxView } from './room/view.js';
 export { describeManifestDifference } from './protocol/manifest-diff.js';
 export { MANIFEST_LIMITS, ManifestError, parseManifest, validateManifest } from './protocol/parse-manifest.js';
 export * from './protocol/messages.js';
-export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type ReconnectingEvent, type FrameEvent, type SchemaClass } from './net/connection.js';
+export { connect, Connection, type ConnectOptions, type ConnectionEvents, type ConnectionStatus, type ConnectedEvent, type DisconnectedEvent, type ReconnectingEvent, type FrameEvent, type OwnedEvent, type SchemaClass } from './net/connection.js';
 export { ConnectionStats } from './net/client-stats.js';
 export { ServerError } from './net/server-error.js';
 export { DEFAULT_RECONNECT, type ReconnectOptions } from './net/backoff.js';

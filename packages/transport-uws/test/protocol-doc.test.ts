@@ -61,6 +61,7 @@ describe('docs/protocol.md', () => {
       hex((w) => rt.writeError(w, rt.ErrorCode.NO_HANDLER, 'no handler')),
       hex((w) => rt.writePing(w, rt.S_PING, 300)),
       hex((w) => w.u8(rt.C_LEAVE)),
+      hex((w) => rt.writeOwned(w, { reset: false, added: [5, 9], removed: [3] })),
     ];
     const block = doc.slice(doc.indexOf('## Example bytes'));
     for (const bytes of examples) expect(block).toContain(`\n           ${bytes}\n`);
