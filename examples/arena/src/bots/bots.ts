@@ -69,7 +69,10 @@ export function startBots(options: BotsOptions): Bots {
   }
 
   const me = (conn: Connection): schema.Player | null => {
-    for (const e of conn.replica.entities.values()) if (e instanceof schema.Player && e.clientId === conn.clientId) return e;
+    for (const id of conn.owned) {
+      const e = conn.replica.get(id);
+      if (e instanceof schema.Player) return e;
+    }
     return null;
   };
 

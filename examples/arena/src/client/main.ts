@@ -63,17 +63,22 @@ class ArenaClient {
     this.conn = connect(url, schema, { room: 'arena', options: { name } });
     const conn = this.conn;
     conn.onAdd(schema.Arena, (a) => (this.arena = a));
-    conn.onAdd(schema.Player, (p, id) => {
-      if (p.clientId !== 0 && p.clientId === conn.clientId) {
-        this.myId = id;
-        this.predictor.reset(p.x, p.y);
-        this.wasAlive = p.alive;
+    // The server tells the client which entities it owns (room.add(p, { owner })): the owned
+    // Player is this client's own. The news follows the frame that carries the entity, and a
+    // Player that enters later (or again) while owned is picked up by onAdd.
+    conn.on('owned', (o) => {
+      if (o.removed.includes(this.myId)) this.myId = 0;
+      for (const id of o.added) {
+        const p = conn.replica.get(id);
+        if (p instanceof schema.Player) this.adopt(id, p);
       }
+    });
+    conn.onAdd(schema.Player, (p, id) => {
+      if (conn.owned.has(id)) this.adopt(id, p);
     });
     conn.on('remove', (_e, id) => {
       this.interp.forget(id);
       this.drawn.delete(id);
-      if (id === this.myId) this.myId = 0;
     });
     conn.on('frame', (f) => this.onFrame(f));
     conn.onMessage(schema.Shot, (s) => this.tracers.push({ x: s.x, y: s.y, toX: s.toX, toY: s.toY, at: performance.now() }));
@@ -107,6 +112,12 @@ class ArenaClient {
     if (!me.alive || !this.wasAlive) this.predictor.reset(me.x, me.y);
     else this.predictor.reconcile(me.x, me.y, rep.lastInputSeq);
     this.wasAlive = me.alive;
+  }
+
+  private adopt(id: number, p: schema.Player): void {
+    this.myId = id;
+    this.predictor.reset(p.x, p.y);
+    this.wasAlive = p.alive;
   }
 
   me(): schema.Player | null {
