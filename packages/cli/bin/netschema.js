@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the built CLI when there is one; in the workspace, runs the TypeScript sources through tsx
-// so contributors never need a build step.
+// Installed from npm, the package holds only the built CLI (dist/), which runs under plain node.
+// In this repository the sources sit beside it and win over a possibly stale build: they run
+// through tsx (a dev dependency), so contributors never need a build step.
 import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const built = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
+const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+if (!existsSync(source)) {
+  await import(pathToFileURL(fileURLToPath(new URL('../dist/main.js', import.meta.url))).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
@@ -17,5 +18,5 @@ if (existsSync(built)) {
     'export async function resolve(s, c, next) {' +
     " return next(s, c.conditions.includes('source') ? c : { ...c, conditions: [...c.conditions, 'source'] }); }";
   registerHooks(`data:text/javascript,${encodeURIComponent(addSource)}`);
-  await import(new URL('../src/main.ts', import.meta.url).href);
+  await import(pathToFileURL(source).href);
 }

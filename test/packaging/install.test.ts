@@ -1,0 +1,199 @@
+// A game project outside this repository, as a user makes one: the packed tarballs installed
+// with npm (no pnpm workspace, no `source` condition, no tsx), a schema, `npx netschema generate`
+// and `--check`, a server on @netschema/transport-uws compiled by tsc and run by plain node, a
+// Node client, and a browser client bundled by Vite. Only npm's fetching of the fixture's
+// third-party packages leaves this machine; the game itself talks over 127.0.0.1.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npm, packWorkspace, REPO, tarballOverrides } from '../support/packed.js';
+
+const VITE = '8.3.8'; // the Vite this repository tests with (vitest 4.1)
+
+const SCHEMA = `import { schema, string, u16 } from '@netschema/runtime';
+
+@schema
+export class Player {
+  @u16 accessor x = 0;
+  @u16 accessor y = 0;
+  @string accessor name = '';
+}
+`;
+
+const SERVER = `import { NetServer, Room, type Client } from '@netschema/transport-uws';
+import { Player } from './state.js';
+import * as schema from './state.netschema.js';
+
+class Field extends Room<Player> {
+  override onJoin(client: Client): void {
+    this.add(Object.assign(new Player(), { x: 12, y: 34, name: 'ada' }), { owner: client.core });
+  }
+}
+
+const server = await NetServer.listen({ schema, port: 0 });
+server.define('field', Field);
+process.stdout.write(\`listening \${server.port}\\n\`);
+process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+`;
+
+const NODE_CLIENT = `import { connect } from '@netschema/runtime/client';
+import WebSocket from 'ws';
+import * as schema from './state.netschema.js';
+
+const conn = connect(process.argv[2]!, schema, { room: 'field', WebSocket, reconnect: false });
+await conn.ready();
+// Ownership news follows the frame that carries the entity.
+if (conn.owned.size === 0) await new Promise((done) => conn.on('owned', done));
+const players = [...conn.replica.entities.values()].map((p) => p as schema.Player).map((p) => ({ x: p.x, y: p.y, name: p.name }));
+process.stdout.write(JSON.stringify({ players, owned: [...conn.owned] }) + '\\n');
+conn.close();
+`;
+
+const BROWSER_CLIENT = `import { connect } from '@netschema/runtime/client';
+import * as schema from './state.netschema.js';
+
+const conn = connect(\`ws://\${location.hostname}:2567/ws\`, schema, { room: 'field' });
+conn.onChange(schema.Player, (p) => {
+  document.body.textContent = \`\${p.name} at \${p.x}, \${p.y}\`;
+});
+`;
+
+let dir: string;
+let server: ChildProcess | undefined;
+
+function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  const tarballs = await packWorkspace();
+  dir = mkdtempSync(join(tmpdir(), 'netschema-user-'));
+  const file = (name: string): string => `file:${tarballs[name]!}`;
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'a-game',
+        private: true,
+        type: 'module',
+        dependencies: { '@netschema/runtime': file('@netschema/runtime'), '@netschema/transport-uws': file('@netschema/transport-uws'), ws: '8.23.0' },
+        devDependencies: { '@netschema/cli': file('@netschema/cli'), typescript: '5.9.3', vite: VITE, '@types/ws': '8.18.1', '@types/node': '20.19.43' },
+        // Every netschema package, also the ones the tarballs depend on, comes from a tarball.
+        overrides: tarballOverrides(tarballs),
+        netschema: { schemas: ['src/state.ts'] },
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, outDir: 'build', rootDir: 'src', lib: ['ES2022', 'DOM'], types: ['node'] },
+      include: ['src'],
+      exclude: ['src/browser.ts'],
+    }),
+  );
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/state.ts'), SCHEMA);
+  writeFileSync(join(dir, 'src/server.ts'), SERVER);
+  writeFileSync(join(dir, 'src/node-client.ts'), NODE_CLIENT);
+  writeFileSync(join(dir, 'src/browser.ts'), BROWSER_CLIENT);
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><body></body><script type="module" src="/src/browser.ts"></script>\n');
+  npm(dir, ['install', '--prefer-offline']);
+}, 400_000);
+
+afterAll(() => {
+  server?.kill('SIGKILL');
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed packages in a project outside the repository', () => {
+  it('installed only built files: no TypeScript sources, no source export condition', () => {
+    const runtime = join(dir, 'node_modules/@netschema/runtime');
+    const manifest = JSON.parse(readFileSync(join(runtime, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(readdirSync(runtime).sort()).toEqual(['README.md', 'dist', 'package.json']);
+    expect(Object.values(manifest.exports).every((e) => e['source'] === undefined && e['default']!.startsWith('./dist/'))).toBe(true);
+    const transport = JSON.parse(readFileSync(join(dir, 'node_modules/@netschema/transport-uws/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(transport.dependencies['@netschema/runtime']).toBe('0.1.0');
+  });
+
+  it('npx netschema generate writes the codecs, and --check fails once the schema changes', async () => {
+    const gen = await run('npx', ['netschema', 'generate'], dir);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'src/state.netschema.ts'), 'utf8')).toContain('@generated');
+    const check = await run('npx', ['netschema', 'generate', '--check'], dir);
+    expect(check.code, check.stderr).toBe(0);
+
+    writeFileSync(join(dir, 'src/state.ts'), SCHEMA.replace("@string accessor name = '';", "@string accessor name = '';\n  @u16 accessor hp = 100;"));
+    const stale = await run('npx', ['netschema', 'generate', '--check'], dir);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stdout + stale.stderr).toContain('state.netschema');
+    writeFileSync(join(dir, 'src/state.ts'), SCHEMA);
+    expect((await run('npx', ['netschema', 'generate', '--check'], dir)).code).toBe(0);
+  }, 120_000);
+
+  it('a tsc-compiled server under plain node sends its state to a Node client', async () => {
+    const tsc = await run('npx', ['tsc', '-p', '.'], dir);
+    expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+
+    server = spawn(process.execPath, ['build/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let errors = '';
+    server.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    const port = await new Promise<number>((resolvePort, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the server did not start\n${out}\n${errors}`)), 30_000);
+      server!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolvePort(Number(m[1]));
+        }
+      });
+      server!.on('exit', (code) => reject(new Error(`the server exited with ${code}\n${out}\n${errors}`)));
+    });
+
+    const client = await run(process.execPath, ['build/node-client.js', `ws://127.0.0.1:${port}/ws`], dir, 30_000);
+    expect(client.code, client.stderr).toBe(0);
+    const seen = JSON.parse(client.stdout.trim()) as { players: { x: number; y: number; name: string }[]; owned: number[] };
+    expect(seen.players).toEqual([{ x: 12, y: 34, name: 'ada' }]);
+    expect(seen.owned).toHaveLength(1);
+    expect(errors).toBe('');
+  }, 120_000);
+
+  it('Vite bundles the browser client from the generated codecs and the client entry', async () => {
+    const build = await run('npx', ['vite', 'build', '--logLevel', 'error'], dir, 120_000);
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const assets = join(dir, 'dist/assets');
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    expect(js).toHaveLength(1);
+    const code = readFileSync(join(assets, js[0]!));
+    // The client entry keeps decorators, tracking and Node built-ins out of the browser bundle.
+    const text = code.toString();
+    expect(text).not.toMatch(/\bnode:/);
+    expect(text).not.toContain('Symbol.metadata');
+    const size = { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, vite: VITE };
+    mkdirSync(join(REPO, 'test/packaging/.out'), { recursive: true });
+    writeFileSync(join(REPO, 'test/packaging/.out/bundle-size.json'), JSON.stringify(size) + '\n');
+    console.info(`browser bundle: ${size.bytes} B, ${size.gzip} B gzip (level 9)`);
+    expect(size.gzip).toBeGreaterThan(1000);
+  }, 120_000);
+});
