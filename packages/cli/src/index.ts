@@ -3,7 +3,7 @@
  */
 export { generate, type GenerateOptions, type GenerateResult } from './generate/generate.js';
 export { readSchema, readSchemas, type ReadResult } from './read-schema.js';
-export { DIAGNOSTIC_CODES, formatDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics/diagnostic.js';
+export { DIAGNOSTIC_CODES, displayPath, formatDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics/diagnostic.js';
 export { findConfig, type NetschemaConfig } from './generate/find-config.js';
 export { runCli, EXIT_OK, EXIT_SCHEMA, EXIT_USAGE } from './commands/run-cli.js';
 export type { CliIo } from './commands/io.js';
