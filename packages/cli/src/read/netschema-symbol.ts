@@ -16,10 +16,14 @@ export function netschemaExportName(checker: ts.TypeChecker, node: ts.Node): str
   return isRuntimeDecoratorsFile(decl.getSourceFile().fileName) ? symbol.name : undefined;
 }
 
-/** The runtime's decorator module in the workspace (sources) or as an installed package. */
+/**
+ * The runtime's decorator module: as an installed package, or in this workspace as sources or
+ * as its build (a project linked to the workspace resolves `types` to dist/ when its tsconfig has
+ * no `source` condition).
+ */
 export function isRuntimeDecoratorsFile(fileName: string): boolean {
   const path = fileName.replaceAll('\\', '/');
-  return path.includes('/runtime/src/schema/decorators') || path.includes('/@netschema/runtime/');
+  return path.includes('/@netschema/runtime/') || /\/runtime\/(src|dist)\/schema\/decorators\./.test(path);
 }
 
 /** Field decorators that take arguments; the bare ones are the catalog's primitive names. */
