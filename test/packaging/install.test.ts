@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../examples/arena/test/support/browser.js';
 import { npm, packWorkspace, REPO, tarballOverrides } from '../support/packed.js';
 
 const VITE = '8.3.8'; // the Vite this repository tests with (vitest 4.1)
@@ -195,5 +196,73 @@ describe('the packed packages in a project outside the repository', () => {
     writeFileSync(join(REPO, 'test/packaging/.out/bundle-size.json'), JSON.stringify(size) + '\n');
     console.info(`browser bundle: ${size.bytes} B, ${size.gzip} B gzip (level 9)`);
     expect(size.gzip).toBeGreaterThan(1000);
+  }, 120_000);
+});
+
+// The starter as `npm create netschema@latest my-game` runs it: its packed bin, then the written
+// game installed with npm (netschema packages from the tarballs), its own test, its build, and
+// `npm run dev` showing players in two browser tabs, the bot moving.
+describe('the packed starter', () => {
+  let game: string;
+  let dev: ChildProcess | undefined;
+  afterAll(() => {
+    dev?.kill('SIGKILL');
+    if (game !== undefined) rmSync(join(game, '..'), { recursive: true, force: true });
+  });
+
+  it('writes a game that installs, passes its test and builds', async () => {
+    const tarballs = await packWorkspace();
+    const parent = mkdtempSync(join(tmpdir(), 'netschema-create-'));
+    const unpacked = join(parent, 'starter');
+    mkdirSync(unpacked);
+    const tar = await run('tar', ['xzf', tarballs['create-netschema']!, '-C', unpacked, '--strip-components=1'], parent);
+    expect(tar.code, tar.stderr).toBe(0);
+    const created = await run(process.execPath, [join(unpacked, 'bin/create-netschema.js'), 'my-game'], parent);
+    expect(created.code, created.stderr).toBe(0);
+    game = join(parent, 'my-game');
+    // Not published yet: point the game's netschema dependencies at the tarballs.
+    const pkgFile = join(game, 'package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: Record<string, string> };
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+      for (const name of Object.keys(deps)) if (tarballs[name] !== undefined) deps[name] = `file:${tarballs[name]}`;
+    }
+    pkg.overrides = tarballOverrides(tarballs);
+    writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+    npm(game, ['install', '--prefer-offline']);
+    const test = await run('npm', ['test'], game, 120_000);
+    expect(test.code, test.stdout + test.stderr).toBe(0);
+    expect(test.stdout).toMatch(/# pass 2/);
+    const build = await run('npm', ['run', 'build'], game, 120_000);
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    expect(readdirSync(join(game, 'dist/assets')).some((f) => f.endsWith('.js'))).toBe(true);
+  }, 400_000);
+
+  it('npm run dev serves the page: two tabs are two players, and the bot moves', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    dev = spawn('npm', ['run', 'dev'], { cwd: game, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), VITE_PORT: String(port + 1), VITE_GAME_PORT: String(port) }, detached: true });
+    let out = '';
+    dev.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    dev.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('two tabs')) {
+      if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`npm run dev did not start\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const browser = await launchChromium();
+    try {
+      const tabs = [await browser.newPage(), await browser.newPage()];
+      for (const tab of tabs) await tab.goto(`http://127.0.0.1:${port + 1}/`);
+      const players = async (tab: (typeof tabs)[number]) => ((await tab.locator('canvas').getAttribute('data-players')) ?? '').split(' ').filter(Boolean);
+      for (const tab of tabs) {
+        await tab.waitForFunction(() => (document.querySelector('canvas')?.dataset['players'] ?? '').split(' ').filter(Boolean).length === 3, null, { timeout: 30_000 });
+      }
+      const first = await players(tabs[0]!);
+      await tabs[0]!.waitForFunction((before) => document.querySelector('canvas')?.dataset['players'] !== before, first.join(' '), { timeout: 10_000 });
+      expect((await players(tabs[0]!)).length).toBe(3);
+      expect((await players(tabs[1]!)).length).toBe(3);
+    } finally {
+      await browser.close();
+      process.kill(-dev.pid!, 'SIGTERM');
+    }
   }, 120_000);
 });
