@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../examples/arena/test/support/browser.js';
 import { netschema } from '../src/index.js';
 
 const SCHEMA = `import { schema, string, u16 } from '@netschema/runtime';
@@ -75,6 +76,27 @@ describe('@netschema/vite in the dev server', () => {
     const res = await fetch(`http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}/`);
     expect(res.status).toBe(200);
   });
+
+  it('the overlay in a browser shows the error with its file:line:col', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      // Vite's client logs this once its HMR socket is open: errors sent before that are not shown.
+      const connected = page.waitForEvent('console', { predicate: (m) => m.text().includes('[vite] connected'), timeout: 15_000 });
+      await page.goto(`http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}/`);
+      await connected;
+      // Another save with the error still in it: the page, now connected, gets the payload.
+      writeFileSync(schemaFile(), BROKEN.replace("@string accessor name = '';", "@string accessor name = '';\n  @u8 accessor hp = 0;"));
+      const overlay = await page.waitForFunction(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent ?? '', null, { timeout: 15_000 });
+      const text = String(await overlay.jsonValue());
+      expect(text).toContain('src/state.ts:5:4');
+      expect(text).toContain('NS1001');
+      expect(text).toContain('[plugin:@netschema/vite]');
+      expect(text).toContain(`${schemaFile()}:5:4`); // the link that opens the editor there
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('regenerates once the error is fixed', async () => {
     sent.length = 0;
