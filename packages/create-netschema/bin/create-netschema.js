@@ -31,7 +31,7 @@ if (unknown !== undefined) fail(`unknown option ${unknown}\n\n${HELP}`);
 if (args.length !== 1) fail(`expected one folder name, got ${args.length === 0 ? 'none' : args.join(' ')}\n\n${HELP}`);
 
 const target = resolve(args[0]);
-const name = basename(target).toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[._-]+/, '');
+const name = basename(target).toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[._-]+|-+$/g, '');
 if (name === '' || name.length > 214) fail(`cannot make an npm package name from the folder name "${basename(target)}": use letters, digits, - . _ ~`);
 if (existsSync(target) && readdirSync(target).length > 0) fail(`${target} is not empty: choose a new folder`);
 
@@ -58,16 +58,17 @@ const pkg = {
   dependencies: {
     '@netschema/runtime': range,
     '@netschema/transport-uws': range,
-    tsx: '^4.23.0',
-    ws: '^8.23.0',
+    // tsx runs the server in `npm start` too; exact pins: the versions this template was tested with.
+    tsx: '4.23.15',
+    ws: '8.23.0',
   },
   devDependencies: {
     '@netschema/cli': range,
     '@netschema/vite': range,
-    '@types/node': '^20.19.0',
-    '@types/ws': '^8.18.0',
-    typescript: '~5.9.3',
-    vite: '^8.3.0',
+    '@types/node': '20.19.43',
+    '@types/ws': '8.18.1',
+    typescript: '5.9.3',
+    vite: '8.3.8',
   },
 };
 writeFileSync(join(target, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

@@ -33,6 +33,8 @@ describe('create-netschema', () => {
     expect(pkg.dependencies['@netschema/runtime']).toBe(`^${version}`);
     expect(pkg.dependencies['@netschema/transport-uws']).toBe(`^${version}`);
     expect(pkg.devDependencies['@netschema/cli']).toBe(`^${version}`);
+    // The compiler API the CLI needs is not in TypeScript 7, so the pin matters.
+    expect(pkg.devDependencies['typescript']).toBe('5.9.3');
     expect(pkg.scripts['predev']).toBe('netschema generate');
     expect(pkg.scripts['prebuild']).toBe('netschema generate');
     for (const f of ['.gitignore', 'index.html', 'vite.config.ts', 'tsconfig.json', 'src/state.ts', 'src/server/game-room.ts', 'src/server/dev.ts', 'src/client/main.ts', 'test/game.test.ts']) {
@@ -50,6 +52,18 @@ describe('create-netschema', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${join(dir, 'taken')} is not empty`);
     expect(existsSync(join(dir, 'taken/package.json'))).toBe(false);
+  });
+
+  it('derives an npm package name from the folder, and refuses a folder name that has none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'create-netschema-'));
+    made.push(dir);
+    expect(create(dir, 'My Game!').status).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'My Game!/package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('my-game');
+    const r = create(dir, '__');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('cannot make an npm package name from the folder name "__"');
+    expect(existsSync(join(dir, '__'))).toBe(false);
   });
 
   it('asks for exactly one folder and rejects unknown options', () => {
