@@ -10,19 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../examples/arena/test/support/browser.js';
-import { npm, packWorkspace, REPO, tarballOverrides } from '../support/packed.js';
-
-const VITE = '8.3.8'; // the Vite this repository tests with (vitest 4.1)
-
-const SCHEMA = `import { schema, string, u16 } from '@netschema/runtime';
-
-@schema
-export class Player {
-  @u16 accessor x = 0;
-  @u16 accessor y = 0;
-  @string accessor name = '';
-}
-`;
+import { discardPacks, npm, packWorkspace, REPO, tarballOverrides } from '../support/packed.js';
+import { BROWSER_CLIENT, INDEX_HTML, SCHEMA, VITE } from './game-fixture.js';
 
 const SERVER = `import { NetServer, Room, type Client } from '@netschema/transport-uws';
 import { Player } from './state.js';
@@ -53,17 +42,11 @@ process.stdout.write(JSON.stringify({ players, owned: [...conn.owned] }) + '\\n'
 conn.close();
 `;
 
-const BROWSER_CLIENT = `import { connect } from '@netschema/runtime/client';
-import * as schema from './state.netschema.js';
-
-const conn = connect(\`ws://\${location.hostname}:2567/ws\`, schema, { room: 'field' });
-conn.onChange(schema.Player, (p) => {
-  document.body.textContent = \`\${p.name} at \${p.x}, \${p.y}\`;
-});
-`;
-
 let dir: string;
 let server: ChildProcess | undefined;
+
+// After both describe blocks: they share one set of tarballs.
+afterAll(discardPacks);
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
@@ -117,7 +100,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'src/server.ts'), SERVER);
   writeFileSync(join(dir, 'src/node-client.ts'), NODE_CLIENT);
   writeFileSync(join(dir, 'src/browser.ts'), BROWSER_CLIENT);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><body></body><script type="module" src="/src/browser.ts"></script>\n');
+  writeFileSync(join(dir, 'index.html'), INDEX_HTML);
   npm(dir, ['install', '--prefer-offline']);
 }, 400_000);
 

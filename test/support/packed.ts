@@ -2,25 +2,27 @@
 // dist/, `workspace:*` becomes the version), for tests that install them into a project outside
 // this repository with npm.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 
-/** The packages a game installs, in build order. */
-export const PUBLISHED = ['runtime', 'cli', 'transport-uws'] as const;
-
 let packed: Promise<Record<string, string>> | undefined;
+let packDir: string | undefined;
 
 /**
- * Package name → absolute path of its tarball. Builds and packs once per process; later calls
- * share the result. Packages under packages/ other than PUBLISHED are packed too when they have a
- * `prepack` or no build at all (the starter, the Vite plugin).
+ * Package name → absolute path of its tarball, for every package under packages/ that is not
+ * private (new packages are picked up without being named). Builds and packs once per process;
+ * later calls share the result.
  */
 export function packWorkspace(): Promise<Record<string, string>> {
   packed ??= Promise.resolve().then(() => {
     const out = mkdtempSync(join(tmpdir(), 'netschema-packs-'));
+    packDir = out;
+    // The tarballs serve the whole process (projects install from them by path), so they go with
+    // it. Vitest ends its workers without an 'exit' event: test files call discardPacks().
+    process.once('exit', discardPacks);
     // The root build runs in dependency order; each pack's prepack then rebuilds only its own.
     execFileSync('pnpm', ['run', 'build'], { cwd: REPO, stdio: 'pipe' });
     const tarballs: Record<string, string> = {};
@@ -35,6 +37,13 @@ export function packWorkspace(): Promise<Record<string, string>> {
     return tarballs;
   });
   return packed;
+}
+
+/** Removes the tarballs packWorkspace made; a later packWorkspace() packs afresh. */
+export function discardPacks(): void {
+  if (packDir !== undefined) rmSync(packDir, { recursive: true, force: true });
+  packDir = undefined;
+  packed = undefined;
 }
 
 /** npm `overrides` that make every dependency on a netschema package resolve to its tarball. */

@@ -1,4 +1,4 @@
-// The install test's browser client (test/packaging/install.test.ts), written for Colyseus: join
+// The browser client of test/packaging/game-fixture.ts, written for Colyseus: join
 // a room and show a player's name and position whenever it changes.
 import { Client, getStateCallbacks } from 'COLYSEUS_SDK';
 
