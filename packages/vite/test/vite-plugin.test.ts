@@ -93,6 +93,19 @@ describe('@netschema/vite in the dev server', () => {
       expect(text).toContain('NS1001');
       expect(text).toContain('[plugin:@netschema/vite]');
       expect(text).toContain(`${schemaFile()}:5:4`); // the link that opens the editor there
+      expect(text).toContain('> 5 |   @unit16 accessor x = 0;'); // the code frame, caret under column 4
+
+      // A page opened while the error stands is shown it at once, with no further save.
+      const late = await browser.newPage();
+      await late.goto(`http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}/`);
+      const lateText = await late.waitForFunction(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent ?? '', null, { timeout: 15_000 });
+      expect(String(await lateText.jsonValue())).toContain('src/state.ts:5:4');
+
+      // Fixing the schema closes the overlay on both pages.
+      writeFileSync(schemaFile(), SCHEMA);
+      for (const p of [page, late]) {
+        await p.waitForFunction(() => document.querySelector('vite-error-overlay') === null, null, { timeout: 15_000 });
+      }
     } finally {
       await browser.close();
     }
@@ -103,6 +116,16 @@ describe('@netschema/vite in the dev server', () => {
     writeFileSync(schemaFile(), SCHEMA.replace('@u16 accessor x = 0;', '@u16 accessor x = 0;\n  @u16 accessor y = 0;'));
     await until('the fixed schema to be generated', () => /\by\b/.test(generated()) && !generated().includes('score'));
     expect(sent.filter((p) => p.type === 'error')).toEqual([]);
+  });
+});
+
+describe('a schema file requested by the browser', () => {
+  it('is refused with what to import instead, not a syntax error on its decorators', async () => {
+    const res = await fetch(`http://127.0.0.1:${(server.httpServer!.address() as { port: number }).port}/src/state.ts`);
+    const body = await res.text();
+    expect(res.status).toBe(500);
+    expect(body).toContain('src/state.ts is a netschema schema file');
+    expect(body).toContain('Import its generated module (src/state.netschema.js) and @netschema/runtime/client instead');
   });
 });
 
