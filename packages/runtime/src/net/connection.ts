@@ -1,7 +1,8 @@
 import type { SchemaModule } from '../codec/schema-module.js';
 import {
-  C_LEAVE, C_MANIFEST, C_PING, C_PONG, C_RESYNC, FINAL_CLOSE_CODES, PROTOCOL_VERSION, S_ERROR, S_MANIFEST_REQUEST, S_MESSAGE,
-  S_OWNED, S_PING, S_PONG, S_WELCOME, messageCodec, readOwned, readError, readMessageBody, readWelcome, writeJoin, writeMessage, writePing, type Welcome,
+  C_LEAVE, C_MANIFEST, C_PING, C_PONG, C_RESYNC, CloseCode, FINAL_CLOSE_CODES, PROTOCOL_VERSION, S_ERROR, S_MANIFEST_REQUEST, S_MESSAGE,
+  S_OWNED, S_PING, S_PONG, S_REDIRECT, S_WELCOME, messageCodec, readOwned, readError, readMessageBody, readRedirect, readWelcome, writeJoin, writeMessage,
+  writePing, type Redirect, type Welcome,
 } from '../protocol/messages.js';
 import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
 import { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
@@ -100,6 +101,8 @@ export interface ConnectionEvents {
 export type SchemaClass<T> = abstract new (...args: never[]) => T;
 
 const noop = (): void => {};
+/** Redirects followed in a row without a welcome: more means nodes disagree, and the join fails. */
+const MAX_REDIRECTS = 4;
 
 /**
  * A client's connection to a room: joins, keeps a ReplicaWorld up to date, sends typed
@@ -129,6 +132,15 @@ export class Connection {
   private readonly w = new Writer(256);
   private readonly r: Reader;
   private ws: WebSocketLike | null = null;
+  /** Where joins start (several: a cluster's nodes, tried in turn while one is down). */
+  private readonly entries: readonly string[];
+  /** The URL of the open (or opening) socket. */
+  private socketUrl = '';
+  /** The node that welcomed this client: a reconnect tries it first, where the session is held. */
+  private sessionUrl = '';
+  /** An S_REDIRECT received on this socket: the close that follows opens its URL. */
+  private redirect: Redirect | null = null;
+  private redirects = 0;
   private state: ConnectionStatus = 'connecting';
   private welcome: Welcome | null = null;
   private token = '';
@@ -150,11 +162,17 @@ export class Connection {
   private resolveReady: (() => void) | undefined;
   private rejectReady: ((e: Error) => void) | undefined;
 
+  /** The first entry URL. */
+  readonly url: string;
+
   constructor(
-    readonly url: string,
+    url: string | readonly string[],
     schema: SchemaModule | { netschema: SchemaModule },
     options: ConnectOptions,
   ) {
+    this.entries = typeof url === 'string' ? [url] : [...url];
+    if (this.entries.length === 0 || this.entries.some((u) => typeof u !== 'string')) throw new TypeError('connect: url: expected a WebSocket URL or a non-empty list of them');
+    this.url = this.entries[0]!;
     this.schema = schemaModuleOf(schema);
     this.WS = webSocketConstructor(options.WebSocket);
     if (typeof options.room !== 'string') throw new TypeError(`connect: options.room: expected a room name or id, got ${typeof options.room}`);
@@ -189,6 +207,10 @@ export class Connection {
   }
   get roomName(): string {
     return this.welcome?.roomName ?? '';
+  }
+  /** The URL of the node this client is connected (or connecting) to: an entry, or where a cluster redirected it. */
+  get nodeUrl(): string {
+    return this.socketUrl;
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -273,11 +295,23 @@ export class Connection {
 
   // ── the socket ──
 
+  /**
+   * Where the next socket goes: a redirect's node; else, on the first retry after a welcome, the
+   * node holding the session; else the entries in turn (a node that died is skipped by the next).
+   */
+  private nextUrl(): string {
+    if (this.redirect !== null) return this.redirect.url;
+    if (this.sessionUrl !== '' && this.attempt <= 1) return this.sessionUrl;
+    return this.entries[(this.sessionUrl === '' ? this.attempt : this.attempt - 2) % this.entries.length]!;
+  }
+
   private open(first: boolean): void {
     this.serverError = null;
     let ws: WebSocketLike;
+    const url = this.nextUrl();
+    this.socketUrl = url;
     try {
-      ws = new this.WS(this.url);
+      ws = new this.WS(url);
     } catch (err) {
       if (first) throw err; // a bad URL: the caller's bug
       this.fail(err);
@@ -311,13 +345,27 @@ export class Connection {
       // A suspect replica asks for everything again: no server frame has tick 0.
       lastTick: this.resyncPending ? 0 : this.replica.serverTick,
       options: this.joinOptions,
+      seat: this.redirect?.seat ?? '',
     });
+    // Used once: if this socket fails, the retry starts over from the entries.
+    this.redirect = null;
     this.flush();
   }
 
   /** An unexpected close: retry with backoff, or end. */
   private dropped(code: number, reason: string): void {
     this.stopPing();
+    if (code === CloseCode.REDIRECT && this.redirect !== null) {
+      // Part of joining, not a drop: no events, no backoff.
+      if (++this.redirects > MAX_REDIRECTS) {
+        this.fail(new Error(`more than ${MAX_REDIRECTS} redirects in a row, the last to ${this.redirect.url}: the cluster's nodes disagree on where the room is`));
+        this.finish(code, reason);
+        return;
+      }
+      this.open(false);
+      return;
+    }
+    this.redirect = null;
     const retry = this.retry;
     const now = performance.now();
     if (this.downSince < 0) this.downSince = now;
@@ -399,6 +447,9 @@ export class Connection {
       case S_OWNED:
         this.onOwned(readOwned(r));
         return;
+      case S_REDIRECT:
+        this.redirect = readRedirect(r);
+        return;
       case S_MANIFEST_REQUEST:
         this.w.reset();
         this.w.reserve(1);
@@ -407,7 +458,7 @@ export class Connection {
         this.flush();
         return;
       default:
-        throw new DecodeError('unknown message kind', 0, `a frame (${FRAME_FULL}-${FRAME_ROOM}) or a server message (${S_WELCOME}-${S_OWNED})`, String(kind));
+        throw new DecodeError('unknown message kind', 0, `a frame (${FRAME_FULL}-${FRAME_ROOM}) or a server message (${S_WELCOME}-${S_REDIRECT})`, String(kind));
     }
   }
 
@@ -437,6 +488,8 @@ export class Connection {
     }
     this.welcome = w;
     this.token = w.resumeToken;
+    this.sessionUrl = this.socketUrl;
+    this.redirects = 0;
     this.attempt = 0;
     this.downSince = -1;
     this.serverError = null;
@@ -573,9 +626,10 @@ function detach(ws: WebSocketLike): void {
 }
 
 /**
- * Opens a connection to `url` and joins `options.room`. The connection retries on its own after
+ * Opens a connection to `url` and joins `options.room`. Several URLs (a cluster's nodes) are
+ * entries tried in turn while one is down; a cluster may redirect the join to another node. The connection retries on its own after
  * unexpected closes; listen to its events, or `await conn.ready()` for the first welcome and frame.
  */
-export function connect(url: string, schema: SchemaModule | { netschema: SchemaModule }, options: ConnectOptions): Connection {
+export function connect(url: string | readonly string[], schema: SchemaModule | { netschema: SchemaModule }, options: ConnectOptions): Connection {
   return new Connection(url, schema, options);
 }

@@ -11,8 +11,8 @@ export { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
 export { FRAME_ROOM } from '../room/frame-format.js';
 
 /** Bumped whenever a message below changes shape; the join carries it. */
-/** 2: S_OWNED (ownership news). */
-export const PROTOCOL_VERSION = 2;
+/** 2: S_OWNED (ownership news). 3: S_REDIRECT and the join's seat (clusters). */
+export const PROTOCOL_VERSION = 3;
 
 // Server to client.
 export const S_WELCOME = 16;
@@ -24,6 +24,8 @@ export const S_PONG = 20;
 export const S_MANIFEST_REQUEST = 21;
 /** The entities this client owns changed (sent right after the frame that carries them). */
 export const S_OWNED = 22;
+/** Join elsewhere: the room (or the session) lives on another node of the cluster; a close 4016 follows. */
+export const S_REDIRECT = 23;
 
 // Client to server.
 export const C_JOIN = 32;
@@ -68,6 +70,10 @@ export const CloseCode = {
   ADDRESS_LIMIT: 4014,
   /** Joins (and resumes) from the client's address come faster than the server allows: back off. */
   JOIN_RATE_LIMITED: 4015,
+  /** The join goes on at another node (S_REDIRECT said where): the client follows at once. */
+  REDIRECT: 4016,
+  /** The join needs the cluster's room registry, which is unreachable: try again later. */
+  CLUSTER_UNAVAILABLE: 4017,
 } as const;
 
 /** Close codes after which reconnecting cannot help. */
@@ -75,8 +81,9 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SCHEMA_MISMATCH, CloseCode.PROTOCOL_VERSION, CloseCode.ROOM_NOT_FOUND, CloseCode.KICKED,
   CloseCode.LEFT, CloseCode.JOIN_REFUSED, CloseCode.PROTOCOL_ERROR, CloseCode.TOO_MANY_ERRORS, CloseCode.RATE_LIMITED,
   CloseCode.MESSAGE_TOO_BIG,
-  // Not final: SERVER_FULL, ADDRESS_LIMIT, JOIN_RATE_LIMITED, ROOM_FULL. Capacity comes back,
-  // and the client's backoff is what a rate limit asks for.
+  // Not final: SERVER_FULL, ADDRESS_LIMIT, JOIN_RATE_LIMITED, ROOM_FULL, CLUSTER_UNAVAILABLE.
+  // Capacity and the registry come back, and the client's backoff is what a rate limit asks for.
+  // REDIRECT is followed at once.
 ]);
 
 /** Error codes of S_ERROR that do not close the connection. */
@@ -100,6 +107,16 @@ export interface JoinRequest {
   lastTick: number;
   /** JSON for the room's `onJoin` (name, team choice...). */
   options: string;
+  /** A seat a redirect reserved (`<roomId>.<seatId>`); empty otherwise. */
+  seat: string;
+}
+
+/** Where a cluster sends a join: another node's URL, and the seat reserved there (if any). */
+export interface Redirect {
+  /** The node's WebSocket URL (ws: or wss:). */
+  url: string;
+  /** A seat reserved in a room of that node, `<roomId>.<seatId>`; empty when following a session (resume token). */
+  seat: string;
 }
 
 export interface Welcome {
@@ -113,7 +130,8 @@ export interface Welcome {
   resumed: boolean;
 }
 
-export function writeJoin(w: Writer, j: JoinRequest): void {
+/** Writes a join; `seat` defaults to none. */
+export function writeJoin(w: Writer, j: Omit<JoinRequest, 'seat'> & { seat?: string }): void {
   w.reserve(24);
   w.u8(C_JOIN);
   w.varuint(j.protocol);
@@ -123,11 +141,29 @@ export function writeJoin(w: Writer, j: JoinRequest): void {
   w.reserve(8);
   w.varuint(j.lastTick);
   w.string(j.options);
+  w.string(j.seat ?? '');
 }
 
-/** Reads a join after its kind byte. */
+/** Reads a join after its kind byte. Before protocol 3 a join ended after its options: no seat. */
 export function readJoin(r: Reader): JoinRequest {
-  return { protocol: r.varuint(), fingerprint: r.string(), room: r.string(), resumeToken: r.string(), lastTick: r.varuint(), options: r.string() };
+  const j = { protocol: r.varuint(), fingerprint: r.string(), room: r.string(), resumeToken: r.string(), lastTick: r.varuint(), options: r.string(), seat: '' };
+  if (r.remaining > 0) j.seat = r.string();
+  return j;
+}
+
+export function writeRedirect(w: Writer, m: Redirect): void {
+  w.reserve(1);
+  w.u8(S_REDIRECT);
+  w.string(m.url);
+  w.string(m.seat);
+}
+
+/** Reads a redirect after its kind byte; refuses a URL that is not ws: or wss:. */
+export function readRedirect(r: Reader): Redirect {
+  const at = r.pos;
+  const url = r.string();
+  if (!/^wss?:\/\//.test(url)) throw new DecodeError('redirect to a URL that is not ws: or wss:', at, 'ws://… or wss://…', url.slice(0, 64));
+  return { url, seat: r.string() };
 }
 
 export function writeWelcome(w: Writer, m: Welcome): void {

@@ -1,8 +1,11 @@
 import {
   C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, ErrorCode,
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
-  writeWelcome, type JoinRequest, type SchemaModule,
+  writeRedirect, writeWelcome, type JoinRequest, type SchemaModule,
 } from '@netschema/runtime';
+import type { ClusterAdapter, ClusterRoomListing, Placement, RoomRecord } from '../cluster/cluster-adapter.js';
+import { Messaging, type TopicHandler } from '../cluster/messaging.js';
+import { nodeToken, splitNodeToken } from '../cluster/node-token.js';
 import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
 import { UpgradeRejection, UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
@@ -10,7 +13,7 @@ import { numberOption, type NumberRange } from './check-option.js';
 import { AddressTable, resolveLimits, type Limits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
 import { explainMismatch } from './handshake.js';
-import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, Peer } from './peer.js';
+import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, PLACING, Peer } from './peer.js';
 import { resolveRoomOptions, Room, type RoomHost, type RoomOptions } from './room.js';
 import type { NetServerOptions, RoomListing } from './server-options.js';
 import { defaultIdentify, Sessions } from './sessions.js';
@@ -64,6 +67,12 @@ export class NetServer implements RoomHost {
   private housekeeping: NodeJS.Timeout | undefined;
   private pinger: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  private readonly cluster: ClusterAdapter | undefined;
+  private readonly messaging: Messaging;
+  /** Set by drain(): no new rooms; resolves drain() once the last room is gone and the server closed. */
+  private draining: (() => void) | null = null;
+  private drained_: Promise<void> | undefined;
+  private publicUrl = '';
   /** Set before the sockets close, so their close handlers do not hold sessions for a resume. */
   private shuttingDown = false;
 
@@ -101,6 +110,9 @@ export class NetServer implements RoomHost {
     this.identify = options.identify ?? defaultIdentify;
     // Checked before anything listens: an inspector without auth never starts.
     this.inspectorOptions = options.inspector === undefined ? null : resolveInspectorOptions(options.inspector);
+    this.cluster = options.cluster;
+    if (this.cluster !== undefined && typeof this.cluster.placeByName !== 'function') throw new TypeError('NetServer: cluster must be a cluster adapter (e.g. redisCluster() from @netschema/cluster-redis)');
+    this.messaging = new Messaging(schema, this.cluster, (e, where) => this.report(e, where));
   }
 
   private async start(): Promise<void> {
@@ -130,6 +142,23 @@ export class NetServer implements RoomHost {
         throw e;
       }
     }
+    const path = options.path ?? '/ws';
+    this.publicUrl = options.publicUrl ?? `ws://${uwsOptions.host!.includes(':') ? `[${uwsOptions.host}]` : uwsOptions.host}:${this.uws.port}${path}`;
+    if (this.cluster !== undefined) {
+      try {
+        await this.cluster.start({
+          url: this.publicUrl,
+          rooms: () => this.records(),
+          load: () => (this.options.load ? this.options.load(this) : this.clientCount()),
+          roomMessage: (id, bytes) => this.roomMessage(id, bytes),
+          report: (e, where) => this.report(e, where),
+        });
+      } catch (e) {
+        this.inspector?.close();
+        await this.uws.close();
+        throw new Error(`NetServer: could not join the cluster: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    }
     this.housekeeping = setInterval(() => this.sweep(), 250);
     this.pinger = setInterval(() => this.ping(), this.pingIntervalMs);
   }
@@ -137,6 +166,16 @@ export class NetServer implements RoomHost {
   /** The bound port. */
   get port(): number {
     return this.uws.port;
+  }
+
+  /** Where clients reach this node (the `publicUrl` option, or ws://host:port/path). */
+  get url(): string {
+    return this.publicUrl;
+  }
+
+  /** This node's id in the cluster ('' without one). */
+  get nodeId(): string {
+    return this.cluster?.nodeId ?? '';
   }
 
   /** The inspector's bound port, or undefined when the inspector is off. */
@@ -164,30 +203,90 @@ export class NetServer implements RoomHost {
     return room;
   }
 
-  /** A new room, or why not (a cap is reached, or no such type). */
-  private open(name: string, options: unknown, isPrivate: boolean): Room | string {
+  /** A new room (with the id the cluster gave it, if any), or why not (a cap is reached, or no such type). */
+  private open(name: string, options: unknown, isPrivate: boolean, id?: string): Room | string {
     const def = this.defs.get(name);
     if (def === undefined) return `no room type named ${JSON.stringify(name)}; define it first`;
+    if (this.draining !== null && id === undefined) return 'the server is draining (it takes no new rooms)';
     if (this.byId.size >= this.limits.maxRooms) return `the server has ${this.limits.maxRooms} rooms, its limit (maxRooms)`;
     let same = 0;
     for (const r of this.byId.values()) if (r.name === name) same++;
     if (same >= this.limits.maxRoomsPerName) return `the server has ${same} rooms named ${JSON.stringify(name)}, its limit (maxRoomsPerName)`;
     const room = new def.Room();
+    if (id !== undefined) room.id = id;
     room.private = isPrivate;
     room.start(this, name, def.options);
     this.byId.set(room.id, room);
     this.inspector?.roomOpened(room);
     room.emptySince = performance.now();
     room.hook(() => room.onCreate?.(options), 'onCreate');
+    this.roomChanged(room);
     return room;
   }
 
+  /** This process's rooms. */
   rooms(): RoomListing[] {
     return [...this.byId.values()].map((r) => {
       const listing: RoomListing = { id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients };
       if (r.private) listing.private = true;
+      if (r.locked) listing.locked = true;
       return listing;
     });
+  }
+
+  /**
+   * The cluster's rooms on live nodes, each with its node and URL: all of them, or those named
+   * `name` (read from that name's index, not from every room). Without a cluster, this server's.
+   */
+  async clusterRooms(filter: { name?: string } = {}): Promise<ClusterRoomListing[]> {
+    if (this.cluster) return this.cluster.rooms(filter);
+    return [...this.records()].filter((r) => filter.name === undefined || r.name === filter.name).map((r) => ({ ...r, node: '', url: this.publicUrl }));
+  }
+
+  /**
+   * Sends a schema message to every server subscribed to `topic` (across the cluster: each node
+   * hears it once, this one included). Resolves with how many nodes received it: 0 means nobody
+   * listens. Rejects when the cluster is unreachable.
+   */
+  publish(topic: string, msg: object): Promise<number> {
+    return this.messaging.publish(topic, msg);
+  }
+
+  /** Receives the schema messages published to `topic`; resolves (once subscribed) with the unsubscribe function. */
+  subscribe(topic: string, handler: TopicHandler): Promise<() => Promise<void>> {
+    return this.messaging.subscribe(topic, handler);
+  }
+
+  /**
+   * Sends a schema message to a room by id, on whichever node holds it: the room's
+   * `onRoomMessage` handler for its class gets it. False when no live node holds the room.
+   */
+  async sendToRoom(roomId: string, msg: object): Promise<boolean> {
+    const bytes = this.messaging.encode(msg);
+    if (this.byId.has(roomId)) {
+      queueMicrotask(() => this.roomMessage(roomId, bytes));
+      return true;
+    }
+    return this.cluster ? this.cluster.sendToRoom(roomId, bytes) : false;
+  }
+
+  /**
+   * Stops taking new rooms (the cluster places them elsewhere, joins by name skip this node's
+   * rooms), keeps serving the rooms it has (joins by id and resumes still land), disposes each
+   * as it empties, and closes once none is left. Resolves when closed.
+   */
+  drain(): Promise<void> {
+    this.drained_ ??= new Promise<void>((resolve) => {
+      this.draining = resolve;
+      this.cluster?.drain().catch((e: unknown) => this.report(e, 'drain'));
+      this.sweep();
+    });
+    return this.drained_;
+  }
+
+  /** Whether drain() was called. */
+  get isDraining(): boolean {
+    return this.drained_ !== undefined;
   }
 
   room(id: string): Room | undefined {
@@ -205,6 +304,11 @@ export class NetServer implements RoomHost {
       await this.uws.close(reason);
       for (const room of [...this.byId.values()]) room.dispose();
       this.sessions.clear();
+      try {
+        await this.cluster?.close();
+      } catch (e) {
+        this.report(e, 'cluster close');
+      }
     })();
     return this.closing;
   }
@@ -239,12 +343,42 @@ export class NetServer implements RoomHost {
   }
 
   disposed(room: Room): void {
-    this.byId.delete(room.id);
+    if (this.byId.get(room.id) === room) this.byId.delete(room.id);
+    this.cluster?.roomClosed(room.id);
   }
 
   /** A session ended, however (leave, kick, congestion, grace expired, room disposed): forget its token. */
   left(client: Client): void {
     this.sessions.forget(client);
+    this.roomChanged(client.room);
+  }
+
+  /** Clients, flags or capacity changed: the registry hears it (batched); `seat`: the reservation the change used. */
+  roomChanged(room: Room, seat?: string): void {
+    if (this.cluster === undefined || room.disposed) return;
+    this.cluster.roomChanged(this.record(room), seat);
+  }
+
+  private record(room: Room): RoomRecord {
+    return { id: room.id, name: room.name, clients: this.occupancy(room), maxClients: room.maxClients, private: room.private, locked: room.locked };
+  }
+
+  private *records(): Iterable<RoomRecord> {
+    for (const room of this.byId.values()) if (!room.disposed) yield this.record(room);
+  }
+
+  private clientCount(): number {
+    let n = 0;
+    for (const room of this.byId.values()) n += room.clients.length;
+    return n;
+  }
+
+  /** A message for a room of this node (sendToRoom), from this node or another. */
+  private roomMessage(roomId: string, bytes: Uint8Array): void {
+    const room = this.byId.get(roomId);
+    if (room === undefined || room.disposed) return;
+    const m = this.messaging.decode(bytes, `sendToRoom(${roomId})`);
+    if (m !== null) room.roomMessage(m.typeName, m.msg);
   }
 
   // ── sockets ──
@@ -394,8 +528,11 @@ export class NetServer implements RoomHost {
       return;
     }
     const identity = this.identify(peer.user);
+    // In a cluster a token names its node: another node's session is resumed there.
+    let { node: tokenNode, token } = this.cluster ? splitNodeToken(j.resumeToken) : { node: '', token: j.resumeToken };
+    if (tokenNode === this.nodeId) tokenNode = '';
     // A token presented by another identity (or a stale one) is ignored: a fresh join.
-    const held = j.resumeToken ? this.sessions.find(j.resumeToken, identity) : undefined;
+    const held = token && tokenNode === '' ? this.sessions.find(token, identity) : undefined;
     if (held) {
       this.resume(peer, held, j.lastTick);
       return;
@@ -407,8 +544,82 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.PROTOCOL_ERROR, 'join options are not valid JSON');
       return;
     }
+    if (this.cluster) {
+      void this.placeInCluster(this.cluster, peer, j, options, identity, tokenNode);
+      return;
+    }
     const room = this.pick(peer, j.room, options);
-    if (room === null) return;
+    if (room !== null) this.admit(peer, room, options, identity);
+  }
+
+  /**
+   * A join in a cluster: to the node holding the client's session, or to a seat the registry
+   * reserves (here, or on the node that holds the room: a redirect). Every await is followed by
+   * a check that the socket is still open; a seat it no longer needs expires on its own.
+   */
+  private async placeInCluster(cluster: ClusterAdapter, peer: Peer, j: JoinRequest, options: unknown, identity: unknown, tokenNode: string): Promise<void> {
+    peer.state = PLACING;
+    try {
+      if (tokenNode !== '') {
+        const url = await cluster.nodeUrl(tokenNode);
+        if (peer.state === CLOSED) return;
+        // Its node is gone (no lease): the session died with it, so this is a fresh join.
+        if (url !== null) return this.redirect(peer, url, '');
+      }
+      let placement: Placement | undefined;
+      const dot = j.seat.indexOf('.');
+      if (dot > 0) {
+        const roomId = j.seat.slice(0, dot);
+        const seat = j.seat.slice(dot + 1);
+        const claim = await cluster.claimSeat(roomId, seat);
+        if (claim.ok) placement = { at: 'here', roomId, name: claim.name, seat };
+        // An expired or foreign seat: place the join again, as the client asked it.
+      }
+      placement ??= await this.place(cluster, j.room);
+      if (peer.state === CLOSED) return;
+      if (placement.at === 'node') return this.redirect(peer, placement.url, `${placement.roomId}.${placement.seat}`);
+      if (placement.at === 'none') {
+        const code = placement.reason === 'not-found' ? CloseCode.ROOM_NOT_FOUND : this.defs.has(j.room) ? CloseCode.SERVER_FULL : CloseCode.ROOM_FULL;
+        return this.end(peer, code, placement.message);
+      }
+      let room = this.byId.get(placement.roomId);
+      if (room === undefined || room.disposed) {
+        const opened = this.open(placement.name, options, false, placement.roomId);
+        if (typeof opened === 'string') {
+          this.cluster?.roomClosed(placement.roomId);
+          return this.end(peer, CloseCode.SERVER_FULL, `no room for you here: ${opened}`);
+        }
+        room = opened;
+      }
+      this.admit(peer, room, options, identity, placement.seat);
+    } catch (e) {
+      if (peer.state === CLOSED) return;
+      this.end(peer, CloseCode.CLUSTER_UNAVAILABLE, `the cluster's room registry is unreachable (${e instanceof Error ? e.message : String(e)}); try again`);
+    }
+  }
+
+  private place(cluster: ClusterAdapter, key: string): Promise<Placement> {
+    const def = this.defs.get(key);
+    if (def === undefined) return cluster.placeById(key);
+    return cluster.placeByName(key, resolveRoomOptions(key, def.options).maxClients);
+  }
+
+  /** Sends the client to another node: S_REDIRECT, then close 4016 (the client follows at once). */
+  private redirect(peer: Peer, url: string, seat: string): void {
+    const w = this.w;
+    w.reset();
+    writeRedirect(w, { url, seat });
+    this.uws.send(peer.ws, w.view_(0));
+    this.end(peer, CloseCode.REDIRECT, `join at ${url}`);
+  }
+
+  /** A new session in `room`; `seat`: the registry's reservation it uses up, whether the join succeeds or not. */
+  private admit(peer: Peer, room: Room, options: unknown, identity: unknown, seat?: string): void {
+    if (this.occupancy(room) >= room.maxClients) {
+      this.roomChanged(room, seat);
+      this.end(peer, CloseCode.ROOM_FULL, `room ${room.id} is full (${room.maxClients} clients)`);
+      return;
+    }
     const client = new Client(room, peer.user);
     client.corkedSend = () => {
       client.outResult = client.ws!.send(client.out!, true, false);
@@ -416,11 +627,13 @@ export class NetServer implements RoomHost {
     try {
       room.join(client, options);
     } catch (e) {
+      this.roomChanged(room, seat);
       this.end(peer, CloseCode.JOIN_REFUSED, e instanceof Error ? e.message : String(e));
       return;
     }
     client.identity = identity;
     this.sessions.issue(client);
+    this.roomChanged(room, seat);
     this.attach(peer, client);
     this.welcome(peer, client, false);
     // Messages onJoin sent (a greeting, the rules) follow the welcome.
@@ -448,7 +661,12 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(key)}`);
       return null;
     }
-    for (const r of this.byId.values()) if (r.name === key && !r.disposed && !r.private && this.occupancy(r) < r.maxClients) return r;
+    if (this.draining !== null) {
+      // Existing rooms too: a draining server lets its rooms empty.
+      this.end(peer, CloseCode.SERVER_FULL, 'the server is draining: it takes joins by room id and resumes only');
+      return null;
+    }
+    for (const r of this.byId.values()) if (r.name === key && !r.disposed && !r.private && !r.locked && this.occupancy(r) < r.maxClients) return r;
     const room = this.open(key, options, false);
     if (typeof room === 'string') {
       this.end(peer, CloseCode.SERVER_FULL, `every room named ${JSON.stringify(key)} is full and ${room}`);
@@ -493,7 +711,8 @@ export class NetServer implements RoomHost {
   private welcome(peer: Peer, client: Client, resumed: boolean): void {
     const w = this.w;
     w.reset();
-    writeWelcome(w, { protocol: PROTOCOL_VERSION, clientId: client.id, roomId: client.room.id, roomName: client.room.name, resumeToken: client.resumeToken, resumed });
+    const resumeToken = this.cluster ? nodeToken(this.cluster.nodeId, client.resumeToken) : client.resumeToken;
+    writeWelcome(w, { protocol: PROTOCOL_VERSION, clientId: client.id, roomId: client.room.id, roomName: client.room.name, resumeToken, resumed });
     this.uws.send(peer.ws, w.view_(0));
   }
 
@@ -566,8 +785,15 @@ export class NetServer implements RoomHost {
       }
     }
     this.addresses.sweep(now);
+    const draining = this.draining !== null;
     for (const room of [...this.byId.values()]) {
-      if (room.emptySince >= 0 && room.clients.length === 0 && now - room.emptySince > room.disposeDelayMs) room.dispose();
+      // Draining, an empty room goes at once, whatever its delay: nobody new will come.
+      if (room.emptySince >= 0 && room.clients.length === 0 && (draining || now - room.emptySince > room.disposeDelayMs)) room.dispose();
+    }
+    if (draining && this.byId.size === 0) {
+      const done = this.draining!;
+      this.draining = () => {};
+      void this.close('server drained').then(done);
     }
   }
 

@@ -6,6 +6,8 @@ export const JOINING = 0;
 export const AWAIT_MANIFEST = 1;
 export const JOINED = 2;
 export const CLOSED = 3;
+/** Joined nothing yet: the cluster's registry is finding its room. */
+export const PLACING = 4;
 
 /** One socket: its handshake state and limits, and the session it carries once joined. */
 export class Peer {

@@ -48,11 +48,19 @@ export interface RoomHost {
   readonly stuckMs: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   disposed(room: Room<any, any>): void;
+  /** Its flags changed (private, locked): a cluster's registry hears it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  roomChanged(room: Room<any, any>): void;
   /** A client's session ended: it can no longer be resumed. */
   left(client: AnyClient): void;
 }
 
 type Handler<U> = (client: Client<U>, msg: never) => void;
+
+/** `r` and 16 characters: 96 random bits. */
+export function newRoomId(): string {
+  return `r${randomBytes(12).toString('base64url')}`;
+}
 
 /** Tick-time measurements of a room, for stats and benchmarks. */
 export class RoomTickStats {
@@ -71,9 +79,9 @@ export class RoomTickStats {
  * what its view allows. Hooks may throw: the error is reported and the room keeps running.
  */
 export class Room<E extends object = object, U = unknown> {
-  /** Unique in the server; clients may join by it. */
+  /** Unique in the server (in a cluster: in the cluster, which may choose it); clients may join by it. */
   // 96 random bits: an id is the only key to a private room, so it must not be guessable.
-  readonly id: string = `r${randomBytes(12).toString('base64url')}`;
+  id: string = newRoomId();
   name = '';
   core!: RoomCore<E, Client<U>>;
   /** Clients in the room, connected or held for a resume. */
@@ -89,9 +97,12 @@ export class Room<E extends object = object, U = unknown> {
   frameTap: ((client: Client<U>, frame: Uint8Array) => void) | null = null;
   /** Joinable by id only: joins by name never pick it. See `server.create`. */
   private = false;
+  /** Joins by name skip it; joins by id and resumes still land (`lock()`). */
+  locked = false;
   /** An empty room is disposed after this long (ms): from its options; set it per room (Infinity keeps a persistent room). */
   disposeDelayMs = 5000;
   private readonly handlers = new Map<string, Handler<U>>();
+  private readonly roomHandlers = new Map<string, (msg: never) => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
   private readonly out = new Writer(256);
@@ -158,9 +169,31 @@ export class Room<E extends object = object, U = unknown> {
     for (const c of this.clients) if (c !== except) this.deliver(c, bytes);
   }
 
+  /**
+   * Handles a typed message sent to this room by id from server code, on this node or another
+   * of the cluster (`server.sendToRoom(roomId, msg)`): a party invite, a match result.
+   */
+  onRoomMessage<T>(Type: abstract new (...args: never[]) => T, handler: (msg: T) => void): void {
+    const codec = this.host.schema.byName.get(Type.name);
+    if (codec === undefined) throw new Error(`onRoomMessage: ${Type.name} is not a class of this room's schema; declare it with @schema and run netschema generate`);
+    this.roomHandlers.set(codec.name, handler as (msg: never) => void);
+  }
+
   /** Makes the room joinable by id only (true) or also by name (false). */
   setPrivate(value = true): void {
     this.private = value;
+    this.host.roomChanged(this);
+  }
+
+  /** Joins by name skip the room (a match that started); joins by id and resumes still land. */
+  lock(): void {
+    this.locked = true;
+    this.host.roomChanged(this);
+  }
+
+  unlock(): void {
+    this.locked = false;
+    this.host.roomChanged(this);
   }
 
   /** Disconnects a client for good, with a reason. */
@@ -240,6 +273,16 @@ export class Room<E extends object = object, U = unknown> {
       this.error(client, ErrorCode.HANDLER_FAILED, `the server failed handling ${typeName}`);
     }
     return true;
+  }
+
+  /** @internal A message from server code (sendToRoom): its handler, if the room has one. */
+  roomMessage(typeName: string, msg: object): void {
+    const handler = this.roomHandlers.get(typeName);
+    if (handler === undefined) {
+      this.host.report(new Error(`no onRoomMessage handler for ${typeName}`), `room ${this.name} (${this.id}) sendToRoom`);
+      return;
+    }
+    this.hook(() => handler(msg as never), `onRoomMessage(${typeName})`);
   }
 
   /** @internal */

@@ -2,6 +2,8 @@ import type { SchemaModule } from '@netschema/runtime';
 import type { UpgradeRequest } from '../uws-server.js';
 import type { InspectorOptions } from '../inspector/inspector.js';
 import type { LimitOptions } from './limits.js';
+import type { ClusterAdapter } from '../cluster/cluster-adapter.js';
+import type { NetServer } from './net-server.js';
 
 export interface NetServerOptions extends LimitOptions {
   /** The generated schema module (`import * as schema from './state.netschema.js'`). */
@@ -67,6 +69,19 @@ export interface NetServerOptions extends LimitOptions {
    * See docs/server.md, "Inspector".
    */
   inspector?: InspectorOptions;
+  /**
+   * Run as one node of a cluster: rooms registered in a shared registry, joins through any node
+   * (redirected to the node holding the room), resume across nodes, publish/subscribe between
+   * nodes. `redisCluster()` from @netschema/cluster-redis. See docs/cluster.md.
+   */
+  cluster?: ClusterAdapter;
+  /**
+   * The URL clients reach this node at, which other nodes redirect to. Default
+   * `ws://<host>:<port><path>`; behind TLS or a proxy, say `wss://game-3.example.com/ws`.
+   */
+  publicUrl?: string;
+  /** This node's load, for placing new rooms on the least loaded node. Default: its clients. */
+  load?: (server: NetServer) => number;
   /** Errors thrown by room hooks and handlers. Default: console.error. */
   onError?: (error: unknown, where: string) => void;
 }
@@ -79,4 +94,6 @@ export interface RoomListing {
   maxClients: number;
   /** Present on rooms joinable by id only. */
   private?: true;
+  /** Present on locked rooms (joins by name skip them). */
+  locked?: true;
 }
