@@ -366,6 +366,8 @@ export class Connection {
       return;
     }
     this.redirect = null;
+    // A redirected socket that failed is a drop like any other: the backoff paces the next try.
+    this.redirects = 0;
     const retry = this.retry;
     const now = performance.now();
     if (this.downSince < 0) this.downSince = now;
