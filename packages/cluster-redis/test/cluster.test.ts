@@ -152,6 +152,41 @@ describe('a cluster of 3 nodes', () => {
   });
 });
 
+describe('placement', () => {
+  it('puts new rooms on the least loaded live node', async () => {
+    const [a, b] = await cluster(2, 1);
+    // One player per room: every join opens a room, and the nodes take turns as their loads even out.
+    for (let i = 0; i < 6; i++) {
+      const c = client(a!.url);
+      conns.push(c);
+      await c.ready();
+    }
+    const perNode = [a!, b!].map((n) => conns.filter((c) => c.nodeUrl === n.url).length);
+    expect(perNode).toEqual([3, 3]);
+  });
+
+  it('a private room is joinable by its id through any node, and never by name', async () => {
+    const [a, b] = await cluster(2, 4);
+    const id = await a!.request<string>({ cmd: 'create', private: true });
+    await until(async () => (await b!.request<ClusterRoom[]>({ cmd: 'rooms' })).some((r) => r.id === id), 'the private room to be registered');
+    const byName = Array.from({ length: 3 }, () => client(b!.url));
+    const byId = client(b!.url, { room: id });
+    conns = [...byName, byId];
+    await Promise.all(conns.map((c) => c.ready()));
+    expect(byId.roomId).toBe(id);
+    expect(byId.nodeUrl).toBe(a!.url);
+    expect(byName.every((c) => c.roomId !== id)).toBe(true);
+  });
+
+  it('a join by an id no node holds is refused as not found, without a redirect', async () => {
+    const [a] = await cluster(1);
+    const c = client(a!.url, { room: 'rAAAAAAAAAAAAAAAA', reconnect: false });
+    conns = [c];
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => c.on('disconnected', resolve));
+    expect(closed.code).toBe(CloseCode.ROOM_NOT_FOUND);
+  });
+});
+
 describe('draining a node', () => {
   it('takes no new rooms and no joins by name, serves its room until it empties, then exits', async () => {
     const [a, b] = await cluster(2, 4);

@@ -30,6 +30,10 @@ interface Admitted {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type RoomClass = new () => Room<any, any>;
 
+/** A room id as `newRoomId` makes it, and a seat as the cluster reserves it (`<roomId>.<seatId>`). */
+const ROOM_ID = /^r[\w-]{16}$/;
+const SEAT = /^(r[\w-]{16})\.([\w-]{12})$/;
+
 /**
  * Rooms over uWebSockets.js: one endpoint, rooms joined by name (created on demand) or id, a
  * schema handshake, typed messages, limits against hostile clients, congestion control, resume
@@ -567,13 +571,15 @@ export class NetServer implements RoomHost {
         if (url !== null) return this.redirect(peer, url, '');
       }
       let placement: Placement | undefined;
-      const dot = j.seat.indexOf('.');
-      if (dot > 0) {
-        const roomId = j.seat.slice(0, dot);
-        const seat = j.seat.slice(dot + 1);
-        const claim = await cluster.claimSeat(roomId, seat);
-        if (claim.ok) placement = { at: 'here', roomId, name: claim.name, seat };
+      // Only something shaped like a seat costs a registry call; anything else is ignored.
+      const seat = SEAT.exec(j.seat);
+      if (seat !== null) {
+        const claim = await cluster.claimSeat(seat[1]!, seat[2]!);
+        if (claim.ok) placement = { at: 'here', roomId: seat[1]!, name: claim.name, seat: seat[2]! };
         // An expired or foreign seat: place the join again, as the client asked it.
+      }
+      if (placement === undefined && !this.defs.has(j.room) && !ROOM_ID.test(j.room)) {
+        return this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(j.room.slice(0, 64))}`);
       }
       placement ??= await this.place(cluster, j.room);
       if (peer.state === CLOSED) return;
