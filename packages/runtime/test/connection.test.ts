@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, connect, DecodeError, ErrorCode, PROTOCOL_VERSION, Reader,
-  S_MANIFEST_REQUEST, S_PING, S_PONG, ServerError, readJoin, readMessageBody, writeError, writeMessage, writePing, writeWelcome,
+  S_MANIFEST_REQUEST, S_PING, S_PONG, ServerError, readJoin, readMessageBody, writeError, writeMessage, writePing, writeRedirect, writeWelcome,
   type ConnectOptions, type Welcome,
 } from '../src/client.js';
 import { RoomCore, World, Writer } from '../src/index.js';
@@ -596,6 +596,71 @@ describe('reconnection', () => {
     );
     expect(backoffDelay(7, o, () => 0)).toBe(200);
     expect(backoffDelay(2, o, () => 0.5)).toBe(500);
+  });
+});
+
+describe('clusters: redirects and entries', () => {
+  const redirect = (url: string, seat: string) => bytes((w) => writeRedirect(w, { url, seat }));
+
+  it('follows a redirect at once, joining there with the seat and the same room and options, with no events', () => {
+    const { conn, sock } = setup({ options: { name: 'ada' } });
+    const events: string[] = [];
+    conn.on('disconnected', () => events.push('disconnected'));
+    conn.on('reconnecting', () => events.push('reconnecting'));
+    sock().accept();
+    sock().deliver(redirect('ws://node-2.test/ws', 'rAAAAAAAAAAAAAAAA.seat-seat-se'));
+    sock().drop(CloseCode.REDIRECT, 'join at ws://node-2.test/ws');
+    expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://game.test/ws', 'ws://node-2.test/ws']);
+    sock().accept();
+    expect(joinOf(sock().sent[0]!)).toMatchObject({ room: 'arena', seat: 'rAAAAAAAAAAAAAAAA.seat-seat-se', options: '{"name":"ada"}' });
+    sock().deliver(welcome({ resumeToken: 'n2~tok' }));
+    expect(conn.nodeUrl).toBe('ws://node-2.test/ws');
+    expect(conn.url).toBe('ws://game.test/ws');
+    expect(events).toEqual([]);
+  });
+
+  it('gives up after 4 redirects in a row with an error naming the last node, and refuses a redirect to a non-WebSocket URL', () => {
+    const { conn, sock } = setup();
+    const errors: string[] = [];
+    conn.on('error', (e) => errors.push(e.message));
+    const ends: number[] = [];
+    conn.on('disconnected', (e) => ends.push(e.code));
+    for (let i = 0; i < 5; i++) {
+      sock().accept();
+      sock().deliver(redirect(`ws://node-${i}.test/ws`, ''));
+      sock().drop(CloseCode.REDIRECT, 'elsewhere');
+    }
+    expect(FakeSocket.all).toHaveLength(5);
+    expect(errors).toEqual(['more than 4 redirects in a row, the last to ws://node-4.test/ws: the cluster\'s nodes disagree on where the room is']);
+    expect(ends).toEqual([CloseCode.REDIRECT]);
+    expect(conn.status).toBe('closed');
+
+    FakeSocket.all.length = 0;
+    const other = setup();
+    const bad: string[] = [];
+    other.conn.on('error', (e) => bad.push(e.message));
+    other.sock().accept();
+    other.sock().deliver(redirect('http://evil.test/', ''));
+    expect(bad[0]).toMatch(/redirect to a URL that is not ws: or wss:/);
+  });
+
+  it('after a drop, retries the node that welcomed it first, then the entries in turn', () => {
+    vi.useFakeTimers();
+    const conn = connect(['ws://a.test/ws', 'ws://b.test/ws'], gen, { room: 'arena', WebSocket: FakeSocket, pingIntervalMs: 0, reconnect: { minDelayMs: 10, maxDelayMs: 10 } });
+    FakeSocket.last().accept();
+    FakeSocket.last().deliver(redirect('ws://c.test/ws', 'rAAAAAAAAAAAAAAAA.seat-seat-se'));
+    FakeSocket.last().drop(CloseCode.REDIRECT, '');
+    FakeSocket.last().accept();
+    FakeSocket.last().deliver(welcome({ resumeToken: 'c~tok' }));
+    for (let i = 0; i < 4; i++) {
+      FakeSocket.last().drop(1006, '');
+      vi.advanceTimersByTime(10);
+    }
+    expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://a.test/ws', 'ws://c.test/ws', 'ws://c.test/ws', 'ws://a.test/ws', 'ws://b.test/ws', 'ws://a.test/ws']);
+    // Every retry carries the token, which names the session's node: any entry can send it there.
+    FakeSocket.last().accept();
+    expect(joinOf(FakeSocket.last().sent[0]!)).toMatchObject({ resumeToken: 'c~tok', seat: '' });
+    conn.close();
   });
 });
 
