@@ -10,6 +10,9 @@ import type { NodeCommand } from './fixtures/cluster-node.js';
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const fixture = fileURLToPath(new URL('./fixtures/cluster-node.ts', import.meta.url));
 
+/** A command without its id (the harness numbers them). */
+type Command = NodeCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+
 type NodeEvent = { event: string; text?: string; roomId?: string; where?: string };
 
 /** One node process. */
@@ -49,7 +52,7 @@ export class TestNode {
     return node;
   }
 
-  request<T>(cmd: Omit<NodeCommand, 'id'> & { cmd: NodeCommand['cmd'] }): Promise<T> {
+  request<T>(cmd: Command): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });

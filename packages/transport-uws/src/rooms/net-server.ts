@@ -228,8 +228,11 @@ export class NetServer implements RoomHost {
     return room;
   }
 
-  /** This process's rooms. */
-  rooms(): RoomListing[] {
+  /** This process's rooms; with `{ cluster: true }`, the cluster's (see `clusterRooms`). */
+  rooms(): RoomListing[];
+  rooms(scope: { cluster: true; name?: string }): Promise<ClusterRoomListing[]>;
+  rooms(scope?: { cluster: true; name?: string }): RoomListing[] | Promise<ClusterRoomListing[]> {
+    if (scope?.cluster) return this.clusterRooms(scope.name === undefined ? {} : { name: scope.name });
     return [...this.byId.values()].map((r) => {
       const listing: RoomListing = { id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients };
       if (r.private) listing.private = true;
