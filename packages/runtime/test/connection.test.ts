@@ -68,7 +68,7 @@ afterEach(() => {
 });
 
 describe('handshake', () => {
-  it('sends the join at open, with the fingerprint, room, empty token, tick 0 and the JSON options', () => {
+  it('sends the join at open, with the fingerprint, room, empty token, tick 0, the JSON options and no seat', () => {
     const { sock } = setup({ options: { name: 'ada', team: 2 } });
     expect(sock().url).toBe('ws://game.test/ws');
     expect(sock().binaryType).toBe('arraybuffer');
@@ -76,7 +76,7 @@ describe('handshake', () => {
     sock().accept();
     expect(sock().sent).toHaveLength(1);
     expect(joinOf(sock().sent[0]!)).toEqual({
-      protocol: PROTOCOL_VERSION, fingerprint: schema.fingerprint, room: 'arena', resumeToken: '', lastTick: 0, options: '{"name":"ada","team":2}',
+      protocol: PROTOCOL_VERSION, fingerprint: schema.fingerprint, room: 'arena', resumeToken: '', lastTick: 0, options: '{"name":"ada","team":2}', seat: '',
     });
   });
 
