@@ -59,7 +59,11 @@ async function waitUp(port: number, proc: ChildProcess, stderr: () => string): P
   const deadline = Date.now() + 10_000;
   while (!(await pings(port))) {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`redis-server on port ${port} exited (${proc.exitCode ?? proc.signalCode}): ${stderr().trim()}`);
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 10 s: ${stderr().trim()}`);
+    if (Date.now() > deadline) {
+      // Not left running for the rest of the test run: the caller never gets a handle to stop it.
+      proc.kill('SIGKILL');
+      throw new Error(`redis-server on port ${port} did not answer PING within 10 s: ${stderr().trim()}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
