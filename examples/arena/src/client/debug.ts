@@ -16,6 +16,8 @@ export interface PlayerView {
 export interface ArenaDebug {
   /** The connection's client id (from the welcome). */
   clientId(): number;
+  /** The room this page plays in ('' before the welcome) and the node serving it (in a cluster, where a join was redirected). */
+  room(): { id: string; node: string };
   /** Entity id of the own player, 0 until it has arrived. */
   myId(): number;
   /** What the HUD shows (read from the page's HUD elements). */

@@ -12,14 +12,19 @@ import { drawMinimap, drawScene, type PlayerSprite, type Scene } from './render.
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-/** The WebSocket URL: `?ws=` if given, else the port from /config.json on this page's host. */
+/**
+ * The WebSocket URL: `?ws=` if given; else this page's host with `?port=` (in a cluster, another
+ * node's WebSocket port: the page plays through that node) or the port from /config.json.
+ */
 async function serverUrl(): Promise<string> {
   const q = new URLSearchParams(location.search);
   const given = q.get('ws');
   if (given) return given;
   const config = (await (await fetch('/config.json')).json()) as { wsPort: number; path: string };
+  const port = q.get('port');
+  if (port !== null && !/^\d{1,5}$/.test(port)) throw new Error(`?port=: expected a port number, got ${JSON.stringify(port)}`);
   const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${host}:${config.wsPort}${config.path}`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${host}:${port ?? config.wsPort}${config.path}`;
 }
 
 class ArenaClient {
@@ -278,6 +283,7 @@ class ArenaClient {
     const num = (id: string) => Number($(id).textContent);
     return {
       clientId: () => this.conn.clientId,
+      room: () => ({ id: this.conn.roomId, node: this.conn.nodeUrl }),
       myId: () => this.myId,
       hud: () => ({ name: $('name').textContent ?? '', hp: num('hp'), ammo: num('ammo'), kills: num('kills') }),
       players,

@@ -1,9 +1,11 @@
 // One process serves the arena: the browser bundle over HTTP (node:http) and the rooms over
-// WebSocket (uWebSockets.js, on the next port).
+// WebSocket (uWebSockets.js, on the next port). With `cluster`, the process is one node of a
+// cluster (`pnpm start:cluster`): each node serves the page and its own arena room, and joins
+// through any node land in the same rooms.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
-import { NetServer, type InspectorOptions, type LimitOptions } from '@netschema/transport-uws';
+import { NetServer, type ClusterAdapter, type InspectorOptions, type LimitOptions, type NetServerOptions } from '@netschema/transport-uws';
 import { VIEW_RADIUS } from '../rules.js';
 import * as schema from '../state.netschema.js';
 import { ArenaRoom, type ArenaConfig } from './arena-room.js';
@@ -29,6 +31,12 @@ export interface ArenaServerOptions extends ArenaConfig {
   limits?: LimitOptions;
   /** The transport's opt-in inspector page (docs/server.md "Inspector"); off when absent. */
   inspector?: InspectorOptions;
+  /** Run as one node of a cluster (`redisCluster()` from @netschema/cluster-redis; docs/cluster.md). */
+  cluster?: ClusterAdapter;
+  /** Where other nodes redirect clients to this one. Default ws://<host>:<wsPort>/ws. */
+  publicUrl?: string;
+  /** A port every node of the cluster also listens on (SO_REUSEPORT: Linux spreads connections over them). */
+  sharedPort?: number;
 }
 
 export interface ArenaServer {
@@ -65,6 +73,11 @@ export async function startArena(options: ArenaServerOptions): Promise<ArenaServ
   const netOptions: Parameters<typeof NetServer.listen>[0] = { ...options.limits, schema, host, port: options.wsPort ?? 0 };
   if (options.onError) netOptions.onError = options.onError;
   if (options.inspector) netOptions.inspector = options.inspector;
+  if (options.cluster) netOptions.cluster = options.cluster;
+  if (options.publicUrl) netOptions.publicUrl = options.publicUrl;
+  // NetServerOptions.sharedPort is being added to the transport (UwsServer's SO_REUSEPORT port);
+  // the cast goes once it is there.
+  if (options.sharedPort !== undefined) (netOptions as NetServerOptions & { sharedPort?: number }).sharedPort = options.sharedPort;
   const net = await NetServer.listen(netOptions);
   const tickRate = options.tickRate ?? 60;
   const patchRate = options.patchRate ?? 20;
