@@ -23,14 +23,16 @@ it("the README's walk-through blocks are the files in examples/readme/src, verba
   for (const f of files) expect(blocks.get(f), `README block for ${f} (copy the file into the README)`).toBe(readFileSync(join(ROOT, f), 'utf8'));
 });
 
-it("CI runs exactly the README's test command, after installing Chromium for the browser tests", () => {
+it("CI runs exactly the README's test command, after installing Chromium (browser tests) and redis-server (cluster tests) when missing", () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const test = /^(npm install -g pnpm@10 && pnpm install && pnpm test)\s+#/m.exec(readme)?.[1];
   expect(test).toBeDefined();
   expect(readme).toMatch(/^npm install -g pnpm@10 && pnpm install && pnpm start\s+#/m);
   const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8').trimEnd().split('\n');
   expect(ci[ci.length - 1]).toBe(test);
-  expect(ci.join('\n')).toContain('apt-get install -y chromium');
+  expect(ci.join('\n')).toMatch(/\[ -x \/usr\/bin\/chromium \] \|\| missing\+=\(chromium\)/);
+  expect(ci.join('\n')).toMatch(/\[ -x \/usr\/bin\/redis-server \] \|\| missing\+=\(redis-server\)/);
+  expect(ci.join('\n')).toContain('apt-get install -y "${missing[@]}"');
 });
 
 let server: NetServer | undefined;

@@ -179,24 +179,30 @@ return 1
 `;
 
 /**
- * The heartbeat. ARGV: P, node, url, leaseMs, load, draining (1/0). Renews the lease, says
- * whether it had lapsed (1: the node must register its rooms again), reaps dead nodes, and
- * expires seats.
+ * The heartbeat. ARGV: P, node, url, leaseMs, load, draining (1/0). Renews the lease, writes
+ * the node's load (plus the seats reserved in its rooms), says whether the lease had lapsed (1:
+ * the node must register its rooms again), reaps dead nodes, and expires seats. It walks the
+ * node's rooms: O(rooms of the node) once per heartbeat.
  */
 export const BEAT = `${PRELUDE}
 local node, url, lease, load, draining = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local had = redis.call('SET', P .. 'node:' .. node, url, 'PX', lease, 'GET')
 redis.call('SADD', P .. 'members', node)
+local now = now_ms()
 if draining == '1' then
   redis.call('ZREM', P .. 'nodes', node)
   redis.call('SADD', P .. 'draining', node)
 else
+  -- Clients on their way (live seats in its rooms) count too: the node cannot see them yet.
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'noderooms:' .. node)) do
+    load = load + redis.call('ZCOUNT', P .. 'seats:' .. id, now, '+inf')
+  end
   redis.call('ZADD', P .. 'nodes', load, node)
 end
 for _, m in ipairs(redis.call('SMEMBERS', P .. 'members')) do
   if not live(m) then reap(m) end
 end
-expire_seats(now_ms())
+expire_seats(now)
 if had then return 0 end
 return 1
 `;

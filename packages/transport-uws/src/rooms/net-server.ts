@@ -585,7 +585,12 @@ export class NetServer implements RoomHost {
         return this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(j.room.slice(0, 64))}`);
       }
       placement ??= await this.place(cluster, j.room);
-      if (peer.state === CLOSED) return;
+      if (peer.state === CLOSED) {
+        // Gone while placed: give the seat back now rather than when it expires.
+        const room = placement.at === 'here' ? this.byId.get(placement.roomId) : undefined;
+        if (room !== undefined && placement.at === 'here') this.roomChanged(room, placement.seat);
+        return;
+      }
       if (placement.at === 'node') return this.redirect(peer, placement.url, `${placement.roomId}.${placement.seat}`);
       if (placement.at === 'none') {
         const code = placement.reason === 'not-found' ? CloseCode.ROOM_NOT_FOUND : this.defs.has(j.room) ? CloseCode.SERVER_FULL : CloseCode.ROOM_FULL;
