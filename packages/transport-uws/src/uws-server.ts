@@ -16,6 +16,16 @@
 //   silently and the kernel splits new connections between the two. So we always bind an explicit
 //   port with LIBUS_LISTEN_EXCLUSIVE_PORT (SO_REUSEADDR alone), choosing a free one first for
 //   port 0. See `bind`.
+// - `sharedPort` is that kernel split, asked for: the same app also listens there without the
+//   exclusive flag, so several processes on one machine take one public port while each keeps
+//   its own (exclusive) port to be reached directly. Linux hashes each new connection's address
+//   and ports over the group's sockets: no round-robin and no notion of load. Measured on Linux
+//   6.18 from 127.0.0.1 (shared-port.test.ts' fixture): 2 processes, 40 connections, 20 runs
+//   each concurrent and sequential: from 14/26 to 27/13, never all on one; 4 processes, 400
+//   connections, 10 runs: 87 to 117 each. Like coin flips, so a process can get a few more than
+//   its share, and a busy one gets new players all the same. A process that closes its shared
+//   socket drops the connections still waiting in that socket's accept queue (reset, not handed
+//   to the others).
 
 import { createServer } from 'node:net';
 import type { TemplatedApp, us_listen_socket, WebSocket } from 'uWebSockets.js';
@@ -69,6 +79,13 @@ export interface UwsServerOptions {
    * while a second live server on the same address and port fails to start.
    */
   port?: number;
+  /**
+   * A second port, shared: also listened on with SO_REUSEPORT, so every process on this machine
+   * given the same `sharedPort` (and run by the same user) accepts on it and Linux spreads new
+   * connections between them (by a hash of the client's address and port, not by load).
+   * `port` stays this process's own. Unset: no shared port.
+   */
+  sharedPort?: number;
   /** The WebSocket endpoint. Default `/ws`. Other paths get 404. */
   path?: string;
   /**
@@ -127,15 +144,19 @@ export class UwsServer {
   // Held for the server's lifetime so the app's handlers stay referenced from JS.
   private readonly app: TemplatedApp;
   private listenSocket: us_listen_socket | undefined;
+  private sharedSocket: us_listen_socket | undefined;
   private readonly open = new Set<UwsSocket>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
   private boundPort = 0;
+  private boundSharedPort: number | undefined;
 
   /** Starts listening. Rejects when the address cannot be bound or uWS is not native. */
   static async listen(options: UwsServerOptions = {}): Promise<UwsServer> {
     const server = new UwsServer(options);
-    await server.bind(options.host ?? '127.0.0.1', options.port ?? 0);
+    const host = options.host ?? '127.0.0.1';
+    await server.bind(host, options.port ?? 0);
+    if (options.sharedPort !== undefined) server.bindShared(host, options.sharedPort);
     return server;
   }
 
@@ -148,6 +169,11 @@ export class UwsServer {
       throw new RangeError(`UwsServer: idleTimeout must be 0 or 8 to 960 seconds, got ${idleTimeout}`);
     }
     checkInt('port', port, 0, 65535);
+    if (options.sharedPort !== undefined) {
+      // Port 0 would make a port nobody else could join: sharing needs a known number.
+      checkInt('sharedPort', options.sharedPort, 1, 65535);
+      if (options.sharedPort === port) throw new RangeError(`UwsServer: sharedPort must differ from port, got ${port} for both`);
+    }
 
     const { uws, native } = loadUws({ allowFallback: options.allowFallback ?? false });
     this.uws = uws;
@@ -256,9 +282,35 @@ export class UwsServer {
     }
   }
 
+  /**
+   * Listens on `port` without LIBUS_LISTEN_EXCLUSIVE_PORT, which uSockets turns into
+   * SO_REUSEADDR + SO_REUSEPORT: joins the other processes' sockets on that port. Fails when the
+   * port is held by a socket without SO_REUSEPORT (an exclusive UwsServer, most other servers)
+   * or by another user; the exclusive socket is closed again then, so a failed listen holds nothing.
+   */
+  private bindShared(host: string, port: number): void {
+    const listen = this.app.listen.bind(this.app) as unknown as ListenWithOptions;
+    let bound: us_listen_socket | false = false;
+    listen(host, port, 0, (socket) => {
+      bound = socket;
+    });
+    if (bound === false) {
+      if (this.listenSocket !== undefined) this.uws.us_listen_socket_close(this.listenSocket);
+      this.listenSocket = undefined;
+      throw new Error(`UwsServer: cannot listen on shared port ${host}:${port} (in use by a socket that does not share it, or not available on this machine)`);
+    }
+    this.sharedSocket = bound;
+    this.boundSharedPort = port;
+  }
+
   /** The bound port (the real one when the option was 0). */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The shared port (`sharedPort`), or undefined without one. */
+  get sharedPort(): number | undefined {
+    return this.boundSharedPort;
   }
 
   /** Open connections. */
@@ -308,6 +360,10 @@ export class UwsServer {
       if (this.listenSocket) {
         this.uws.us_listen_socket_close(this.listenSocket);
         this.listenSocket = undefined;
+      }
+      if (this.sharedSocket) {
+        this.uws.us_listen_socket_close(this.sharedSocket);
+        this.sharedSocket = undefined;
       }
       // end() runs the close handler synchronously, which edits `open`: iterate over a copy.
       for (const ws of [...this.open]) ws.end(SHUTDOWN_CODE, reason);
