@@ -1,6 +1,7 @@
 // A test cluster of real processes: nodes forked from fixtures/cluster-node.ts, driven over IPC.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect, type Connection } from '@netschema/runtime/client';
 import { WebSocket } from 'ws';
@@ -106,4 +107,16 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 10_0
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A port free on 127.0.0.1 now (for a shared port every node is told). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -75,9 +75,7 @@ export async function startArena(options: ArenaServerOptions): Promise<ArenaServ
   if (options.inspector) netOptions.inspector = options.inspector;
   if (options.cluster) netOptions.cluster = options.cluster;
   if (options.publicUrl) netOptions.publicUrl = options.publicUrl;
-  // NetServerOptions.sharedPort is being added to the transport (UwsServer's SO_REUSEPORT port);
-  // the cast goes once it is there.
-  if (options.sharedPort !== undefined) (netOptions as NetServerOptions & { sharedPort?: number }).sharedPort = options.sharedPort;
+  if (options.sharedPort !== undefined) netOptions.sharedPort = options.sharedPort;
   const net = await NetServer.listen(netOptions);
   const tickRate = options.tickRate ?? 60;
   const patchRate = options.patchRate ?? 20;

@@ -130,6 +130,7 @@ export class NetServer implements RoomHost {
       idleTimeout: this.idleMs === 0 ? 0 : Math.min(960, Math.max(8, Math.ceil(this.idleMs / 1000) + 8)),
       maxBackpressure: this.maxBackpressure,
       allowFallback: options.allowFallback ?? false,
+      ...(options.sharedPort === undefined ? {} : { sharedPort: options.sharedPort }),
       onOpen: (ws) => this.opened(ws),
       onMessage: (ws, bytes, isBinary) => this.received(ws, bytes, isBinary),
       onClose: (ws) => this.closed(ws),
@@ -170,6 +171,11 @@ export class NetServer implements RoomHost {
   /** The bound port. */
   get port(): number {
     return this.uws.port;
+  }
+
+  /** The port shared with the machine's other nodes (`sharedPort`), or undefined. */
+  get sharedPort(): number | undefined {
+    return this.uws.sharedPort;
   }
 
   /** Where clients reach this node (the `publicUrl` option, or ws://host:port/path). */

@@ -80,6 +80,13 @@ export interface NetServerOptions extends LimitOptions {
    * `ws://<host>:<port><path>`; behind TLS or a proxy, say `wss://game-3.example.com/ws`.
    */
   publicUrl?: string;
+  /**
+   * A port this server also listens on, shared with other processes on the machine given the
+   * same one (SO_REUSEPORT: Linux spreads new connections over them, by a hash of the client's
+   * address, not by load). The nodes of one machine behind one public port; each keeps `port`
+   * for redirects. See docs/cluster.md.
+   */
+  sharedPort?: number;
   /** This node's load, for placing new rooms on the least loaded node. Default: its clients. */
   load?: (server: NetServer) => number;
   /** Errors thrown by room hooks and handlers. Default: console.error. */
