@@ -63,8 +63,8 @@ export class NodeHandle {
     readonly nodeId: string,
   ) {}
 
-  static async start(config: NodeConfig): Promise<NodeHandle> {
-    const proc = start(sibling(import.meta.url, 'node'), [JSON.stringify(config)]);
+  static async start(config: NodeConfig, nice = 0): Promise<NodeHandle> {
+    const proc = start(sibling(import.meta.url, 'node'), [JSON.stringify(config)], nice);
     const ready = await first(proc, 'a node to start', 30_000, (m: { event?: string; url?: string; nodeId?: string }) => (m.event === 'ready' ? m : undefined));
     return new NodeHandle(proc, ready.url!, ready.nodeId!);
   }
