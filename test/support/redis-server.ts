@@ -1,7 +1,8 @@
 // A real redis-server for tests and benchmarks: a child process on a free 127.0.0.1 port, with
 // nothing saved to disk, that can be killed and restarted on the same port (the fault tests).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -19,17 +20,6 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something answers PING with +PONG on the port. */
 export function pings(port: number, timeoutMs = 500): Promise<boolean> {

@@ -1,12 +1,13 @@
 // A test cluster of real processes: nodes forked from fixtures/cluster-node.ts, driven over IPC.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect, type Connection } from '@netschema/runtime/client';
 import { WebSocket } from 'ws';
 import { netSchema } from '../../transport-uws/test/net-room.js';
 import type { NodeCommand } from './fixtures/cluster-node.js';
+
+export { freePort } from '../../../test/support/free-port.js';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const fixture = fileURLToPath(new URL('./fixtures/cluster-node.ts', import.meta.url));
@@ -109,14 +110,3 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 10_0
   }
 }
 
-/** A port free on 127.0.0.1 now (for a shared port every node is told). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

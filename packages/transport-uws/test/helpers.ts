@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -63,4 +63,38 @@ export function envWith(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   if (!('UWS_USE_FALLBACK' in extra)) delete env['UWS_USE_FALLBACK'];
   return env;
+}
+
+/** A server fixture started by `startListening`, and the first line it printed. */
+export interface Started {
+  child: ChildProcess;
+  /** `listening <port>` or `cannot listen: <why>`. */
+  line: string;
+  /** The port from `listening <port>`; 0 when it could not listen. */
+  port: number;
+}
+
+/**
+ * Starts a server fixture (through tsx) with `args` and waits for its first line, or for its
+ * exit before one. The caller kills the child.
+ */
+export async function startListening(name: string, args: string[]): Promise<Started> {
+  const file = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, file, ...args], { env: envWith(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const line = await within(
+    new Promise<string>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+      });
+      child.once('exit', (code, signal) => resolve(`exited (${code ?? signal}) before listening: ${err}`));
+    }),
+    `${name} to start`,
+    20_000,
+  );
+  const match = /^listening (\d+)$/.exec(line);
+  return { child, line, port: match ? Number(match[1]) : 0 };
 }

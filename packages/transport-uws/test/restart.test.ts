@@ -6,17 +6,12 @@
 // the old process, and a replica reset to the new server's state. Every wait is bounded; nothing
 // asserts on timing. Children are killed after each test.
 import { connect, type Connection, type FrameEvent, type ReconnectingEvent } from '@netschema/runtime';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UwsServer } from '../src/index.js';
-import { envWith, until, within } from './helpers.js';
+import { startListening, until, within, type Started } from './helpers.js';
 import { netSchema } from './net-room.js';
-
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const fixture = fileURLToPath(new URL('./fixtures/restart-server.ts', import.meta.url));
 
 const children: ChildProcess[] = [];
 const conns: Connection[] = [];
@@ -33,36 +28,11 @@ afterEach(async () => {
   }
 });
 
-interface Started {
-  child: ChildProcess;
-  /** The first line the server printed: `listening <port>` or `cannot listen: <why>`. */
-  line: string;
-  port: number;
-}
-
 /** Starts restart-server.ts on `port` (0: any) and waits for its first line. */
 async function startServer(port: number): Promise<Started> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, fixture, String(port)], {
-    env: envWith(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const line = await within(
-    new Promise<string>((resolve) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-      });
-      child.once('exit', (code, signal) => resolve(`exited (${code ?? signal}) before listening: ${err}`));
-    }),
-    'the server to start',
-    20_000,
-  );
-  const match = /^listening (\d+)$/.exec(line);
-  return { child, line, port: match ? Number(match[1]) : 0 };
+  const started = await startListening('restart-server.ts', [String(port)]);
+  children.push(started.child);
+  return started;
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

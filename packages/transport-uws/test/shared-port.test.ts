@@ -2,17 +2,13 @@
 // new connections between them, while each keeps its own exclusive port. Real child processes,
 // since SO_REUSEPORT groups are about sockets of separate processes; 127.0.0.1 only; every wait
 // is bounded; children are killed after each test.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UwsServer } from '../src/index.js';
-import { envWith, within } from './helpers.js';
+import { freePort } from '../../../test/support/free-port.js';
+import { startListening, within, type Started } from './helpers.js';
 
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const fixture = fileURLToPath(new URL('./fixtures/shared-port-server.ts', import.meta.url));
 const CLIENTS = 40;
 
 const children: ChildProcess[] = [];
@@ -28,45 +24,11 @@ afterEach(async () => {
   }
 });
 
-interface Started {
-  child: ChildProcess;
-  /** `listening <port>` or `cannot listen: <why>`. */
-  line: string;
-  port: number;
-}
-
 /** Starts shared-port-server.ts on `port` (0: any), with `shared` as its shared port if given. */
 async function startServer(port: number, shared?: number): Promise<Started> {
-  const args = ['--conditions=source', '--import', tsx, fixture, String(port), ...(shared === undefined ? [] : [String(shared)])];
-  const child = spawn(process.execPath, args, { env: envWith(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const line = await within(
-    new Promise<string>((resolve) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-      });
-      child.once('exit', (code, signal) => resolve(`exited (${code ?? signal}) before listening: ${err}`));
-    }),
-    'the server to start',
-    20_000,
-  );
-  const match = /^listening (\d+)$/.exec(line);
-  return { child, line, port: match ? Number(match[1]) : 0 };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+  const started = await startListening('shared-port-server.ts', [String(port), ...(shared === undefined ? [] : [String(shared)])]);
+  children.push(started.child);
+  return started;
 }
 
 /** Opens a WebSocket, sends one message, and resolves with the process id that answered. */
