@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gen, RoomHarness, Scoreboard, Unit, type Client } from './support/room-harness.js';
@@ -84,7 +86,10 @@ function checkInterest(h: RoomHarness, c: Client): void {
   expect(rep.get(h.room.world.idOf(h.board))).toBeDefined();
 }
 
-function scenario(seed: number, ticks: number): void {
+/** Every frame a scenario sends, in order: for the digests that pin the bytes down. */
+type FrameRecorder = (c: Client, frame: Uint8Array) => void;
+
+function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams: boolean; limited: boolean } {
   const rng = new Rng(seed);
   const limited = rng.nextInt(0, 1) === 1;
   // Rooms without teams too: then clients share one encoding per change (the tick's fast path),
@@ -165,6 +170,7 @@ function scenario(seed: number, ticks: number): void {
     h.step(undefined, during);
     if (rng.nextInt(0, 3) === 0) for (const c of clients) c.paused = false;
     for (const [c, frame] of h.framed) {
+      record?.(c, frame);
       checkBytes(h, c, frame);
       checkDelivered(h, c);
     }
@@ -179,6 +185,7 @@ function scenario(seed: number, ticks: number): void {
   const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0 && c.directN === 0);
   do {
     h.step();
+    if (record) for (const [c, frame] of h.framed) record(c, frame);
     steps++;
   } while (!settled() && steps < bound * 3);
   // Each client's own frames deliver at least one entity each, so (entities + 2) frames suffice.
@@ -187,10 +194,36 @@ function scenario(seed: number, ticks: number): void {
     checkDelivered(h, c);
     checkInterest(h, c);
   }
+  return { teams, limited };
 }
 
 describe('room convergence (seeded)', () => {
   it('every client replica matches the server projected on its view and visibility, after every frame, and converges at rest', () => {
     fc.assert(fc.property(fc.integer(), fc.integer({ min: 5, max: 60 }), (seed, ticks) => scenario(seed, ticks)), { seed: SEED, numRuns: 1000 });
+  });
+});
+
+describe('room frames (characterization)', () => {
+  // A refactor of the room core must not change one byte of what it sends. The digest covers
+  // every frame of 200 seeded scenarios (teams on and off, byte budgets on and off, mid-tick
+  // changes); NETSCHEMA_UPDATE_DIGESTS=1 rewrites it, for a change of the frame format on purpose.
+  const file = new URL('./fixtures/room-frame-digests.json', import.meta.url);
+  it('200 seeded scenarios send byte-for-byte the frames they sent when the digest was taken', () => {
+    const hash = createHash('sha256');
+    const kinds = { teams: 0, limited: 0, both: 0, neither: 0 };
+    let frames = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const { teams, limited } = scenario(seed, 40, (c, frame) => {
+        hash.update(`${seed}/${c.id}/${frame.length}:`);
+        hash.update(frame);
+        frames++;
+      });
+      kinds[teams && limited ? 'both' : teams ? 'teams' : limited ? 'limited' : 'neither']++;
+    }
+    // Each kind of room is in the sample.
+    for (const [kind, n] of Object.entries(kinds)) expect(n, kind).toBeGreaterThan(10);
+    const digest = { scenarios: 200, frames, sha256: hash.digest('hex') };
+    if (process.env.NETSCHEMA_UPDATE_DIGESTS === '1') writeFileSync(file, JSON.stringify(digest, null, 2) + '\n');
+    expect(digest).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   });
 });
