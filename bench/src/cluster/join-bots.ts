@@ -23,8 +23,12 @@ export interface JoinBotsConfig {
 }
 
 export interface JoinBotsReport {
-  /** connect() to ready() of each join that succeeded, ms. */
+  /** connect() to ready() of each join that succeeded, ms; then the same split by redirected or not. */
   joinMs: number[];
+  directMs: number[];
+  redirectedMs: number[];
+  /** The joins that started a second or more after this process's first (cold code and first script loads behind them). */
+  warmMs: number[];
   redirected: number;
   failed: number;
   frames: number;
@@ -38,9 +42,10 @@ export interface JoinBotsReport {
 }
 
 const config = JSON.parse(process.argv[2]!) as JoinBotsConfig;
-const report: JoinBotsReport = { joinMs: [], redirected: 0, failed: 0, frames: 0, checks: 0, unchecked: 0, desyncs: 0, disconnects: 0, errors: [], seen: [] };
+const report: JoinBotsReport = { joinMs: [], directMs: [], redirectedMs: [], warmMs: [], redirected: 0, failed: 0, frames: 0, checks: 0, unchecked: 0, desyncs: 0, disconnects: 0, errors: [], seen: [] };
 const rand = prng(config.seed);
 const conns: Connection[] = [];
+let firstJoin = -1;
 
 function verify(conn: Connection, msg: schema.Checksum): void {
   const rep = conn.replica;
@@ -57,6 +62,7 @@ function verify(conn: Connection, msg: schema.Checksum): void {
 async function join(i: number): Promise<void> {
   const entry = config.entries[Math.floor(rand() * config.entries.length)]!;
   const t0 = performance.now();
+  if (firstJoin < 0) firstJoin = t0;
   const conn = connect(entry, schema, { room: config.room, options: { name: `${config.prefix}${i}` }, WebSocket: WebSocket as never, reconnect: false, pingIntervalMs: 0 });
   conn.onMessage(schema.Checksum, (m) => verify(conn, m));
   conn.on('error', (e) => {
@@ -67,8 +73,13 @@ async function join(i: number): Promise<void> {
   });
   try {
     await conn.ready();
-    report.joinMs.push(performance.now() - t0);
-    if (conn.nodeUrl !== entry) report.redirected++;
+    const ms = performance.now() - t0;
+    report.joinMs.push(ms);
+    if (conn.nodeUrl !== entry) {
+      report.redirected++;
+      report.redirectedMs.push(ms);
+    } else report.directMs.push(ms);
+    if (t0 - firstJoin >= 1000) report.warmMs.push(ms);
     conns.push(conn);
   } catch (e) {
     report.failed++;

@@ -24,6 +24,7 @@ import { fmt, round4 } from '../stats.js';
 import type { NodeStats, NodeTicks } from './node.js';
 import { median, percentile } from './percentile.js';
 import { first, NodeHandle, sibling, start } from './processes.js';
+import { machineCpu, processCpuSeconds } from './proc-cpu.js';
 import { redisUsage, usageBetween } from './redis-info.js';
 
 const HELP = `usage: load-nodes [options]
@@ -114,6 +115,9 @@ interface StepResult {
   desyncs: number;
   disconnects: number;
   redis_cpu_percent: number;
+  /** The bot processes' CPU, % of one core, and the whole machine's busy share (all cores, anyone's work). */
+  bots_cpu_percent: number;
+  machine_busy_percent: number;
   registry_ops_per_join: number;
   join_seconds: number;
   pass: boolean;
@@ -124,6 +128,7 @@ let live: { nodes: NodeHandle[]; bots: ChildProcess[] } = { nodes: [], bots: [] 
 const t0 = performance.now();
 const load0 = load1();
 const results: StepResult[] = [];
+const mach0 = machine();
 const capacities = new Map<number, number[]>(configs.map((n) => [n, []]));
 let run = 0;
 try {
@@ -139,7 +144,7 @@ try {
         }
         const res = await runStep(redis, n, clients);
         results.push(res);
-        console.log(`  repeat ${r}, ${n} node${n > 1 ? 's' : ''}, ${clients} clients: ${res.pass ? 'holds' : 'FAILS'}; turn p99 ${fmt(res.turn_p99_ms)} ms, room tick p50 / p99 ${fmt(res.tick_p50_ms)} / ${fmt(res.tick_p99_ms)} ms, ticks run ${fmt(100 * res.kept_up)} %, loop delay p99 ${fmt(res.loop_delay_p99_ms)} ms, node CPU ${res.node_cpu_percent.map(fmt).join(' / ')} %, per node ${res.clients_per_node.join(' / ')}, ${fmt(res.frames_per_client_s)} frames/client/s, ${res.desyncs} desyncs, ${res.disconnects} disconnects, Redis ${fmt(res.redis_cpu_percent)} % CPU`);
+        console.log(`  repeat ${r}, ${n} node${n > 1 ? 's' : ''}, ${clients} clients: ${res.pass ? 'holds' : 'FAILS'}; turn p99 ${fmt(res.turn_p99_ms)} ms, room tick p50 / p99 ${fmt(res.tick_p50_ms)} / ${fmt(res.tick_p99_ms)} ms, ticks run ${fmt(100 * res.kept_up)} %, loop delay p99 ${fmt(res.loop_delay_p99_ms)} ms, node CPU ${res.node_cpu_percent.map(fmt).join(' / ')} %, per node ${res.clients_per_node.join(' / ')}, ${fmt(res.frames_per_client_s)} frames/client/s, ${res.desyncs} desyncs, ${res.disconnects} disconnects, Redis ${fmt(res.redis_cpu_percent)} % CPU, bots ${fmt(res.bots_cpu_percent)} %, machine busy ${fmt(res.machine_busy_percent)} % of ${mach0.nproc} cores`);
         console.log(JSON.stringify({ bench: 'load-nodes-step', repeat: r, ...res }));
         if (!res.pass) break;
         held = clients;
@@ -170,7 +175,7 @@ async function runStep(r: RedisServer, n: number, clients: number): Promise<Step
   live = { nodes, bots: [] };
   const fail = (why: string): StepResult => {
     log(`${n} nodes, ${clients} clients: ${why}`);
-    return { nodes: n, clients, joined: false, turn_p99_ms: NaN, tick_p99_ms: NaN, tick_p50_ms: NaN, kept_up: 0, loop_delay_p99_ms: NaN, node_cpu_percent: [], clients_per_node: [], rooms: 0, frames_per_client_s: 0, desyncs: 0, disconnects: 0, redis_cpu_percent: NaN, registry_ops_per_join: NaN, join_seconds: NaN, pass: false };
+    return { nodes: n, clients, joined: false, turn_p99_ms: NaN, tick_p99_ms: NaN, tick_p50_ms: NaN, kept_up: 0, loop_delay_p99_ms: NaN, node_cpu_percent: [], clients_per_node: [], rooms: 0, frames_per_client_s: 0, desyncs: 0, disconnects: 0, redis_cpu_percent: NaN, bots_cpu_percent: NaN, machine_busy_percent: NaN, registry_ops_per_join: NaN, join_seconds: NaN, pass: false };
   };
   try {
     const ops = async () => sum((await Promise.all(nodes.map((x) => x.request<NodeStats>({ cmd: 'stats' })))).map((s) => s.ops));
@@ -199,14 +204,22 @@ async function runStep(r: RedisServer, n: number, clients: number): Promise<Step
     await sleep(warmup * 1000);
 
     await Promise.all(live.bots.map((b) => ask(b, 'reset')));
+    const botsT0 = performance.now();
+    const botsCpu0 = sum(live.bots.map((b) => processCpuSeconds(b.pid)));
+    const machine0 = machineCpu();
     const redis0 = await redisUsage(r.port);
     await Promise.all(nodes.map((x) => x.request({ cmd: 'record' })));
     const w0 = performance.now();
     await sleep(duration * 1000);
     const ticks = await Promise.all(nodes.map((x) => x.request<NodeTicks>({ cmd: 'ticks' })));
     const seconds = (performance.now() - w0) / 1000;
+    const botsCpu = sum(live.bots.map((b) => processCpuSeconds(b.pid))) - botsCpu0;
+    const botsCpuSeconds = (performance.now() - botsT0) / 1000;
+    const machine1 = machineCpu();
     const redisCpu = usageBetween(redis0, await redisUsage(r.port)).cpuSeconds;
     const reports = (await Promise.all(live.bots.map((b) => ask(b, 'report')))).map((m) => m.report!);
+    // The bots' own window: from their reset to their report (a little longer than the nodes').
+    const botSeconds = (performance.now() - botsT0) / 1000;
 
     // Nodes without a room (all clients fit in fewer rooms than nodes) have no ticks to judge.
     const busy = ticks.filter((t) => t.rooms > 0);
@@ -227,10 +240,12 @@ async function runStep(r: RedisServer, n: number, clients: number): Promise<Step
       node_cpu_percent: ticks.map((t) => round4(t.cpuPercent)),
       clients_per_node: ticks.map((t) => t.clients),
       rooms: sum(ticks.map((t) => t.rooms)),
-      frames_per_client_s: round4(sum(reports.map((x) => x.frames)) / clients / seconds),
+      frames_per_client_s: round4(sum(reports.map((x) => x.frames)) / clients / botSeconds),
       desyncs,
       disconnects,
       redis_cpu_percent: round4((100 * redisCpu) / seconds),
+      bots_cpu_percent: round4((100 * botsCpu) / botsCpuSeconds),
+      machine_busy_percent: round4((100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)),
       // Heartbeats included: about 1.1 per node per second (see bench:cluster).
       registry_ops_per_join: round4(joinOps / clients),
       join_seconds: round4(joinSeconds),

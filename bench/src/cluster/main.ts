@@ -192,6 +192,11 @@ async function run(): Promise<void> {
     join_p50_ms: round4(percentile(joinMs, 50)),
     join_p99_ms: round4(percentile(joinMs, 99)),
     join_max_ms: round4(percentile(joinMs, 100)),
+    join_p50_direct_ms: round4(percentile(reports.flatMap((x) => x.directMs), 50)),
+    join_p50_redirected_ms: round4(percentile(reports.flatMap((x) => x.redirectedMs), 50)),
+    join_p99_direct_ms: round4(percentile(reports.flatMap((x) => x.directMs), 99)),
+    join_p99_redirected_ms: round4(percentile(reports.flatMap((x) => x.redirectedMs), 99)),
+    join_p99_after_first_s_ms: round4(percentile(reports.flatMap((x) => x.warmMs), 99)),
     redirect_share: round4(sum(reports.map((x) => x.redirected)) / joins),
     registry_ops_per_join: round4(registryOpsPerJoin),
     registry_ops_per_join_with_heartbeats: round4(joinOps / joins),
@@ -222,6 +227,7 @@ async function run(): Promise<void> {
   console.log('');
   console.log(`  joins                        ${joins} of ${clients} in ${fmt(joinSeconds)} s; ${result.rooms} rooms (${roomSizes.join(' ')} clients), ${overCapacity} over capacity; per node ${result.clients_per_node.join(' / ')}`);
   console.log(`  join, connect() to ready()   p50 ${fmt(result.join_p50_ms)} / p99 ${fmt(result.join_p99_ms)} / max ${fmt(result.join_max_ms)} ms`);
+  console.log(`    direct / redirected        p50 ${fmt(result.join_p50_direct_ms)} / ${fmt(result.join_p50_redirected_ms)} ms, p99 ${fmt(result.join_p99_direct_ms)} / ${fmt(result.join_p99_redirected_ms)} ms; p99 of joins started 1 s or more after a bot process's first: ${fmt(result.join_p99_after_first_s_ms)} ms`);
   console.log(`  redirected                   ${fmt(100 * result.redirect_share)} % (${nodeCount > 1 ? `a random entry is the room's node 1 time in ${nodeCount}` : 'one node: never'})`);
   console.log(`  registry calls per join      ${fmt(result.registry_ops_per_join)} (heartbeats excluded: ${fmt(result.heartbeat_ops_per_node_s)} per node per s; ${fmt(result.registry_ops_per_join_with_heartbeats)} with them)`);
   console.log(`  Redis per join               ${fmt(result.redis_calls_per_join)} commands (${Object.entries(joinRedis.calls).filter(([k]) => k !== 'info').map(([k, v]) => `${k} ${v}`).join(', ')}), ${fmt(result.redis_cpu_ms_per_join)} ms CPU; Redis CPU ${fmt(result.redis_cpu_percent_joins)} % of a core while joining, ${fmt(result.redis_cpu_percent_steady)} % while playing`);

@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import { NetServer } from '@netschema/transport-uws';
-import { redisCluster } from '../../../packages/cluster-redis/src/index.js';
+import { redisCluster } from '@netschema/cluster-redis';
 import type { LoadRoomOptions } from '../load/load-room.js';
 import { Checksum } from '../schemas/load.js';
 import * as schema from '../schemas/load.netschema.js';
