@@ -6,7 +6,11 @@ import { Writer } from '../wire/writer.js';
 import { classMasks } from './class-masks.js';
 import { FLAG_RESET, FRAME_ROOM } from './frame-format.js';
 import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
+import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
+import { advanceDue } from './frame-schedule.js';
+import { noteOwned, takeOwned } from './ownership.js';
+import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
 import { RoomClient } from './room-client.js';
@@ -66,13 +70,6 @@ export class RoomStats {
 }
 
 const OWN_PRIORITY = 1e9;
-/** Sort keys pack an entity id with an index below this: ids below 2^32 keep them exact. */
-const KEY_SPAN = 1 << 20;
-/**
- * Ticks of change masks each entity remembers. A client whose last frame is older than this
- * (slower than a sixteenth of the tick rate, or stalled) keeps its changes in its view entries.
- */
-const HISTORY = 16;
 
 /** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
 function detachViewer(entry: ViewEntry): void {
@@ -84,30 +81,9 @@ function detachViewer(entry: ViewEntry): void {
   viewers.pop();
   rec.table.removeViewerAt(rec.slot, i);
 }
-/** A client's frame phase in (0, 1]: golden-ratio steps spread any number of clients evenly. */
-const phaseOf = (id: number): number => 1 - ((id * 0.6180339887498949) % 1);
 
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
-/**
- * Sorts a frame's keys. Changes arrive in the order the game wrote them, often nearly sorted,
- * and a frame holds tens of them: insertion sort beats the native sort's setup there.
- */
-function sortKeys(keys: Float64Array, n: number): void {
-  if (n > 96) {
-    keys.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > v) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = v;
-  }
-}
 
 /**
  * The transport-independent core of a room: one authoritative World, many clients, each getting
@@ -269,24 +245,9 @@ export class RoomCore<E extends object = object, D = unknown> {
    * never told of any). Ids are sorted. Consumes the news.
    */
   takeOwned(client: RoomClient<D>): OwnedNews | null {
-    if (client.ownedReset) {
-      client.ownedReset = false;
-      client.ownedNews.clear();
-      // A client that owns nothing and was never told otherwise needs no message: its set is empty.
-      if (client.owned.size === 0 && !client.ownedTold) return null;
-      client.ownedTold = client.owned.size > 0;
-      const added: number[] = [];
-      for (const rec of client.owned) added.push(rec.id);
-      return { reset: true, added: added.sort(byNumber), removed: [] };
-    }
-    if (client.ownedNews.size === 0) return null;
-    const added: number[] = [];
-    const removed: number[] = [];
-    for (const [id, owned] of client.ownedNews) (owned ? added : removed).push(id);
-    client.ownedNews.clear();
-    client.ownedTold = client.owned.size > 0 || client.ownedTold;
-    return { reset: false, added: added.sort(byNumber), removed: removed.sort(byNumber) };
+    return takeOwned(client);
   }
+
 
   /** Makes an entity visible to every client (scoreboards, match state). */
   setGlobal(entity: E, global: boolean): void {
@@ -429,15 +390,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
-      // After the first frame (sent at once), each client's cadence gets its own phase: when
-      // the room ticks faster than clients receive, their frames spread over the ticks instead
-      // of all landing on one. After a stall, the missed slots are skipped but the phase kept,
-      // or one slow tick would line every client up on the same ticks from then on.
-      const due = c.nextDue;
-      let next = c.nextDue + c.interval;
-      if (c.nextDue === -Infinity) next = now + c.interval * phaseOf(c.id);
-      else if (next <= now) next += (Math.floor((now - next) / c.interval) + 1) * c.interval;
-      c.nextDue = next;
+      const due = advanceDue(c, now);
       let frame: Uint8Array;
       try {
         frame = this.buildFrame(c);
@@ -599,7 +552,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         const entry = recs[slot]!.viewers[j]!;
         if (entry.state === KNOWN) this.fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
       }
-      if (keep) this.record(recs[slot]!, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+      if (keep) recordChange(recs[slot]!, this.tickNo, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
   }
@@ -655,63 +608,12 @@ export class RoomCore<E extends object = object, D = unknown> {
     return n;
   }
 
-  /** Notes a changed entity's masks for this tick in its history ring. */
-  private record(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number): void {
-    let h = rec.hist;
-    if (h === null) h = rec.hist = new Int32Array(HISTORY * 5).fill(-1);
-    const k = (this.tickNo % HISTORY) * 5;
-    h[k] = this.tickNo;
-    h[k + 1] = c0;
-    h[k + 2] = c1;
-    h[k + 3] = r0;
-    h[k + 4] = r1;
-  }
+  /** Scratch for `changesSince` results. */
+  private readonly since = new ChangeMasks();
 
-  private hc0 = 0;
-  private hc1 = 0;
-  private hr0 = 0;
-  private hr1 = 0;
-
-  /**
-   * The masks of an entity's changes after tick `after`, from its history, into hc0..hr1.
-   * Nested fields changed in earlier ticks go whole (their inner changes are gone); this
-   * tick's still have their operations.
-   */
-  private changedSince(rec: EntityRecord, after: number): void {
-    let c0 = 0;
-    let c1 = 0;
-    let r0 = 0;
-    let r1 = 0;
-    const now = this.tickNo;
-    const h = rec.hist;
-    if (h !== null && after < now - 1) {
-      const n0 = rec.masks.nested0;
-      const n1 = rec.masks.nested1;
-      // Earlier ticks from the ring, visiting only those after `after`: usually a few.
-      const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
-      for (let t = from; t < now; t++) {
-        const k = (t % HISTORY) * 5;
-        if (h[k] !== t) continue;
-        const a = h[k + 1]!;
-        const b = h[k + 2]!;
-        c0 |= a;
-        c1 |= b;
-        r0 |= (a & n0) | h[k + 3]!;
-        r1 |= (b & n1) | h[k + 4]!;
-      }
-    }
-    // This tick's, live from the entity (its collections still hold their operations).
-    const o = rec.entity;
-    if (o.$t === this.world.changes && after < now) {
-      c0 |= o.$c0;
-      c1 |= o.$c1;
-      r0 |= o.$r0;
-      r1 |= o.$r1;
-    }
-    this.hc0 = c0;
-    this.hc1 = c1;
-    this.hr0 = r0;
-    this.hr1 = r1;
+  /** An entity's changes after tick `after`, from its history and this tick's live masks (into reused scratch). */
+  private changedSince(rec: EntityRecord, after: number): ChangeMasks {
+    return changesSince(rec, after, this.tickNo, this.world.changes, this.since);
   }
 
   private order = new Float64Array(1024);
@@ -960,8 +862,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       const rec = this.table.recs[slot]!;
       const entry = client.entries.get(rec.id);
       if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
-      this.changedSince(rec, client.frameTick);
-      this.fold(entry, this.hc0, this.hc1, this.hr0, this.hr1);
+      const m = this.changedSince(rec, client.frameTick);
+      this.fold(entry, m.c0, m.c1, m.r0, m.r1);
     }
   }
 
@@ -1118,10 +1020,10 @@ export class RoomCore<E extends object = object, D = unknown> {
       this.openSlice(rec.slot, after, out);
       return;
     }
-    this.changedSince(rec, after);
+    const m = this.changedSince(rec, after);
     const a0 = rec.masks.allow[vis * 2]!;
     const a1 = rec.masks.allow[vis * 2 + 1]!;
-    this.sliceOf(rec, this.hc0 & a0, this.hc1 & a1, this.hr0 & a0 & rec.masks.nested0, this.hr1 & a1 & rec.masks.nested1, 0, out);
+    this.sliceOf(rec, m.c0 & a0, m.c1 & a1, m.r0 & a0 & rec.masks.nested0, m.r1 & a1 & rec.masks.nested1, 0, out);
   }
 
   /**
@@ -1171,11 +1073,11 @@ export class RoomCore<E extends object = object, D = unknown> {
         r1 = e.$r1;
       }
     } else {
-      this.changedSince(T.recs[slot]!, after);
-      c0 = this.hc0;
-      c1 = this.hc1;
-      r0 = this.hr0;
-      r1 = this.hr1;
+      const m = this.changedSince(T.recs[slot]!, after);
+      c0 = m.c0;
+      c1 = m.c1;
+      r0 = m.r0;
+      r1 = m.r1;
     }
     const o0 = I[b + I_OPEN0]!;
     const o1 = I[b + I_OPEN1]!;
@@ -1285,8 +1187,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       I[row + I_MARK] = 0;
       claimed--;
       if (e.state !== KNOWN) continue;
-      this.changedSince(e.rec, client.frameTick);
-      this.fold(e, this.hc0, this.hc1, this.hr0, this.hr1);
+      const m = this.changedSince(e.rec, client.frameTick);
+      this.fold(e, m.c0, m.c1, m.r0, m.r1);
     }
     this.claimed = claimed;
     return m;
@@ -1468,14 +1370,3 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 }
 
-/** Records an ownership change for the client's next ownership message (see RoomCore.takeOwned). */
-function noteOwned(client: RoomClient<unknown>, id: number, owned: boolean): void {
-  if (client.ownedReset) return; // the next message lists the whole set anyway
-  const told = client.ownedNews.get(id);
-  if (told === undefined) client.ownedNews.set(id, owned);
-  else if (told !== owned) client.ownedNews.delete(id);
-}
-
-function byNumber(a: number, b: number): number {
-  return a - b;
-}
