@@ -181,5 +181,6 @@ describe('netschema CLI', () => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('close', r)));
     }
-  });
+    // Three generations in a child process: on a loaded machine that outlasts the default 30 s.
+  }, 120_000);
 });
