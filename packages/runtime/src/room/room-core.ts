@@ -10,6 +10,7 @@ import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-histo
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
+import { SharedEncodings, type Span } from './shared-encodings.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
@@ -65,6 +66,8 @@ export class RoomStats {
   lastTickMs = 0;
   lastFrames = 0;
   lastBytes = 0;
+  /** Bytes of entity encodings the last tick wrote, shared by every frame that carried them. */
+  lastEncodedBytes = 0;
   frames = 0;
   bytes = 0;
 }
@@ -109,7 +112,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly ctable = new ClientTable();
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
-  private readonly arena = new Writer(1 << 16);
+  private readonly enc: SharedEncodings;
   private readonly frame = new Writer(1 << 14);
   private readonly selected: ViewEntry[] = [];
   /** Slots of the entities that moved this tick, and how many. */
@@ -126,6 +129,7 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   constructor(private readonly options: RoomCoreOptions<E, D>) {
     this.world = new World(options.schema);
+    this.enc = new SharedEncodings(this.table, this.world);
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -381,7 +385,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   update(now: number, sink: FrameSink<D>): void {
     const t0 = performance.now();
     this.tickNo++;
-    this.arena.reset();
+    this.enc.begin(this.tickNo);
     this.foldChanges(now);
     if (this.grid) this.moveEntities();
     for (const c of this.clients) if (c.viewDirty) this.query(c);
@@ -418,6 +422,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     s.ticks++;
     s.lastFrames = frames;
     s.lastBytes = bytes;
+    s.lastEncodedBytes = this.enc.arena.pos;
     s.frames += frames;
     s.bytes += bytes;
     s.lastTickMs = performance.now() - t0;
@@ -1002,142 +1007,18 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   /** The bytes of an entity for an entry: shared by every client that needs the same masks this tick. */
-  private slice(entry: ViewEntry, out: { start: number; end: number }): void {
+  private slice(entry: ViewEntry, out: Span): void {
     const rec = entry.rec;
     if (entry.state === ENTERING) {
       const c0 = this.allowed0(rec, entry.vis);
       const c1 = this.allowed1(rec, entry.vis);
-      this.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
+      this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
     } else {
       this.ageNested(entry);
-      this.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
+      this.enc.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
     }
   }
 
-  /** An entity's changes since tick `after`, as a client with visibility class `vis` sees them. */
-  private directSlice(rec: EntityRecord, vis: number, after: number, out: { start: number; end: number }): void {
-    if (vis === VIS_OTHER) {
-      this.openSlice(rec.slot, after, out);
-      return;
-    }
-    const m = this.changedSince(rec, after);
-    const a0 = rec.masks.allow[vis * 2]!;
-    const a1 = rec.masks.allow[vis * 2 + 1]!;
-    this.sliceOf(rec, m.c0 & a0, m.c1 & a1, m.r0 & a0 & rec.masks.nested0, m.r1 & a1 & rec.masks.nested1, 0, out);
-  }
-
-  /**
-   * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
-   * them: encoded once per tick and `after`, the bytes shared by every such client. Most
-   * clients' last frames fall on a few ticks: the first encoding lives in the table row, the
-   * second in the record, more in its cache. Reads the table only, unless history is needed.
-   */
-  private openSlice(slot: number, after: number, out: { start: number; end: number }): void {
-    const T = this.table;
-    const I = T.i32;
-    const b = slot * ROW_I32;
-    const tick = this.tickNo;
-    const n = I[b + I_ETICK] === tick ? I[b + I_ECOUNT]! : 0;
-    if (n > 0 && I[b + I_EAFTER] === after) {
-      out.start = I[b + I_ESTART]!;
-      out.end = I[b + I_EEND]!;
-      return;
-    }
-    if (n > 1) {
-      const rec = T.recs[slot]!;
-      if (rec.dAfter1 === after) {
-        out.start = rec.dStart1;
-        out.end = rec.dEnd1;
-        return;
-      }
-      const cache = rec.directCache;
-      for (let i = 0; i < n - 2; i++) {
-        if (cache[i * 3] === after) {
-          out.start = cache[i * 3 + 1]!;
-          out.end = cache[i * 3 + 2]!;
-          return;
-        }
-      }
-    }
-    const e = T.ents[slot]!;
-    let c0 = 0;
-    let c1 = 0;
-    let r0 = 0;
-    let r1 = 0;
-    if (after >= tick - 1) {
-      // Only this tick's changes, live from the entity.
-      if (e.$t === this.world.changes && after < tick) {
-        c0 = e.$c0;
-        c1 = e.$c1;
-        r0 = e.$r0;
-        r1 = e.$r1;
-      }
-    } else {
-      const m = this.changedSince(T.recs[slot]!, after);
-      c0 = m.c0;
-      c1 = m.c1;
-      r0 = m.r0;
-      r1 = m.r1;
-    }
-    const o0 = I[b + I_OPEN0]!;
-    const o1 = I[b + I_OPEN1]!;
-    const w = this.arena;
-    const start = w.pos;
-    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & I[b + I_NESTED0]!, r1 & o1 & I[b + I_NESTED1]!);
-    out.start = start;
-    out.end = w.pos;
-    I[b + I_ETICK] = tick;
-    I[b + I_ECOUNT] = n + 1;
-    if (n === 0) {
-      I[b + I_EAFTER] = after;
-      I[b + I_ESTART] = start;
-      I[b + I_EEND] = w.pos;
-    } else if (n === 1) {
-      const rec = T.recs[slot]!;
-      rec.dAfter1 = after;
-      rec.dStart1 = start;
-      rec.dEnd1 = w.pos;
-    } else {
-      const cache = T.recs[slot]!.directCache;
-      cache[(n - 2) * 3] = after;
-      cache[(n - 2) * 3 + 1] = start;
-      cache[(n - 2) * 3 + 2] = w.pos;
-    }
-  }
-
-  private sliceOf(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number, enter: number, out: { start: number; end: number }): void {
-    if (rec.sliceTick !== this.tickNo) {
-      // A count, not `length = 0`: truncating would free the array's storage every tick.
-      rec.sliceTick = this.tickNo;
-      rec.sliceN = 0;
-    }
-    const sl = rec.slices;
-    const n = rec.sliceN;
-    for (let i = 0; i < n; i += SLICE_FIELDS) {
-      if (sl[i + 2] === c0 && sl[i + 3] === c1 && sl[i + 4] === r0 && sl[i + 5] === r1 && sl[i + 6] === enter) {
-        out.start = sl[i]!;
-        out.end = sl[i + 1]!;
-        return;
-      }
-    }
-    const w = this.arena;
-    const start = w.pos;
-    if (enter) {
-      w.reserve(8);
-      w.varuint(rec.codec.id);
-    }
-    rec.codec.encodePatch(w, rec.entity, c0, c1, r0, r1);
-    sl[n] = start;
-    sl[n + 1] = w.pos;
-    sl[n + 2] = c0;
-    sl[n + 3] = c1;
-    sl[n + 4] = r0;
-    sl[n + 5] = r1;
-    sl[n + 6] = enter;
-    rec.sliceN = n + SLICE_FIELDS;
-    out.start = start;
-    out.end = w.pos;
-  }
 
   private readonly span = { start: 0, end: 0 };
   private keys = new Float64Array(256);
@@ -1313,10 +1194,10 @@ export class RoomCore<E extends object = object, D = unknown> {
         let start = I[row + I_ESTART]!;
         let end = I[row + I_EEND]!;
         if (!(shared && I[row + I_ETICK] === tick && I[row + I_EAFTER] === after && I[row + I_OWNER] !== cs)) {
-          if (shared && I[row + I_OWNER] !== cs) this.openSlice(direct[d]!, after, span);
+          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
           else {
             const rec = recs[direct[d]!]!;
-            this.directSlice(rec, this.visOf(client, rec), after, span);
+            this.enc.directSlice(rec, this.visOf(client, rec), after, span);
           }
           start = span.start;
           end = span.end;
@@ -1329,7 +1210,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         const v = (delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2;
         if (v < 128) w.buf[w.pos++] = v;
         else w.varuint(v);
-        w.copyFrom(this.arena, start, end);
+        w.copyFrom(this.enc.arena, start, end);
         continue;
       }
       const e = selected[key - selId * KEY_SPAN]!;
@@ -1341,7 +1222,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
       w.reserve(9);
       w.varuint(zz * 2 + enter);
-      w.copyFrom(this.arena, e.start, e.end);
+      w.copyFrom(this.enc.arena, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;

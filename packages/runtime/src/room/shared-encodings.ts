@@ -1,0 +1,157 @@
+// The tick's shared encodings: an entity's bytes for a given set of changes are written once per
+// tick into one arena and copied into every frame that needs the same bytes.
+import type { World } from '../state/world.js';
+import { Writer } from '../wire/writer.js';
+import { ChangeMasks, changesSince } from './change-history.js';
+import { I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
+import { SLICE_FIELDS, VIS_OTHER, type EntityRecord } from './records.js';
+
+/** Where an encoding lies in the arena. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export class SharedEncodings {
+  /** This tick's encodings; frames copy from it. */
+  readonly arena = new Writer(1 << 16);
+  /** The tick the arena's encodings belong to. */
+  private tick = 0;
+  private readonly since = new ChangeMasks();
+
+  constructor(
+    private readonly table: EntityTable,
+    private readonly world: World,
+  ) {}
+
+  /** Starts tick `tick`: the last tick's encodings are dropped. */
+  begin(tick: number): void {
+    this.tick = tick;
+    this.arena.reset();
+  }
+
+  /** An entity's changes since tick `after`, as a client with visibility class `vis` sees them. */
+  directSlice(rec: EntityRecord, vis: number, after: number, out: Span): void {
+    if (vis === VIS_OTHER) {
+      this.openSlice(rec.slot, after, out);
+      return;
+    }
+    const m = changesSince(rec, after, this.tick, this.world.changes, this.since);
+    const a0 = rec.masks.allow[vis * 2]!;
+    const a1 = rec.masks.allow[vis * 2 + 1]!;
+    this.sliceOf(rec, m.c0 & a0, m.c1 & a1, m.r0 & a0 & rec.masks.nested0, m.r1 & a1 & rec.masks.nested1, 0, out);
+  }
+
+  /**
+   * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
+   * them: encoded once per tick and `after`, the bytes shared by every such client. Most
+   * clients' last frames fall on a few ticks: the first encoding lives in the table row, the
+   * second in the record, more in its cache. Reads the table only, unless history is needed.
+   */
+  openSlice(slot: number, after: number, out: Span): void {
+    const T = this.table;
+    const I = T.i32;
+    const b = slot * ROW_I32;
+    const tick = this.tick;
+    const n = I[b + I_ETICK] === tick ? I[b + I_ECOUNT]! : 0;
+    if (n > 0 && I[b + I_EAFTER] === after) {
+      out.start = I[b + I_ESTART]!;
+      out.end = I[b + I_EEND]!;
+      return;
+    }
+    if (n > 1) {
+      const rec = T.recs[slot]!;
+      if (rec.dAfter1 === after) {
+        out.start = rec.dStart1;
+        out.end = rec.dEnd1;
+        return;
+      }
+      const cache = rec.directCache;
+      for (let i = 0; i < n - 2; i++) {
+        if (cache[i * 3] === after) {
+          out.start = cache[i * 3 + 1]!;
+          out.end = cache[i * 3 + 2]!;
+          return;
+        }
+      }
+    }
+    const e = T.ents[slot]!;
+    let c0 = 0;
+    let c1 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    if (after >= tick - 1) {
+      // Only this tick's changes, live from the entity.
+      if (e.$t === this.world.changes && after < tick) {
+        c0 = e.$c0;
+        c1 = e.$c1;
+        r0 = e.$r0;
+        r1 = e.$r1;
+      }
+    } else {
+      const m = changesSince(T.recs[slot]!, after, this.tick, this.world.changes, this.since);
+      c0 = m.c0;
+      c1 = m.c1;
+      r0 = m.r0;
+      r1 = m.r1;
+    }
+    const o0 = I[b + I_OPEN0]!;
+    const o1 = I[b + I_OPEN1]!;
+    const w = this.arena;
+    const start = w.pos;
+    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & I[b + I_NESTED0]!, r1 & o1 & I[b + I_NESTED1]!);
+    out.start = start;
+    out.end = w.pos;
+    I[b + I_ETICK] = tick;
+    I[b + I_ECOUNT] = n + 1;
+    if (n === 0) {
+      I[b + I_EAFTER] = after;
+      I[b + I_ESTART] = start;
+      I[b + I_EEND] = w.pos;
+    } else if (n === 1) {
+      const rec = T.recs[slot]!;
+      rec.dAfter1 = after;
+      rec.dStart1 = start;
+      rec.dEnd1 = w.pos;
+    } else {
+      const cache = T.recs[slot]!.directCache;
+      cache[(n - 2) * 3] = after;
+      cache[(n - 2) * 3 + 1] = start;
+      cache[(n - 2) * 3 + 2] = w.pos;
+    }
+  }
+
+  sliceOf(rec: EntityRecord, c0: number, c1: number, r0: number, r1: number, enter: number, out: Span): void {
+    if (rec.sliceTick !== this.tick) {
+      // A count, not `length = 0`: truncating would free the array's storage every tick.
+      rec.sliceTick = this.tick;
+      rec.sliceN = 0;
+    }
+    const sl = rec.slices;
+    const n = rec.sliceN;
+    for (let i = 0; i < n; i += SLICE_FIELDS) {
+      if (sl[i + 2] === c0 && sl[i + 3] === c1 && sl[i + 4] === r0 && sl[i + 5] === r1 && sl[i + 6] === enter) {
+        out.start = sl[i]!;
+        out.end = sl[i + 1]!;
+        return;
+      }
+    }
+    const w = this.arena;
+    const start = w.pos;
+    if (enter) {
+      w.reserve(8);
+      w.varuint(rec.codec.id);
+    }
+    rec.codec.encodePatch(w, rec.entity, c0, c1, r0, r1);
+    sl[n] = start;
+    sl[n + 1] = w.pos;
+    sl[n + 2] = c0;
+    sl[n + 3] = c1;
+    sl[n + 4] = r0;
+    sl[n + 5] = r1;
+    sl[n + 6] = enter;
+    rec.sliceN = n + SLICE_FIELDS;
+    out.start = start;
+    out.end = w.pos;
+  }
+}
