@@ -1,13 +1,10 @@
-import { ReplicaWorld, Writer } from '@netschema/runtime';
+import { ReplicaWorld, Writer, entityKey, FRAME_HEAD_BOUND, writeRoomFrameHead } from '@netschema/runtime';
 import type { ArenaFixture, ArenaState, TickMoves } from '../fixtures.js';
 import type { RoomScenario } from '../room-scenario.js';
 import { EntityCodec, netschema } from '../schemas/arena.netschema.js';
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from './target.js';
 
-/** Room frame header byte and reset flag (packages/runtime/src/room/frame-format.ts). */
-const FRAME_ROOM = 3;
-const FLAG_RESET = 1;
 /** Entity's field bits: x, y, angle (a moved entity's patch), and all five (an entering entity). */
 const MOVED = 0b111;
 const ALL = 0b11111;
@@ -151,13 +148,10 @@ export class FloorRoomTarget implements RoomTarget {
     w.string(this.names[i]!);
   }
 
-  private header(w: Writer, flags: number): void {
+  private header(w: Writer, reset: boolean): void {
     w.reset();
-    w.reserve(16);
-    w.u8(FRAME_ROOM);
-    w.varuint(this.tick);
-    w.varuint(0);
-    w.u8(flags);
+    w.reserve(FRAME_HEAD_BOUND);
+    writeRoomFrameHead(w, this.tick, 0, reset);
   }
 
   join(): void {
@@ -165,7 +159,7 @@ export class FloorRoomTarget implements RoomTarget {
     this.count = this.bytes = 0;
     const w = this.frame;
     for (let c = 0; c < this.clients; c++) {
-      this.header(w, FLAG_RESET);
+      this.header(w, true);
       w.varuint(0);
       let n = 0;
       for (let i = 0; i < this.x.length; i++) if (this.inside(c, i)) n++;
@@ -174,7 +168,7 @@ export class FloorRoomTarget implements RoomTarget {
       for (let i = 0; i < this.x.length; i++) {
         if (!this.inside(c, i)) continue;
         w.reserve(8);
-        w.varuint(zigzag(i + 1 - prev) * 2 + 1);
+        w.varuint(entityKey(i + 1 - prev, 1));
         prev = i + 1;
         this.writeWhole(w, i);
       }
@@ -269,7 +263,7 @@ export class FloorRoomTarget implements RoomTarget {
           }
         }
       }
-      this.header(w, 0);
+      this.header(w, false);
       w.reserve(8 + 5 * leftN);
       w.varuint(leftN);
       let prev = 0;
@@ -306,7 +300,7 @@ export class FloorRoomTarget implements RoomTarget {
             end = this.eE[k]!;
           }
           w.reserve(10 + end - start);
-          const head = zigzag(id - prev) * 2 + enter;
+          const head = entityKey(id - prev, enter);
           prev = id;
           if (head < 128) w.buf[w.pos++] = head;
           else w.varuint(head);
@@ -367,6 +361,3 @@ export class FloorRoomTarget implements RoomTarget {
   }
 }
 
-function zigzag(d: number): number {
-  return d >= 0 ? d * 2 : -d * 2 - 1;
-}

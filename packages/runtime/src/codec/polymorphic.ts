@@ -1,3 +1,4 @@
+import { fieldMask, isNestedManifestType } from '../schema/catalog.js';
 import { classInfoOf } from '../schema/class-info.js';
 import { EncodeError } from '../wire/decode-error.js';
 import type { Reader } from '../wire/reader.js';
@@ -25,15 +26,10 @@ export function defineSchemaModule(manifest: Manifest, codecs: readonly AnyCodec
 }
 
 function masksOf(c: ManifestClass): ClassMasks {
-  const mask = (pick: (f: ManifestClass['fields'][number]) => boolean): [number, number] => {
-    const w: [number, number] = [0, 0];
-    for (const f of c.fields) if (pick(f)) w[f.index >> 5] = (w[f.index >> 5]! | (1 << (f.index & 31))) >>> 0;
-    return w;
-  };
-  const nested = (t: unknown): boolean => typeof t === 'object' && t !== null && ('class' in t || 'array' in t || 'map' in t);
+  const mask = (pick: (f: ManifestClass['fields'][number]) => boolean): [number, number] => fieldMask(c.fields.filter(pick).map((f) => f.index));
   return {
     all: mask(() => true),
-    nested: mask((f) => nested(f.type)),
+    nested: mask((f) => isNestedManifestType(f.type)),
     ownerOnly: mask((f) => f.visibility === 'owner'),
     teamOnly: mask((f) => f.visibility === 'team'),
   };

@@ -4,7 +4,7 @@ import {
   S_OWNED, S_PING, S_PONG, S_REDIRECT, S_WELCOME, messageCodec, readOwned, readError, readMessageBody, readRedirect, readWelcome, writeJoin, writeMessage,
   writePing, type Redirect, type Welcome,
 } from '../protocol/messages.js';
-import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
+import { FRAME_ROOM } from '../protocol/room-frame.js';
 import { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
 import { schemaModuleOf } from '../state/link.js';
 import { ReplicaWorld, type FrameChanges } from '../state/replica-world.js';
@@ -518,7 +518,7 @@ export class Connection {
       }
       return;
     }
-    if (this.resyncPending && this.isReset(bytes)) this.resyncPending = false;
+    if (this.resyncPending && replica.lastFrameReset) this.resyncPending = false;
     this.stats.frame();
     const ev = this.events;
     // A full frame replaces the entity map: every entity it held is gone (new objects arrive as adds).
@@ -552,18 +552,6 @@ export class Connection {
       this.framed = true;
       if (this.welcomed) this.settleReady(true);
     }
-  }
-
-  /** Whether an applied frame started the replica over (full frame, or room frame with the reset flag). */
-  private isReset(bytes: Uint8Array): boolean {
-    if (bytes[0] === FRAME_FULL) return true;
-    if (bytes[0] !== FRAME_ROOM) return false;
-    const r = this.r;
-    r.reset(bytes);
-    r.u8();
-    r.varuint(); // tick
-    r.varuint(); // input ack
-    return (r.u8() & FLAG_RESET) !== 0;
   }
 
   // ── outgoing ──

@@ -8,7 +8,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 
 export { FRAME_FULL, FRAME_PATCH } from '../state/frame-kind.js';
-export { FRAME_ROOM } from '../room/frame-format.js';
+export { FLAG_RESET, FRAME_HEAD_BOUND, FRAME_ROOM, entityKey, writeRoomFrameHead } from './room-frame.js';
 
 /** Bumped whenever a message below changes shape; the join carries it. */
 /** 2: S_OWNED (ownership news). 3: S_REDIRECT and the join's seat (clusters). */

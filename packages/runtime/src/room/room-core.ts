@@ -4,7 +4,7 @@ import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { classMasks } from './class-masks.js';
-import { FLAG_RESET, FRAME_ROOM } from './frame-format.js';
+import { FRAME_BUDGET_HEAD, FRAME_HEAD_BOUND, FRAME_ITEM_BOUND, entityKey, writeRoomFrameHead } from '../protocol/room-frame.js';
 import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
 import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
@@ -1120,7 +1120,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       pending.sort(byPriority);
     }
     // Header, removals, then entities: the budget counts all of it.
-    let used = 20 + client.leaving.length * 9;
+    let used = FRAME_BUDGET_HEAD + client.leaving.length * FRAME_ITEM_BOUND;
     let deferred = 0;
     const span = this.span;
     for (let i = 0; i < pending.length; i++) {
@@ -1131,7 +1131,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         continue;
       }
       this.slice(e, span);
-      const size = span.end - span.start + 9;
+      const size = span.end - span.start + FRAME_ITEM_BOUND;
       if (limited && used + size > client.budget && selected.length > 0) {
         deferred++;
         continue;
@@ -1144,11 +1144,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     // Write: removals, then entities sorted by id so their id deltas stay small.
     const w = this.frame;
     w.reset();
-    w.reserve(24 + client.leaving.length * 9);
-    w.u8(FRAME_ROOM);
-    w.varuint(this.tickNo);
-    w.varuint(client.lastInputSeq);
-    w.u8(client.reset ? FLAG_RESET : 0);
+    w.reserve(FRAME_HEAD_BOUND + client.leaving.length * FRAME_ITEM_BOUND);
+    writeRoomFrameHead(w, this.tickNo, client.lastInputSeq, client.reset);
     // A reset frame drops everything the client held, so its ownership is told again whole.
     if (client.reset) client.ownedReset = true;
     client.reset = false;
@@ -1207,7 +1204,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         prev = id;
         // The entity's key and bytes, written here: this runs once per (client, changed entity).
         w.reserve(10 + end - start);
-        const v = (delta >= 0 ? delta * 2 : -delta * 2 - 1) * 2;
+        const v = entityKey(delta, 0);
         if (v < 128) w.buf[w.pos++] = v;
         else w.varuint(v);
         w.copyFrom(this.enc.arena, start, end);
@@ -1219,9 +1216,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       prev = e.rec.id;
       const enter = e.state === ENTERING ? 1 : 0;
       entered += enter;
-      const zz = delta >= 0 ? delta * 2 : -delta * 2 - 1;
-      w.reserve(9);
-      w.varuint(zz * 2 + enter);
+      w.reserve(FRAME_ITEM_BOUND);
+      w.varuint(entityKey(delta, enter));
       w.copyFrom(this.enc.arena, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;

@@ -1,4 +1,6 @@
-import type { WireType } from './catalog.js';
+import type { Visibility, WireType } from './catalog.js';
+
+export type { Visibility };
 
 /** What the decorators record about one field. */
 export interface FieldInfo {
@@ -15,9 +17,6 @@ export interface FieldInfo {
    */
   readonly visibility: Visibility;
 }
-
-/** Who receives a field's value: set by the `@ownerOnly` and `@teamOnly` markers. */
-export type Visibility = 'all' | 'owner' | 'team';
 
 /** What `@schema` records about one class, stored on the constructor under `CLASS_INFO`. */
 export interface ClassInfo {

@@ -1,7 +1,7 @@
 import './metadata-polyfill.js';
 import { makeAccessor, zeroValue, type ClassState } from '../tracking/accessors.js';
 import { fieldChanged, initSlots, type Tracked } from '../tracking/tracked.js';
-import { bitsForPrecision, LIMITS, PRIMITIVES, type PrimitiveName, type WireType } from './catalog.js';
+import { bitsForPrecision, isNestedType, LIMITS, visibilityMarkerName, type PrimitiveName, type WireType } from './catalog.js';
 import type { NetArray } from '../collections/net-array.js';
 import type { NetMap } from '../collections/net-map.js';
 import { CLASS_INFO, OWN_FIELDS, OWN_MARKERS, classInfoOf, type ClassInfo, type FieldInfo, type Visibility } from './class-info.js';
@@ -73,8 +73,7 @@ function record(bag: object, name: string, type: RuntimeType, className: string)
   if (index >= LIMITS.maxFieldsPerClass && className !== '(class)') {
     throw new Error(`${className}.${name}: a schema class holds at most ${LIMITS.maxFieldsPerClass} fields (own and inherited); nest related fields in a child object`);
   }
-  const nested = type.kind === 'ref' || type.kind === 'array' || type.kind === 'map';
-  const field: PendingField = { name, index, type, optional: type.optional === true, nested };
+  const field: PendingField = { name, index, type, optional: type.optional === true, nested: isNestedType(type) };
   own.push(field);
   return field;
 }
@@ -212,7 +211,7 @@ function typeOf(t: FieldDecorator<unknown> | ClassRef): RuntimeType {
   if (wt) return wt;
   const marker = (t as { [MARKER]?: Exclude<Visibility, 'all'> })[MARKER];
   if (marker !== undefined) {
-    throw new Error(`${markerName(marker)} is a visibility marker, not a wire type: it goes on a field beside the wire type, as in \`@${markerName(marker)} @u8 accessor ammo\``);
+    throw new Error(`${visibilityMarkerName(marker)} is a visibility marker, not a wire type: it goes on a field beside the wire type, as in \`@${visibilityMarkerName(marker)} @u8 accessor ammo\``);
   }
   if (typeof t === 'function') return refType(t as ClassRef);
   throw new Error(`expected a netschema type (u8, string, quantized(...), a @schema class ...), got ${String(t)}`);
@@ -276,7 +275,6 @@ interface PendingMarker {
   readonly problem?: string;
 }
 
-const markerName = (v: Exclude<Visibility, 'all'>): string => (v === 'owner' ? 'ownerOnly' : 'teamOnly');
 
 function ownMarkers(bag: object): PendingMarker[] {
   if (!Object.hasOwn(bag, OWN_MARKERS)) Object.defineProperty(bag, OWN_MARKERS, { value: [], enumerable: false });
@@ -288,7 +286,7 @@ function notAField(marker: string, name: string, what: string): string {
 }
 
 function visibilityMarker(visibility: Exclude<Visibility, 'all'>): VisibilityMarker {
-  const marker = markerName(visibility);
+  const marker = visibilityMarkerName(visibility);
   const decorate = (value: unknown, context: unknown, descriptor?: unknown): undefined => {
     if (isTc39Context(context)) {
       const name = String(context.name);
@@ -349,7 +347,7 @@ function visibilities(className: string, bag: object, own: readonly PendingField
   if (!Object.hasOwn(bag, OWN_MARKERS)) return out;
   for (const m of (bag as Record<symbol, PendingMarker[]>)[OWN_MARKERS]!) {
     const where = `${className}.${m.name}`;
-    const marker = markerName(m.visibility);
+    const marker = visibilityMarkerName(m.visibility);
     if (m.problem !== undefined) throw new Error(`${where}: ${m.problem}`);
     const prev = out.get(m.name);
     if (prev === m.visibility) throw new Error(`${where}: @${marker} is written twice; remove one`);

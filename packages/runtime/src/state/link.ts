@@ -1,4 +1,5 @@
 import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
+import { maskBit, maskWord } from '../schema/catalog.js';
 import { classInfoOf, type ClassInfo, type Visibility } from '../schema/class-info.js';
 
 /** Accepts a generated module's `netschema` export or the module namespace itself. */
@@ -41,8 +42,8 @@ function checkLayout(info: ClassInfo, codec: ClassCodec): void {
   // A marker added or removed without regenerating would send a hidden field to everyone.
   const m = codec.masks;
   for (const f of info.fields) {
-    const w = f.index >> 5;
-    const bit = 1 << (f.index & 31);
+    const w = maskWord(f.index);
+    const bit = maskBit(f.index);
     const gen: Visibility = m === undefined ? 'all' : (m.ownerOnly[w]! & bit) !== 0 ? 'owner' : (m.teamOnly[w]! & bit) !== 0 ? 'team' : 'all';
     if (gen !== f.visibility) {
       throw new Error(

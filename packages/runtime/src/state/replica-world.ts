@@ -1,7 +1,7 @@
 import type { ClassCodec, SchemaModule } from '../codec/schema-module.js';
 import { DecodeError } from '../wire/decode-error.js';
 import { Reader, type ReaderLimits } from '../wire/reader.js';
-import { FLAG_RESET, FRAME_ROOM } from '../room/frame-format.js';
+import { FRAME_ROOM, RoomFrameHead, readEntityKey, readRoomFrameHead } from '../protocol/room-frame.js';
 import { FRAME_FULL, FRAME_PATCH } from './frame-kind.js';
 import { schemaModuleOf } from './link.js';
 
@@ -32,6 +32,10 @@ export class ReplicaWorld {
   private dense: (object | undefined)[] = [];
   /** Server tick of the last room frame applied. */
   serverTick = 0;
+  /** Whether the last frame applied started the replica over (a full frame, or a room frame with the reset flag). */
+  lastFrameReset = false;
+  private readonly head = new RoomFrameHead();
+  private readonly key = { id: 0, entering: false };
   /** Last input sequence number the server had processed when it built that frame. */
   lastInputSeq = 0;
   private gone: (object | undefined)[] = [];
@@ -69,6 +73,7 @@ export class ReplicaWorld {
     this.gone = gone;
     r.reset(frame);
     const kind = r.u8();
+    this.lastFrameReset = false;
     if (kind === FRAME_FULL) {
       const n = r.count('entities', 2);
       const next = new Map<number, object>();
@@ -91,6 +96,7 @@ export class ReplicaWorld {
       this.expectEnd(r);
       this.map = next;
       this.dense = dense;
+      this.lastFrameReset = true;
       return out;
     } else if (kind === FRAME_PATCH) {
       const created = r.count('created entities', 2);
@@ -136,14 +142,11 @@ export class ReplicaWorld {
    * (class id, then a patch of every field this client may see) or changed (a patch).
    */
   private applyRoomFrame(r: Reader, out: { added: number[]; changed: number[]; masks: number[]; removed: number[] }, gone: (object | undefined)[]): void {
-    const tick = r.varuint();
-    const ack = r.varuint();
-    const flagsAt = r.pos;
-    const flags = r.u8();
-    if ((flags & ~FLAG_RESET) !== 0) throw new DecodeError('unknown frame flags', flagsAt, `flags within ${FLAG_RESET}`, String(flags));
-    this.serverTick = tick;
-    this.lastInputSeq = ack;
-    if (flags & FLAG_RESET) {
+    const head = readRoomFrameHead(r, this.head);
+    this.serverTick = head.tick;
+    this.lastInputSeq = head.inputAck;
+    if (head.reset) {
+      this.lastFrameReset = true;
       for (const [id, o] of this.map) {
         out.removed.push(id);
         gone.push(o);
@@ -164,14 +167,12 @@ export class ReplicaWorld {
     // Each entity is at least a head and a mask word: 2 bytes.
     const n = r.count('entities', 2);
     id = 0;
+    const key = this.key;
     for (let i = 0; i < n; i++) {
       const at = r.pos;
-      const head = r.varuint();
-      const enter = head % 2;
-      const zz = (head - enter) / 2;
-      id += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
-      if (!(id >= 1 && id <= Number.MAX_SAFE_INTEGER)) throw new DecodeError('entity id out of range', at, 'an id of at least 1', String(id));
-      if (enter) {
+      readEntityKey(r, id, key);
+      id = key.id;
+      if (key.entering) {
         const classAt = r.pos;
         const classId = r.varuint();
         const codec = this.schema.classes[classId];

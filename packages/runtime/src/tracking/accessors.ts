@@ -1,5 +1,5 @@
 import type { FieldInfo } from '../schema/class-info.js';
-import { PRIMITIVES } from '../schema/catalog.js';
+import { maskBit, maskWord, PRIMITIVES } from '../schema/catalog.js';
 import { adopt, initSlots, markDirty, release } from './tracked.js';
 import { writeCheck } from './write-check.js';
 
@@ -56,8 +56,9 @@ export function makeAccessor(field: Omit<FieldInfo, 'visibility'>, state: ClassS
     throw new Error(`${state.className}.${name}: schema field names must be plain identifiers not starting with $`);
   }
   const slot = `$$${name}`;
-  const word = field.index >> 5;
-  const bit = (1 << (field.index & 31)) | 0;
+  const word = maskWord(field.index);
+  // Signed, as the baked-in code has always printed it (`|=` reads it as 32 bits either way).
+  const bit = maskBit(field.index) | 0;
   const zero = field.optional || field.nested ? undefined : zeroValue(field);
   // Development builds refuse, at the write, a value the wire type cannot carry (write-check.ts).
   const check = writeCheck(field);
