@@ -11,6 +11,7 @@ import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
 import { SharedEncodings, type Span } from './shared-encodings.js';
+import { ageNested, fold, markPending, updateVis, visOf } from './view-entries.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
@@ -123,6 +124,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Follow links: while there are none, the tick skips looking for followers. */
   private followed = 0;
   private readonly patchRate: number;
+  /** Whether the room has teams (`teamOf`): visibility then depends on them. */
+  private readonly teams: boolean;
   private readonly budget: number;
   private nextClientId = 1;
   private stampNo = 0;
@@ -130,6 +133,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   constructor(private readonly options: RoomCoreOptions<E, D>) {
     this.world = new World(options.schema);
     this.enc = new SharedEncodings(this.table, this.world);
+    this.teams = options.teamOf !== undefined;
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -355,7 +359,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Changes a client's team: fields it may now see are sent, and `filter` is asked again. */
   setTeam(client: RoomClient<D>, team: unknown): void {
     client.team = team;
-    for (const entry of client.entries.values()) this.updateVis(entry);
+    for (const entry of client.entries.values()) updateVis(entry, this.tickNo, this.teams);
     this.refresh(client);
   }
 
@@ -370,7 +374,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (const entry of client.entries.values()) {
       entry.state = ENTERING;
       entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
-      this.markPending(entry);
+      markPending(entry);
     }
     client.leaving.length = 0;
     client.reset = true;
@@ -493,7 +497,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         const team = teamOf(rec.entity as unknown as E);
         if (team !== rec.team) {
           rec.team = team;
-          for (const v of rec.viewers) this.updateVis(v);
+          for (const v of rec.viewers) updateVis(v, this.tickNo, this.teams);
         }
       }
       let hasMoved = false;
@@ -544,7 +548,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         if ((flags & FAST) !== 0) {
           if (cs === owner || teamOf !== undefined) {
             const rec = recs[slot]!;
-            const vis = this.visOf(byClient[cs] as RoomClient<D>, rec);
+            const vis = visOf(byClient[cs] as RoomClient<D>, rec, this.teams);
             if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
           } else if (!open) continue;
           const c = byClient[cs]!;
@@ -555,7 +559,7 @@ export class RoomCore<E extends object = object, D = unknown> {
           continue;
         }
         const entry = recs[slot]!.viewers[j]!;
-        if (entry.state === KNOWN) this.fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+        if (entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tickNo, this.teams);
       }
       if (keep) recordChange(recs[slot]!, this.tickNo, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
@@ -646,83 +650,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     // Games often write their entities in id order: then there is nothing to sort.
     if (!sorted) sortKeys(order, n);
     return order;
-  }
-
-  private fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number): void {
-    const rec = entry.rec;
-    const m = rec.masks;
-    if (rec.nested) this.ageNested(entry);
-    const vis = this.visOf(entry.client, rec);
-    entry.vis = vis;
-    const a0 = rec.masks.allow[vis * 2]!;
-    const a1 = rec.masks.allow[vis * 2 + 1]!;
-    c0 &= a0;
-    c1 &= a1;
-    if ((c0 | c1) === 0) return;
-    entry.c0 |= c0;
-    entry.c1 |= c1;
-    entry.r0 |= r0 & a0 & m.nested0;
-    entry.r1 |= r1 & a1 & m.nested1;
-    entry.foldTick = this.tickNo;
-    this.markPending(entry);
-  }
-
-  /** Lists an entry among its client's entries with something to send, once. */
-  private markPending(entry: ViewEntry): void {
-    if (!entry.pending) {
-      entry.pending = true;
-      entry.client.pendingList.push(entry);
-    }
-  }
-
-  /** Nested fields a client has not received since an earlier tick must go whole: their inner changes are gone. */
-  private ageNested(entry: ViewEntry): void {
-    if (entry.foldTick < this.tickNo && (entry.c0 | entry.c1) !== 0) {
-      entry.r0 |= entry.c0 & entry.rec.masks.nested0;
-      entry.r1 |= entry.c1 & entry.rec.masks.nested1;
-    }
-  }
-
-  private visOf(client: RoomClient<D>, rec: EntityRecord): number {
-    if (rec.owner === client) return VIS_OWNER;
-    return this.options.teamOf && client.team !== undefined && client.team === rec.team ? VIS_TEAM : VIS_OTHER;
-  }
-
-  private allowed0(rec: EntityRecord, vis: number): number {
-    return rec.masks.allow[vis * 2]!;
-  }
-
-  private allowed1(rec: EntityRecord, vis: number): number {
-    return rec.masks.allow[vis * 2 + 1]!;
-  }
-
-  /**
-   * Ownership or team changed. A client that may now see more gets the newly visible fields; one
-   * that may see less gets the entity again from scratch (a removal, then an entry with only what
-   * it may see), so it does not keep values it is no longer allowed to hold.
-   */
-  private updateVis(entry: ViewEntry): void {
-    const before = entry.vis;
-    const after = this.visOf(entry.client, entry.rec);
-    entry.vis = after;
-    if (after === before || entry.state !== KNOWN) return;
-    if (after < before) {
-      entry.client.leaving.push(entry.rec.id);
-      entry.state = ENTERING;
-      entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
-      this.markPending(entry);
-      return;
-    }
-    const m = entry.rec.masks;
-    const n0 = this.allowed0(entry.rec, after) & ~this.allowed0(entry.rec, before);
-    const n1 = this.allowed1(entry.rec, after) & ~this.allowed1(entry.rec, before);
-    this.ageNested(entry);
-    entry.c0 |= n0;
-    entry.c1 |= n1;
-    entry.r0 |= n0 & m.nested0;
-    entry.r1 |= n1 & m.nested1;
-    entry.foldTick = this.tickNo;
-    this.markPending(entry);
   }
 
   // ── interest ──
@@ -825,7 +752,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const entry = client.entries.get(rec.id);
     if (entry !== undefined) {
       if (!this.relevant(client, rec, true)) this.leave(entry);
-      else this.updateVis(entry);
+      else updateVis(entry, this.tickNo, this.teams);
     } else if (this.relevant(client, rec, false)) {
       this.enter(client, rec);
     }
@@ -837,11 +764,11 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   private enter(client: RoomClient<D>, rec: EntityRecord): void {
     const entry = new ViewEntry(client, rec);
-    entry.vis = this.visOf(client, rec);
+    entry.vis = visOf(client, rec, this.teams);
     client.entries.set(rec.id, entry, rec.slot);
     rec.viewers.push(entry);
     this.table.pushViewer(rec.slot, client.slot);
-    this.markPending(entry);
+    markPending(entry);
   }
 
   private leave(entry: ViewEntry): void {
@@ -868,7 +795,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const entry = client.entries.get(rec.id);
       if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
       const m = this.changedSince(rec, client.frameTick);
-      this.fold(entry, m.c0, m.c1, m.r0, m.r1);
+      fold(entry, m.c0, m.c1, m.r0, m.r1, this.tickNo, this.teams);
     }
   }
 
@@ -1010,11 +937,11 @@ export class RoomCore<E extends object = object, D = unknown> {
   private slice(entry: ViewEntry, out: Span): void {
     const rec = entry.rec;
     if (entry.state === ENTERING) {
-      const c0 = this.allowed0(rec, entry.vis);
-      const c1 = this.allowed1(rec, entry.vis);
+      const c0 = rec.masks.allow[entry.vis * 2]!;
+      const c1 = rec.masks.allow[entry.vis * 2 + 1]!;
       this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
     } else {
-      this.ageNested(entry);
+      ageNested(entry, this.tickNo);
       this.enc.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
     }
   }
@@ -1069,7 +996,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       claimed--;
       if (e.state !== KNOWN) continue;
       const m = this.changedSince(e.rec, client.frameTick);
-      this.fold(e, m.c0, m.c1, m.r0, m.r1);
+      fold(e, m.c0, m.c1, m.r0, m.r1, this.tickNo, this.teams);
     }
     this.claimed = claimed;
     return m;
@@ -1194,7 +1121,7 @@ export class RoomCore<E extends object = object, D = unknown> {
           if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
           else {
             const rec = recs[direct[d]!]!;
-            this.enc.directSlice(rec, this.visOf(client, rec), after, span);
+            this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
           }
           start = span.start;
           end = span.end;

@@ -1,0 +1,76 @@
+// A client's view entries: per (client, entity), what the client may see of the entity (its
+// visibility class) and what it has yet to receive (pending masks). The fold adds a tick's
+// changes; a frame sends and clears them.
+import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, type EntityRecord, type ViewEntry } from './records.js';
+import type { RoomClient } from './room-client.js';
+
+/** The visibility class of an entity for a client: owner, team (in a room with teams), or other. */
+export function visOf(client: RoomClient<unknown>, rec: EntityRecord, teams: boolean): number {
+  if (rec.owner === client) return VIS_OWNER;
+  return teams && client.team !== undefined && client.team === rec.team ? VIS_TEAM : VIS_OTHER;
+}
+
+/** Lists an entry among its client's entries with something to send, once. */
+export function markPending(entry: ViewEntry): void {
+  if (!entry.pending) {
+    entry.pending = true;
+    entry.client.pendingList.push(entry);
+  }
+}
+
+/** Nested fields a client has not received since an earlier tick must go whole: their inner changes are gone. */
+export function ageNested(entry: ViewEntry, tick: number): void {
+  if (entry.foldTick < tick && (entry.c0 | entry.c1) !== 0) {
+    entry.r0 |= entry.c0 & entry.rec.masks.nested0;
+    entry.r1 |= entry.c1 & entry.rec.masks.nested1;
+  }
+}
+
+/** Adds an entity's changes of tick `tick` to an entry, keeping only the fields its client may see. */
+export function fold(entry: ViewEntry, c0: number, c1: number, r0: number, r1: number, tick: number, teams: boolean): void {
+  const rec = entry.rec;
+  const m = rec.masks;
+  if (rec.nested) ageNested(entry, tick);
+  const vis = visOf(entry.client, rec, teams);
+  entry.vis = vis;
+  const a0 = rec.masks.allow[vis * 2]!;
+  const a1 = rec.masks.allow[vis * 2 + 1]!;
+  c0 &= a0;
+  c1 &= a1;
+  if ((c0 | c1) === 0) return;
+  entry.c0 |= c0;
+  entry.c1 |= c1;
+  entry.r0 |= r0 & a0 & m.nested0;
+  entry.r1 |= r1 & a1 & m.nested1;
+  entry.foldTick = tick;
+  markPending(entry);
+}
+
+/**
+ * Ownership or team changed. A client that may now see more gets the newly visible fields; one
+ * that may see less gets the entity again from scratch (a removal, then an entry with only what
+ * it may see), so it does not keep values it is no longer allowed to hold.
+ */
+export function updateVis(entry: ViewEntry, tick: number, teams: boolean): void {
+  const before = entry.vis;
+  const after = visOf(entry.client, entry.rec, teams);
+  entry.vis = after;
+  if (after === before || entry.state !== KNOWN) return;
+  if (after < before) {
+    entry.client.leaving.push(entry.rec.id);
+    entry.state = ENTERING;
+    entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
+    markPending(entry);
+    return;
+  }
+  const m = entry.rec.masks;
+  const n0 = m.allow[after * 2]! & ~m.allow[before * 2]!;
+  const n1 = m.allow[after * 2 + 1]! & ~m.allow[before * 2 + 1]!;
+  ageNested(entry, tick);
+  entry.c0 |= n0;
+  entry.c1 |= n1;
+  entry.r0 |= n0 & m.nested0;
+  entry.r1 |= n1 & m.nested1;
+  entry.foldTick = tick;
+  markPending(entry);
+}
