@@ -2,19 +2,19 @@ import type { SchemaModule } from '../codec/schema-module.js';
 import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
-import { Writer } from '../wire/writer.js';
 import { classMasks } from './class-masks.js';
-import { FRAME_BUDGET_HEAD, FRAME_HEAD_BOUND, FRAME_ITEM_BOUND, entityKey, writeRoomFrameHead } from '../protocol/room-frame.js';
 import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
 import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
-import { SharedEncodings, type Span } from './shared-encodings.js';
-import { ageNested, fold, markPending, updateVis, visOf } from './view-entries.js';
+import { DirectLists } from './direct-lists.js';
+import { FrameBuilder } from './frame-builder.js';
+import { SharedEncodings } from './shared-encodings.js';
+import { fold, markPending, updateVis, visOf } from './view-entries.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
-import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, KNOWN, SLICE_FIELDS, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry } from './records.js';
+import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ID, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
+import { ENTERING, EntityRecord, GONE, KNOWN, VIS_OTHER, ViewEntry } from './records.js';
 import { RoomClient } from './room-client.js';
 import { SpatialGrid, doubled, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
@@ -73,7 +73,6 @@ export class RoomStats {
   bytes = 0;
 }
 
-const OWN_PRIORITY = 1e9;
 
 /** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
 function detachViewer(entry: ViewEntry): void {
@@ -86,7 +85,6 @@ function detachViewer(entry: ViewEntry): void {
   rec.table.removeViewerAt(rec.slot, i);
 }
 
-const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
 
 /**
@@ -114,8 +112,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
   private readonly enc: SharedEncodings;
-  private readonly frame = new Writer(1 << 14);
-  private readonly selected: ViewEntry[] = [];
+  private readonly direct: DirectLists;
+  private readonly frames: FrameBuilder;
   /** Slots of the entities that moved this tick, and how many. */
   private moved = new Int32Array(1024);
   /** Where each of them was before (x, y, z). */
@@ -134,6 +132,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.world = new World(options.schema);
     this.enc = new SharedEncodings(this.table, this.world);
     this.teams = options.teamOf !== undefined;
+    this.direct = new DirectLists(this.table, this.world, this.teams);
+    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -390,6 +390,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     const t0 = performance.now();
     this.tickNo++;
     this.enc.begin(this.tickNo);
+    this.direct.begin(this.tickNo);
+    this.frames.begin(this.tickNo);
     this.foldChanges(now);
     if (this.grid) this.moveEntities();
     for (const c of this.clients) if (c.viewDirty) this.query(c);
@@ -401,7 +403,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const due = advanceDue(c, now);
       let frame: Uint8Array;
       try {
-        frame = this.buildFrame(c);
+        frame = this.frames.build(c);
       } catch (e) {
         // One entity the encoder refuses must not stop the room: find and drop it, and give
         // this client everything again (its half-built frame left its entries mid-state).
@@ -419,7 +421,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     // its list now, while this tick's masks are still on the entities: they are not kept for it.
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
-      if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.spillDirect(c);
+      if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.direct.spill(c);
     }
     this.world.commit();
     const s = this.stats;
@@ -477,7 +479,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       const on = !c.paused && c.budget === Infinity && this.tickNo - c.frameTick < HISTORY - 1;
-      if (!on && c.directN > 0) this.spillDirect(c);
+      if (!on && c.directN > 0) this.direct.spill(c);
       c.fast = on;
       c.dueNow = !c.paused && now >= c.nextDue;
       const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
@@ -626,14 +628,13 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 
   private order = new Float64Array(1024);
-  /** Whether this tick's fold walked the changes in id order. */
-  private foldSorted = true;
   private orderN = 0;
 
   /** Sort keys of the changed entities (id, then index), or null when there are too many to pack. */
   private changeOrder(changes: readonly Tracked[]): Float64Array | null {
-    this.foldSorted = changes.length < KEY_SPAN;
-    if (!this.foldSorted) return null;
+    // Whether this tick's fold walks the changes in id order (direct lists gathered this tick then come out sorted).
+    this.direct.foldSorted = changes.length < KEY_SPAN;
+    if (!this.direct.foldSorted) return null;
     if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));
     const order = this.order;
     let n = 0;
@@ -780,25 +781,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (client.directN > 0) client.leftSince.push(entry.rec.slot);
   }
 
-  /** Folds a client's direct list into its view entries (it stopped qualifying for one). */
-  private spillDirect(client: RoomClient<D>): void {
-    const n = client.directN;
-    client.directN = 0;
-    client.leftSince.length = 0;
-    const mark = ++this.markNo;
-    const I = this.table.i32;
-    for (let k = 0; k < n; k++) {
-      const slot = client.direct[k]!;
-      if (I[slot * ROW_I32 + I_MARK] === mark) continue;
-      I[slot * ROW_I32 + I_MARK] = mark;
-      const rec = this.table.recs[slot]!;
-      const entry = client.entries.get(rec.id);
-      if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
-      const m = this.changedSince(rec, client.frameTick);
-      fold(entry, m.c0, m.c1, m.r0, m.r1, this.tickNo, this.teams);
-    }
-  }
-
   /**
    * A client's view moved (or it just got one): re-evaluate what it has and what is around it.
    * A view that follows its player is queried every tick, so this reads positions from the
@@ -925,252 +907,9 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   // ── frames ──
 
-  private priorityOf(client: RoomClient<D>, rec: EntityRecord): number {
-    const d2 = this.grid && client.hasView ? client.shape.dist2(rec.x, rec.y, rec.z) : 0;
-    if (this.options.priority) return this.options.priority(client, rec.entity as unknown as E, d2);
-    if (rec.owner === client) return OWN_PRIORITY;
-    const r = client.radiusHint;
-    return 1 / (1 + d2 / (r * r));
-  }
-
-  /** The bytes of an entity for an entry: shared by every client that needs the same masks this tick. */
-  private slice(entry: ViewEntry, out: Span): void {
-    const rec = entry.rec;
-    if (entry.state === ENTERING) {
-      const c0 = rec.masks.allow[entry.vis * 2]!;
-      const c1 = rec.masks.allow[entry.vis * 2 + 1]!;
-      this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
-    } else {
-      ageNested(entry, this.tickNo);
-      this.enc.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
-    }
-  }
 
 
-  private readonly span = { start: 0, end: 0 };
-  private keys = new Float64Array(256);
-  private markNo = 0;
 
-  private scratch = new Int32Array(256);
-  private dkeys = new Float64Array(256);
 
-  /**
-   * Takes a client's direct list for this frame: sorted by id (it was gathered tick by tick),
-   * each entity once, only those it still knows; returns how many. An entity that also has a
-   * pending entry (entering, or changed before the list began) goes out through the entry
-   * instead, with the listed changes folded into it, so it is written once.
-   */
-  private claimDirect(client: RoomClient<D>, mark: number): number {
-    const n = client.directN;
-    if (n + client.pendingList.length >= KEY_SPAN) {
-      // Too many for the sort keys: fall back to the entries, which handle any number.
-      this.spillDirect(client);
-      return 0;
-    }
-    client.directN = 0;
-    const direct = client.direct;
-    let m = 0;
-    const I = this.table.i32;
-    if (client.directSince === this.tickNo && this.foldSorted) {
-      // Gathered in this tick alone: already in id order (the fold walks changes so), no repeats.
-      for (let k = 0; k < n; k++) I[direct[k]! * ROW_I32 + I_MARK] = mark;
-      m = n;
-    } else m = this.sortDirect(direct, n, mark);
-    // What left this client's view since the list began is not patched (if it came back, its
-    // new entry sends it whole).
-    const left = client.leftSince;
-    let claimed = m;
-    for (let i = 0; i < left.length; i++) {
-      const row = left[i]! * ROW_I32;
-      if (I[row + I_MARK] !== mark) continue;
-      I[row + I_MARK] = 0;
-      claimed--;
-    }
-    left.length = 0;
-    const pending = client.pendingList;
-    for (let i = 0; i < pending.length; i++) {
-      const e = pending[i]!;
-      const row = e.rec.slot * ROW_I32;
-      if (I[row + I_MARK] !== mark) continue;
-      I[row + I_MARK] = 0;
-      claimed--;
-      if (e.state !== KNOWN) continue;
-      const m = this.changedSince(e.rec, client.frameTick);
-      fold(e, m.c0, m.c1, m.r0, m.r1, this.tickNo, this.teams);
-    }
-    this.claimed = claimed;
-    return m;
-  }
-
-  /** How many of the entities the last `claimDirect` listed go out through the list. */
-  private claimed = 0;
-
-  /** Sorts a direct list gathered over several ticks by id, keeping each entity once; marks them. */
-  private sortDirect(direct: Int32Array, n: number, mark: number): number {
-    if (this.dkeys.length < n) {
-      this.dkeys = new Float64Array(Math.max(n, this.dkeys.length * 2));
-      this.scratch = new Int32Array(this.dkeys.length);
-    }
-    const keys = this.dkeys;
-    const I = this.table.i32;
-    for (let k = 0; k < n; k++) keys[k] = I[direct[k]! * ROW_I32 + I_ID]! * KEY_SPAN + k;
-    sortKeys(keys, n);
-    const sorted = this.scratch;
-    sorted.set(direct.subarray(0, n));
-    let m = 0;
-    let prevId = -1;
-    for (let j = 0; j < n; j++) {
-      const key = keys[j]!;
-      const id = Math.floor(key / KEY_SPAN);
-      if (id === prevId) continue;
-      prevId = id;
-      const slot = sorted[key - id * KEY_SPAN]!;
-      I[slot * ROW_I32 + I_MARK] = mark;
-      direct[m++] = slot;
-    }
-    return m;
-  }
-
-  private buildFrame(client: RoomClient<D>): Uint8Array {
-    const mark = ++this.markNo;
-    this.claimed = 0;
-    const directN = client.directN > 0 ? this.claimDirect(client, mark) : 0;
-    const pending = client.pendingList;
-    const selected = this.selected;
-    selected.length = 0;
-    const limited = client.budget !== Infinity;
-    if (limited) {
-      for (let i = 0; i < pending.length; i++) {
-        const e = pending[i]!;
-        if (e.state !== GONE) e.priority += this.priorityOf(client, e.rec);
-      }
-      pending.sort(byPriority);
-    }
-    // Header, removals, then entities: the budget counts all of it.
-    let used = FRAME_BUDGET_HEAD + client.leaving.length * FRAME_ITEM_BOUND;
-    let deferred = 0;
-    const span = this.span;
-    for (let i = 0; i < pending.length; i++) {
-      const e = pending[i]!;
-      if (e.state === GONE) continue;
-      if ((limited && used >= client.budget && selected.length > 0) || selected.length === KEY_SPAN - 1) {
-        deferred++;
-        continue;
-      }
-      this.slice(e, span);
-      const size = span.end - span.start + FRAME_ITEM_BOUND;
-      if (limited && used + size > client.budget && selected.length > 0) {
-        deferred++;
-        continue;
-      }
-      used += size;
-      e.start = span.start;
-      e.end = span.end;
-      selected.push(e);
-    }
-    // Write: removals, then entities sorted by id so their id deltas stay small.
-    const w = this.frame;
-    w.reset();
-    w.reserve(FRAME_HEAD_BOUND + client.leaving.length * FRAME_ITEM_BOUND);
-    writeRoomFrameHead(w, this.tickNo, client.lastInputSeq, client.reset);
-    // A reset frame drops everything the client held, so its ownership is told again whole.
-    if (client.reset) client.ownedReset = true;
-    client.reset = false;
-    w.varuint(client.leaving.length);
-    let prev = 0;
-    for (const id of client.leaving) {
-      w.varint(id - prev);
-      prev = id;
-    }
-    // Entities in id order, so their id deltas stay small: the selected entries sorted through
-    // packed numeric keys (id, index), merged with the direct list, sorted when claimed.
-    const nSel = selected.length;
-    const direct = client.direct;
-    const after = client.frameTick;
-    if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
-    const keys = this.keys;
-    for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
-    sortKeys(keys, nSel);
-    const I = this.table.i32;
-    const recs = this.table.recs;
-    const count = nSel + this.claimed;
-    w.reserve(8);
-    w.varuint(count);
-    prev = 0;
-    let entered = 0;
-    let j = 0;
-    let d = 0;
-    // Clients that see hidden fields of no listed entity read the rows' shared encodings.
-    const shared = this.options.teamOf === undefined;
-    const cs = client.slot;
-    const tick = this.tickNo;
-    while (j < nSel || d < directN) {
-      const row = d < directN ? direct[d]! * ROW_I32 : 0;
-      if (d < directN && I[row + I_MARK] !== mark) {
-        d++;
-        continue;
-      }
-      // Division by a power of two is exact, and far cheaper than `%` on doubles.
-      const key = j < nSel ? keys[j]! : Infinity;
-      const selId = Math.floor(key / KEY_SPAN);
-      if (d < directN && I[row + I_ID]! < selId) {
-        const id = I[row + I_ID]!;
-        let start = I[row + I_ESTART]!;
-        let end = I[row + I_EEND]!;
-        if (!(shared && I[row + I_ETICK] === tick && I[row + I_EAFTER] === after && I[row + I_OWNER] !== cs)) {
-          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
-          else {
-            const rec = recs[direct[d]!]!;
-            this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
-          }
-          start = span.start;
-          end = span.end;
-        }
-        d++;
-        const delta = id - prev;
-        prev = id;
-        // The entity's key and bytes, written here: this runs once per (client, changed entity).
-        w.reserve(10 + end - start);
-        const v = entityKey(delta, 0);
-        if (v < 128) w.buf[w.pos++] = v;
-        else w.varuint(v);
-        w.copyFrom(this.enc.arena, start, end);
-        continue;
-      }
-      const e = selected[key - selId * KEY_SPAN]!;
-      j++;
-      const delta = e.rec.id - prev;
-      prev = e.rec.id;
-      const enter = e.state === ENTERING ? 1 : 0;
-      entered += enter;
-      w.reserve(FRAME_ITEM_BOUND);
-      w.varuint(entityKey(delta, enter));
-      w.copyFrom(this.enc.arena, e.start, e.end);
-      e.state = KNOWN;
-      e.c0 = e.c1 = e.r0 = e.r1 = 0;
-      e.priority = 0;
-      e.pending = false;
-    }
-    client.frameTick = this.tickNo;
-    client.leftSince.length = 0;
-    // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
-    let n = 0;
-    for (let i = 0; i < pending.length; i++) {
-      const e = pending[i]!;
-      if (e.pending && e.state !== GONE) pending[n++] = e;
-      else e.pending = false;
-    }
-    pending.length = n;
-    const st = client.stats;
-    st.frames++;
-    st.lastFrameBytes = w.pos;
-    st.bytes += w.pos;
-    st.lastSent = count;
-    st.lastDeferred = deferred;
-    st.entered += entered;
-    st.left += client.leaving.length;
-    client.leaving.length = 0;
-    return w.view_(0);
-  }
 }
 

@@ -1,0 +1,139 @@
+// Direct lists: a client without a budget lists the entities that changed in its view tick by
+// tick, and its frame sends each with the fields changed since its last frame, read from the
+// entity's history, instead of keeping per-entity state for it between frames.
+import type { World } from '../state/world.js';
+import { ChangeMasks, changesSince } from './change-history.js';
+import { I_ID, I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
+import { KNOWN } from './records.js';
+import type { RoomClient } from './room-client.js';
+import { KEY_SPAN, sortKeys } from './sort-keys.js';
+import { fold } from './view-entries.js';
+
+/** What `claim` took: entities listed (in the client's `direct`), and how many of them go out through the list. */
+export class DirectClaim {
+  listed = 0;
+  claimed = 0;
+}
+
+export class DirectLists {
+  /** The room's tick, set by `begin`. */
+  private tick = 0;
+  /** Marks tag table rows as taken by one pass (a frame, a spill); each pass takes a new one. */
+  private markNo = 0;
+  private scratch = new Int32Array(256);
+  private dkeys = new Float64Array(256);
+  /** Whether this tick's fold walked the changes in id order (lists gathered this tick are then sorted). */
+  foldSorted = true;
+  private readonly since = new ChangeMasks();
+
+  constructor(
+    private readonly table: EntityTable,
+    private readonly world: World,
+    private readonly teams: boolean,
+  ) {}
+
+  begin(tick: number): void {
+    this.tick = tick;
+  }
+
+  /** A mark no row holds yet. */
+  nextMark(): number {
+    return ++this.markNo;
+  }
+
+  /** Folds a client's direct list into its view entries (it stopped qualifying for one). */
+  spill(client: RoomClient<unknown>): void {
+    const n = client.directN;
+    client.directN = 0;
+    client.leftSince.length = 0;
+    const mark = this.nextMark();
+    const I = this.table.i32;
+    for (let k = 0; k < n; k++) {
+      const slot = client.direct[k]!;
+      if (I[slot * ROW_I32 + I_MARK] === mark) continue;
+      I[slot * ROW_I32 + I_MARK] = mark;
+      const rec = this.table.recs[slot]!;
+      const entry = client.entries.get(rec.id);
+      if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
+      const m = changesSince(rec, client.frameTick, this.tick, this.world.changes, this.since);
+      fold(entry, m.c0, m.c1, m.r0, m.r1, this.tick, this.teams);
+    }
+  }
+
+  /**
+   * Takes a client's direct list for this frame: sorted by id (it was gathered tick by tick),
+   * each entity once, only those it still knows: how many it lists, and how many of them go out
+   * through the list (`out`). An entity that also has a
+   * pending entry (entering, or changed before the list began) goes out through the entry
+   * instead, with the listed changes folded into it, so it is written once.
+   */
+  claim(client: RoomClient<unknown>, mark: number, out: DirectClaim): DirectClaim {
+    const n = client.directN;
+    if (n + client.pendingList.length >= KEY_SPAN) {
+      // Too many for the sort keys: fall back to the entries, which handle any number.
+      this.spill(client);
+      out.listed = out.claimed = 0;
+      return out;
+    }
+    client.directN = 0;
+    const direct = client.direct;
+    let m = 0;
+    const I = this.table.i32;
+    if (client.directSince === this.tick && this.foldSorted) {
+      // Gathered in this tick alone: already in id order (the fold walks changes so), no repeats.
+      for (let k = 0; k < n; k++) I[direct[k]! * ROW_I32 + I_MARK] = mark;
+      m = n;
+    } else m = this.sort(direct, n, mark);
+    // What left this client's view since the list began is not patched (if it came back, its
+    // new entry sends it whole).
+    const left = client.leftSince;
+    let claimed = m;
+    for (let i = 0; i < left.length; i++) {
+      const row = left[i]! * ROW_I32;
+      if (I[row + I_MARK] !== mark) continue;
+      I[row + I_MARK] = 0;
+      claimed--;
+    }
+    left.length = 0;
+    const pending = client.pendingList;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      const row = e.rec.slot * ROW_I32;
+      if (I[row + I_MARK] !== mark) continue;
+      I[row + I_MARK] = 0;
+      claimed--;
+      if (e.state !== KNOWN) continue;
+      const masks = changesSince(e.rec, client.frameTick, this.tick, this.world.changes, this.since);
+      fold(e, masks.c0, masks.c1, masks.r0, masks.r1, this.tick, this.teams);
+    }
+    out.listed = m;
+    out.claimed = claimed;
+    return out;
+  }
+
+  /** Sorts a direct list gathered over several ticks by id, keeping each entity once; marks them. */
+  private sort(direct: Int32Array, n: number, mark: number): number {
+    if (this.dkeys.length < n) {
+      this.dkeys = new Float64Array(Math.max(n, this.dkeys.length * 2));
+      this.scratch = new Int32Array(this.dkeys.length);
+    }
+    const keys = this.dkeys;
+    const I = this.table.i32;
+    for (let k = 0; k < n; k++) keys[k] = I[direct[k]! * ROW_I32 + I_ID]! * KEY_SPAN + k;
+    sortKeys(keys, n);
+    const sorted = this.scratch;
+    sorted.set(direct.subarray(0, n));
+    let m = 0;
+    let prevId = -1;
+    for (let j = 0; j < n; j++) {
+      const key = keys[j]!;
+      const id = Math.floor(key / KEY_SPAN);
+      if (id === prevId) continue;
+      prevId = id;
+      const slot = sorted[key - id * KEY_SPAN]!;
+      I[slot * ROW_I32 + I_MARK] = mark;
+      direct[m++] = slot;
+    }
+    return m;
+  }
+}

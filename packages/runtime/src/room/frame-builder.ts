@@ -1,0 +1,206 @@
+// A client's frame: what it has pending (under its byte budget, by priority) and what its direct
+// list claims, merged in id order, written in the room frame layout (protocol/room-frame.ts)
+// from the tick's shared encodings.
+import { FRAME_BUDGET_HEAD, FRAME_HEAD_BOUND, FRAME_ITEM_BOUND, entityKey, writeRoomFrameHead } from '../protocol/room-frame.js';
+import type { Tracked } from '../tracking/tracked.js';
+import { Writer } from '../wire/writer.js';
+import { DirectClaim, type DirectLists } from './direct-lists.js';
+import { I_EAFTER, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
+import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry } from './records.js';
+import type { RoomClient } from './room-client.js';
+import type { SharedEncodings, Span } from './shared-encodings.js';
+import { KEY_SPAN, sortKeys } from './sort-keys.js';
+import { ageNested, visOf } from './view-entries.js';
+
+/** An owned entity's priority under a budget by default: above anything distance gives. */
+const OWN_PRIORITY = 1e9;
+
+const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
+
+export class FrameBuilder {
+  private readonly frame = new Writer(1 << 14);
+  private readonly selected: ViewEntry[] = [];
+  private keys = new Float64Array(256);
+  private readonly span: Span = { start: 0, end: 0 };
+  private readonly claim = new DirectClaim();
+  /** The room's tick, set by `begin`. */
+  private tick = 0;
+
+  constructor(
+    private readonly table: EntityTable,
+    private readonly enc: SharedEncodings,
+    private readonly direct: DirectLists,
+    private readonly teams: boolean,
+    private readonly hasGrid: boolean,
+    private readonly priority: ((client: RoomClient<unknown>, entity: Tracked, distance2: number) => number) | undefined,
+  ) {}
+
+  begin(tick: number): void {
+    this.tick = tick;
+  }
+
+  private priorityOf(client: RoomClient<unknown>, rec: EntityRecord): number {
+    const d2 = this.hasGrid && client.hasView ? client.shape.dist2(rec.x, rec.y, rec.z) : 0;
+    if (this.priority) return this.priority(client, rec.entity, d2);
+    if (rec.owner === client) return OWN_PRIORITY;
+    const r = client.radiusHint;
+    return 1 / (1 + d2 / (r * r));
+  }
+
+  /** The bytes of an entity for an entry: shared by every client that needs the same masks this tick. */
+  private slice(entry: ViewEntry, out: Span): void {
+    const rec = entry.rec;
+    if (entry.state === ENTERING) {
+      const c0 = rec.masks.allow[entry.vis * 2]!;
+      const c1 = rec.masks.allow[entry.vis * 2 + 1]!;
+      this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
+    } else {
+      ageNested(entry, this.tick);
+      this.enc.sliceOf(rec, entry.c0, entry.c1, entry.r0, entry.r1, 0, out);
+    }
+  }
+
+  build(client: RoomClient<unknown>): Uint8Array {
+    const mark = this.direct.nextMark();
+    const claim = this.claim;
+    claim.listed = claim.claimed = 0;
+    if (client.directN > 0) this.direct.claim(client, mark, claim);
+    const directN = claim.listed;
+    const pending = client.pendingList;
+    const selected = this.selected;
+    selected.length = 0;
+    const limited = client.budget !== Infinity;
+    if (limited) {
+      for (let i = 0; i < pending.length; i++) {
+        const e = pending[i]!;
+        if (e.state !== GONE) e.priority += this.priorityOf(client, e.rec);
+      }
+      pending.sort(byPriority);
+    }
+    // Header, removals, then entities: the budget counts all of it.
+    let used = FRAME_BUDGET_HEAD + client.leaving.length * FRAME_ITEM_BOUND;
+    let deferred = 0;
+    const span = this.span;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.state === GONE) continue;
+      if ((limited && used >= client.budget && selected.length > 0) || selected.length === KEY_SPAN - 1) {
+        deferred++;
+        continue;
+      }
+      this.slice(e, span);
+      const size = span.end - span.start + FRAME_ITEM_BOUND;
+      if (limited && used + size > client.budget && selected.length > 0) {
+        deferred++;
+        continue;
+      }
+      used += size;
+      e.start = span.start;
+      e.end = span.end;
+      selected.push(e);
+    }
+    // Write: removals, then entities sorted by id so their id deltas stay small.
+    const w = this.frame;
+    w.reset();
+    w.reserve(FRAME_HEAD_BOUND + client.leaving.length * FRAME_ITEM_BOUND);
+    writeRoomFrameHead(w, this.tick, client.lastInputSeq, client.reset);
+    // A reset frame drops everything the client held, so its ownership is told again whole.
+    if (client.reset) client.ownedReset = true;
+    client.reset = false;
+    w.varuint(client.leaving.length);
+    let prev = 0;
+    for (const id of client.leaving) {
+      w.varint(id - prev);
+      prev = id;
+    }
+    // Entities in id order, so their id deltas stay small: the selected entries sorted through
+    // packed numeric keys (id, index), merged with the direct list, sorted when claimed.
+    const nSel = selected.length;
+    const direct = client.direct;
+    const after = client.frameTick;
+    if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
+    const keys = this.keys;
+    for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
+    sortKeys(keys, nSel);
+    const I = this.table.i32;
+    const recs = this.table.recs;
+    const count = nSel + claim.claimed;
+    w.reserve(8);
+    w.varuint(count);
+    prev = 0;
+    let entered = 0;
+    let j = 0;
+    let d = 0;
+    // Clients that see hidden fields of no listed entity read the rows' shared encodings.
+    const shared = !this.teams;
+    const cs = client.slot;
+    const tick = this.tick;
+    while (j < nSel || d < directN) {
+      const row = d < directN ? direct[d]! * ROW_I32 : 0;
+      if (d < directN && I[row + I_MARK] !== mark) {
+        d++;
+        continue;
+      }
+      // Division by a power of two is exact, and far cheaper than `%` on doubles.
+      const key = j < nSel ? keys[j]! : Infinity;
+      const selId = Math.floor(key / KEY_SPAN);
+      if (d < directN && I[row + I_ID]! < selId) {
+        const id = I[row + I_ID]!;
+        let start = I[row + I_ESTART]!;
+        let end = I[row + I_EEND]!;
+        if (!(shared && I[row + I_ETICK] === tick && I[row + I_EAFTER] === after && I[row + I_OWNER] !== cs)) {
+          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
+          else {
+            const rec = recs[direct[d]!]!;
+            this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
+          }
+          start = span.start;
+          end = span.end;
+        }
+        d++;
+        const delta = id - prev;
+        prev = id;
+        // The entity's key and bytes, written here: this runs once per (client, changed entity).
+        w.reserve(10 + end - start);
+        const v = entityKey(delta, 0);
+        if (v < 128) w.buf[w.pos++] = v;
+        else w.varuint(v);
+        w.copyFrom(this.enc.arena, start, end);
+        continue;
+      }
+      const e = selected[key - selId * KEY_SPAN]!;
+      j++;
+      const delta = e.rec.id - prev;
+      prev = e.rec.id;
+      const enter = e.state === ENTERING ? 1 : 0;
+      entered += enter;
+      w.reserve(FRAME_ITEM_BOUND);
+      w.varuint(entityKey(delta, enter));
+      w.copyFrom(this.enc.arena, e.start, e.end);
+      e.state = KNOWN;
+      e.c0 = e.c1 = e.r0 = e.r1 = 0;
+      e.priority = 0;
+      e.pending = false;
+    }
+    client.frameTick = this.tick;
+    client.leftSince.length = 0;
+    // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
+    let n = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!;
+      if (e.pending && e.state !== GONE) pending[n++] = e;
+      else e.pending = false;
+    }
+    pending.length = n;
+    const st = client.stats;
+    st.frames++;
+    st.lastFrameBytes = w.pos;
+    st.bytes += w.pos;
+    st.lastSent = count;
+    st.lastDeferred = deferred;
+    st.entered += entered;
+    st.left += client.leaving.length;
+    client.leaving.length = 0;
+    return w.view_(0);
+  }
+}
