@@ -1,3 +1,4 @@
+import { isNestedType, PRIMITIVES } from '@netschema/runtime/catalog';
 import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
 import { article, fn } from './emit-encoders.js';
 import { angleDecodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
@@ -229,7 +230,7 @@ export class DecoderEmitter {
   /** The TypeScript type of a replica value. */
   replicaType(t: TypeIR): string {
     switch (t.kind) {
-      case 'primitive': return t.name === 'bool' ? 'boolean' : t.name === 'string' ? 'string' : t.name === 'bytes' ? 'Uint8Array' : 'number';
+      case 'primitive': return PRIMITIVES[t.name].ts;
       case 'quantized':
       case 'angle': return 'number';
       case 'enum': return t.name;
@@ -294,7 +295,7 @@ export class DecoderEmitter {
       return n === 32 ? 0xffffffff : 2 ** n - 1;
     };
     p.line(`/** Applies ${article(c.name)} ${c.name} patch; leaves the changed-field masks in r.mask0/r.mask1. */`);
-    const bitsInPatch = c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || this.ctx.isNested(f.type));
+    const bitsInPatch = c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || isNestedType(f.type));
     p.block(`function ${fn.decodePatch(c.name)}(r: $rt.Reader, o: ${c.name}): void`, () => {
       p.line('r.enter();');
       p.line('const at = r.pos;');
@@ -303,10 +304,10 @@ export class DecoderEmitter {
       p.line(`if (c0 > ${all(0)}${two ? ` || c1 > ${all(1)}` : ''}) throw new $rt.DecodeError(${str(`${c.name} patch: unknown field`)}, at, ${str(`field bits within ${c.fields.length} fields`)}, \`mask \${c0.toString(2)}${two ? ' ${c1.toString(2)}' : ''}\`);`);
       const replaced = new Map<FieldIR, string>();
       const present = new Map<FieldIR, string>();
-      this.aligned = c.fields.every((f) => !f.optional && !this.ctx.isNested(f.type) && this.ctx.bitsOf(f.type) % 8 === 0);
+      this.aligned = c.fields.every((f) => !f.optional && !isNestedType(f.type) && this.ctx.bitsOf(f.type) % 8 === 0);
       for (const f of c.fields) {
         const isBits = this.ctx.blockOf(f.type) === 'bits';
-        const nested = this.ctx.isNested(f.type);
+        const nested = isNestedType(f.type);
         if (f.optional) {
           present.set(f, `has_${f.name}`);
           p.line(`let has_${f.name} = false;`);
@@ -340,7 +341,7 @@ export class DecoderEmitter {
         const what = `${c.name}.${f.name}`;
         const cond = f.optional ? `has_${f.name}` : maskTest('c', f);
         p.block(`if (${cond})`, () => {
-          if (this.ctx.isNested(f.type)) {
+          if (isNestedType(f.type)) {
             p.block(`if (new_${f.name})`, () => this.varFull(f.type, `o.${f.name}`, what));
             p.block('else', () => {
               const cur = this.t('cur');

@@ -1,3 +1,4 @@
+import { isNestedType, PRIMITIVES, type PrimitiveInfo } from '@netschema/runtime/catalog';
 import type { ClassIR, FieldIR, TypeIR } from '../ir/schema-ir.js';
 import { angleEncodeArgs, maskTest, quantArgs, wordCount, type SchemaContext } from './field-plan.js';
 import { num, str, type Printer } from './printer.js';
@@ -5,6 +6,23 @@ import { num, str, type Printer } from './printer.js';
 /** 'an' before a vowel sound (roughly), for generated comments. */
 export function article(name: string): string {
   return /^[AEIOU]/.test(name) ? 'an' : 'a';
+}
+
+/**
+ * The test that refuses `v` as a value of a primitive wire type, from the catalog's facts: the
+ * bit trick of a fixed-width integer's width (`(v & 0xff) !== v`), one operation.
+ */
+function refusedPrimitive(info: PrimitiveInfo, v: string): string {
+  if (info.ts === 'Uint8Array') return `!(${v} instanceof Uint8Array)`;
+  if (info.ts !== 'number' || info.min === undefined || info.max === undefined) return `typeof ${v} !== '${info.ts}'`;
+  if (info.variable) {
+    // A varuint holds every safe integer >= 0; a varint is symmetric but for its top (±2^52, 2^52 excluded).
+    if (info.min === 0) return `!(Number.isSafeInteger(${v}) && ${v} >= 0)`;
+    return `!(Number.isSafeInteger(${v}) && Math.abs(${v}) <= ${num(-info.min)} && ${v} !== ${num(-info.min)})`;
+  }
+  const shift = 32 - 8 * info.bytes;
+  if (info.min < 0) return shift === 0 ? `(${v} | 0) !== ${v}` : `(${v} << ${shift}) >> ${shift} !== ${v}`;
+  return shift === 0 ? `${v} >>> 0 !== ${v}` : `(${v} & 0x${info.max.toString(16)}) !== ${v}`;
 }
 
 /** Names of the generated functions of a class. */
@@ -48,21 +66,8 @@ export class EncoderEmitter {
       this.p.line(`if (${cond}) $rt.invalid(${str(this.where)}, ${str(expected)}, ${v});`);
     };
     if (t.kind === 'primitive') {
-      switch (t.name) {
-        case 'u8': return check(`(${v} & 0xff) !== ${v}`, 'an integer from 0 to 255');
-        case 'u16': return check(`(${v} & 0xffff) !== ${v}`, 'an integer from 0 to 65535');
-        case 'u32': return check(`${v} >>> 0 !== ${v}`, 'an integer from 0 to 4294967295');
-        case 'i8': return check(`(${v} << 24) >> 24 !== ${v}`, 'an integer from -128 to 127');
-        case 'i16': return check(`(${v} << 16) >> 16 !== ${v}`, 'an integer from -32768 to 32767');
-        case 'i32': return check(`(${v} | 0) !== ${v}`, 'an integer from -2147483648 to 2147483647');
-        case 'varuint': return check(`!(Number.isSafeInteger(${v}) && ${v} >= 0)`, 'a safe integer >= 0');
-        case 'varint': return check(`!(Number.isSafeInteger(${v}) && Math.abs(${v}) <= 4503599627370496 && ${v} !== 4503599627370496)`, 'an integer from -2^52 to 2^52 - 1');
-        case 'f32':
-        case 'f64': return check(`typeof ${v} !== 'number'`, 'a number');
-        case 'bool': return check(`typeof ${v} !== 'boolean'`, 'a boolean');
-        case 'string': return check(`typeof ${v} !== 'string'`, 'a string');
-        case 'bytes': return check(`!(${v} instanceof Uint8Array)`, 'a Uint8Array');
-      }
+      const info = PRIMITIVES[t.name];
+      return check(refusedPrimitive(info, v), info.expected);
     }
     if (t.kind === 'quantized' || t.kind === 'angle') return check(`typeof ${v} !== 'number'`, 'a number');
     // Duck-typed rather than instanceof, so client bundles need not include the collection classes.
@@ -313,7 +318,7 @@ export class EncoderEmitter {
     let bytes = patch ? 5 * wordCount(c) : 0;
     for (const f of c.fields) {
       if (f.optional) bits++;
-      if (patch && this.ctx.isNested(f.type)) bits++;
+      if (patch && isNestedType(f.type)) bits++;
       bits += this.ctx.bitsOf(f.type);
       bytes += this.ctx.fixedBytesOf(f.type);
     }
@@ -332,12 +337,12 @@ export class EncoderEmitter {
 
   /** Whether every value of the class's bit block is whole bytes, flags included (see `aligned`). */
   wholeBytes(c: ClassIR, patch: boolean): boolean {
-    return c.fields.every((f) => !f.optional && !(patch && this.ctx.isNested(f.type)) && this.ctx.bitsOf(f.type) % 8 === 0);
+    return c.fields.every((f) => !f.optional && !(patch && isNestedType(f.type)) && this.ctx.bitsOf(f.type) % 8 === 0);
   }
 
   /** Whether the class writes a bit block (in patches, replaced flags count too). */
   hasBits(c: ClassIR, patch: boolean): boolean {
-    return c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || (patch && this.ctx.isNested(f.type)));
+    return c.fields.some((f) => f.optional || this.ctx.bitsOf(f.type) > 0 || (patch && isNestedType(f.type)));
   }
 
   emitClass(c: ClassIR): void {
@@ -391,7 +396,7 @@ export class EncoderEmitter {
     const two = wordCount(c) === 2;
     p.line(`/** Writes the fields of ${article(c.name)} ${c.name} flagged in c0/c1; nested fields flagged in r0/r1 go out whole. */`);
     p.block(`function ${fn.encodePatch(c.name)}(w: $rt.Writer, e: ${this.srcType(c.name)}, c0: number, c1: number, r0: number, r1: number): void`, () => {
-      const nested = c.fields.some((f) => this.ctx.isNested(f.type));
+      const nested = c.fields.some((f) => isNestedType(f.type));
       const unused = [...(two ? [] : ['c1']), ...(nested ? (two ? [] : ['r1']) : ['r0', 'r1'])];
       const why = [...(two ? [] : ['one mask word (32 fields or fewer)']), ...(nested ? [] : ['no nested fields'])];
       if (unused.length > 0) p.line(`void ${unused.join(', ')}; // unused: ${why.join(', ')}`);
@@ -402,7 +407,7 @@ export class EncoderEmitter {
       for (const f of c.fields) {
         this.where = `${c.name}.${f.name}`;
         const isBits = this.ctx.blockOf(f.type) === 'bits';
-        const nested = this.ctx.isNested(f.type);
+        const nested = isNestedType(f.type);
         if (!f.optional && !isBits && !nested) continue;
         const v = `e.${f.name}`;
         p.block(`if (${maskTest('c', f)})`, () => {
@@ -431,7 +436,7 @@ export class EncoderEmitter {
         p.block(`if (${maskTest('c', f)})`, () => {
           p.line(`const ${x} = e.${f.name};`);
           const body = () => {
-            if (this.ctx.isNested(f.type)) {
+            if (isNestedType(f.type)) {
               p.block(`if (${maskTest('r', f)})`, () => this.varFull(f.type, x));
               p.block('else', () => this.varPatch(f.type, x));
             } else {

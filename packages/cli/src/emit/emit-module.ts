@@ -1,3 +1,4 @@
+import { isNestedType, PRIMITIVES } from '@netschema/runtime/catalog';
 import path from 'node:path';
 import type { ClassIR, SchemaIR, TypeIR } from '../ir/schema-ir.js';
 import { DecoderEmitter } from './emit-decoders.js';
@@ -83,7 +84,7 @@ export function emitModule(ir: SchemaIR, opts: EmitOptions): EmittedModule {
     p.line(`  decodePatch: ${fn.decodePatch(c.name)},`);
     p.line('  masks: {');
     p.line(`    all: ${maskWords(c, () => true)},`);
-    p.line(`    nested: ${maskWords(c, (f) => ctx.isNested(f.type))},`);
+    p.line(`    nested: ${maskWords(c, (f) => isNestedType(f.type))},`);
     p.line(`    ownerOnly: ${maskWords(c, (f) => f.visibility === 'owner')},`);
     p.line(`    teamOnly: ${maskWords(c, (f) => f.visibility === 'team')},`);
     p.line('  },');
@@ -117,8 +118,10 @@ function emitEnums(p: Printer, ir: SchemaIR): void {
 
 function initial(ctx: SchemaContext, t: TypeIR): string {
   switch (t.kind) {
-    case 'primitive':
-      return t.name === 'bool' ? 'false' : t.name === 'string' ? "''" : t.name === 'bytes' ? 'new Uint8Array(0)' : '0';
+    case 'primitive': {
+      const zero = PRIMITIVES[t.name].zero;
+      return zero === 'empty-bytes' ? 'new Uint8Array(0)' : zero === '' ? "''" : String(zero);
+    }
     case 'quantized':
     case 'angle':
       return '0';

@@ -1,4 +1,4 @@
-import { indexBits, PRIMITIVES, quantStep } from '@netschema/runtime/catalog';
+import { fieldMask, indexBits, maskBit, maskWord, PRIMITIVES, quantStep } from '@netschema/runtime/catalog';
 import type { ClassIR, EnumIR, FieldIR, SchemaIR, TypeIR } from '../ir/schema-ir.js';
 import { num } from './printer.js';
 
@@ -70,22 +70,17 @@ export class SchemaContext {
     if (b === 'var') return t.kind === 'primitive' || t.kind === 'array' || t.kind === 'map' ? 1 : 0;
     return 0;
   }
-
-  isNested(t: TypeIR): boolean {
-    return t.kind === 'ref' || t.kind === 'array' || t.kind === 'map';
-  }
 }
 
 /** The mask word and bit of a field, as code. */
 export function maskTest(word: string, f: FieldIR): string {
-  return `(${word}${f.index >> 5} & 0x${((1 << (f.index & 31)) >>> 0).toString(16)}) !== 0`;
+  return `(${word}${maskWord(f.index)} & 0x${maskBit(f.index).toString(16)}) !== 0`;
 }
 
 /** The two mask words (fields 0-31, 32-63) of the fields `pick` selects, as hex literals. */
 export function maskWords(c: ClassIR, pick: (f: FieldIR) => boolean): string {
-  const words = [0, 0];
-  for (const f of c.fields) if (pick(f)) words[f.index >> 5]! |= 1 << (f.index & 31);
-  return `[${words.map((w) => `0x${(w >>> 0).toString(16)}`).join(', ')}]`;
+  const words = fieldMask(c.fields.filter(pick).map((f) => f.index));
+  return `[${words.map((w) => `0x${w.toString(16)}`).join(', ')}]`;
 }
 
 export function wordCount(c: ClassIR): number {

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
+import { MANIFEST_TYPE_KEYS as KEY } from '@netschema/runtime/catalog';
 import type { SchemaIR, TypeIR } from '../ir/schema-ir.js';
 
 /** The manifest's type notation: plain JSON a client in another language can read. */
 function typeJson(t: TypeIR): unknown {
   switch (t.kind) {
     case 'primitive': return t.name;
-    case 'quantized': return { quantized: { min: t.min, max: t.max, bits: t.bits } };
-    case 'angle': return { angle: { bits: t.bits, unit: t.unit } };
-    case 'enum': return { enum: t.name };
-    case 'ref': return { class: t.className };
-    case 'array': return { array: typeJson(t.element) };
-    case 'map': return { map: { key: t.key, value: typeJson(t.value) } };
+    case 'quantized': return { [KEY.quantized]: { min: t.min, max: t.max, bits: t.bits } };
+    case 'angle': return { [KEY.angle]: { bits: t.bits, unit: t.unit } };
+    case 'enum': return { [KEY.enum]: t.name };
+    case 'ref': return { [KEY.ref]: t.className };
+    case 'array': return { [KEY.array]: typeJson(t.element) };
+    case 'map': return { [KEY.map]: { key: t.key, value: typeJson(t.value) } };
   }
 }
 

@@ -1,4 +1,6 @@
-import type { PrimitiveName } from '@netschema/runtime/catalog';
+import type { PrimitiveName, Visibility } from '@netschema/runtime/catalog';
+
+export type { Visibility };
 
 /**
  * The schema model the reader builds and the emitter consumes: plain data, no `ts.Node`, so
@@ -21,9 +23,6 @@ export type TypeIR =
   | { readonly kind: 'ref'; readonly className: string }
   | { readonly kind: 'array'; readonly element: TypeIR }
   | { readonly kind: 'map'; readonly key: 'string' | 'number'; readonly value: TypeIR };
-
-/** A field's visibility, from the `@ownerOnly` / `@teamOnly` markers (`all` without one). */
-export type Visibility = 'all' | 'owner' | 'team';
 
 export interface FieldIR {
   readonly name: string;
