@@ -1,45 +1,58 @@
+import { decoratorRole, type DecoratorName } from '@netschema/runtime/catalog';
+import { dirname } from 'node:path';
 import ts from 'typescript';
 
-/**
- * The name of the netschema runtime export `node` refers to, or undefined when it refers to
- * something else. Resolution goes through the checker and import aliases, so `import { u8 as byte }`
- * and `import * as ns` both work, and a local function that happens to be called `u8` does not.
- * This is the one place that decides what counts as a netschema decorator.
- */
-export function netschemaExportName(checker: ts.TypeChecker, node: ts.Node): string | undefined {
-  const target = ts.isPropertyAccessExpression(node) ? node.name : node;
-  let symbol = checker.getSymbolAtLocation(target);
-  if (symbol === undefined) return undefined;
-  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const decl = symbol.declarations?.[0];
-  if (decl === undefined) return undefined;
-  return isRuntimeDecoratorsFile(decl.getSourceFile().fileName) ? symbol.name : undefined;
-}
+/** The package whose public entry exports netschema's decorators. */
+export const RUNTIME_PACKAGE = '@netschema/runtime';
 
 /**
- * The runtime's decorator module: as an installed package, or in this workspace as sources or
- * as its build (a project linked to the workspace resolves `types` to dist/ when its tsconfig has
- * no `source` condition).
+ * The one place that decides what counts as a netschema decorator: the symbol an expression
+ * names, followed through import aliases and re-exports, is one that `@netschema/runtime`'s
+ * public entry exports under a name the catalog lists. So `import { u8 as byte }` and
+ * `import * as ns` work, and a local function that happens to be called `u8` does not.
+ *
+ * The entry is found the way the schema file's own imports find it (module resolution with the
+ * program's options: the package's exports map, conditions, symlinks), so the runtime's sources,
+ * its build in dist/ and an installed copy are all recognised without assuming any file path.
  */
-export function isRuntimeDecoratorsFile(fileName: string): boolean {
-  const path = fileName.replaceAll('\\', '/');
-  return path.includes('/@netschema/runtime/') || /\/runtime\/(src|dist)\/schema\/decorators\./.test(path);
-}
+export class NetschemaDecorators {
+  private readonly checker: ts.TypeChecker;
+  /** Per directory and module format: the entry's decorator symbols, by symbol (empty when the runtime does not resolve). */
+  private readonly exportsByPlace = new Map<string, ReadonlyMap<ts.Symbol, DecoratorName>>();
 
-/** Field decorators that take arguments; the bare ones are the catalog's primitive names. */
-export const DECORATOR_FACTORIES = ['quantized', 'angle', 'enumOf', 'child', 'array', 'map', 'optional'] as const;
-export type DecoratorFactory = (typeof DECORATOR_FACTORIES)[number];
+  constructor(private readonly program: ts.Program) {
+    this.checker = program.getTypeChecker();
+  }
 
-export function isDecoratorFactory(name: string): name is DecoratorFactory {
-  return (DECORATOR_FACTORIES as readonly string[]).includes(name);
-}
+  /** The netschema decorator `node` (an identifier or `ns.name`) refers to, or undefined. */
+  nameOf(node: ts.Node): DecoratorName | undefined {
+    const symbol = resolveSymbol(this.checker, node);
+    return symbol === undefined ? undefined : this.decoratorsSeenFrom(node.getSourceFile()).get(symbol);
+  }
 
-/** Visibility markers: netschema decorators that are not wire types. */
-export const VISIBILITY_MARKERS = { ownerOnly: 'owner', teamOnly: 'team' } as const;
-export type VisibilityMarkerName = keyof typeof VISIBILITY_MARKERS;
+  private decoratorsSeenFrom(sf: ts.SourceFile): ReadonlyMap<ts.Symbol, DecoratorName> {
+    const place = `${String(sf.impliedNodeFormat)}|${dirname(sf.fileName)}`;
+    let found = this.exportsByPlace.get(place);
+    if (found === undefined) {
+      found = this.readEntry(sf);
+      this.exportsByPlace.set(place, found);
+    }
+    return found;
+  }
 
-export function isVisibilityMarker(name: string | undefined): name is VisibilityMarkerName {
-  return name === 'ownerOnly' || name === 'teamOnly';
+  private readEntry(from: ts.SourceFile): ReadonlyMap<ts.Symbol, DecoratorName> {
+    const out = new Map<ts.Symbol, DecoratorName>();
+    const options = this.program.getCompilerOptions();
+    const resolved = ts.resolveModuleName(RUNTIME_PACKAGE, from.fileName, options, ts.sys, undefined, undefined, from.impliedNodeFormat).resolvedModule;
+    const entry = resolved === undefined ? undefined : this.program.getSourceFile(resolved.resolvedFileName);
+    const module = entry === undefined ? undefined : this.checker.getSymbolAtLocation(entry);
+    if (module === undefined) return out;
+    for (const e of this.checker.getExportsOfModule(module)) {
+      const name = e.name;
+      if (decoratorRole(name) !== undefined) out.set(e.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(e) : e, name as DecoratorName);
+    }
+    return out;
+  }
 }
 
 /** Resolves an identifier (or `a.b`) to its declaration symbol, through import aliases. */

@@ -31,8 +31,8 @@ export type RawType =
   | { readonly kind: 'map'; readonly key: RawArg<string>; readonly value: RawType; readonly pos: SourcePos }
   | { readonly kind: 'optional'; readonly inner: RawType; readonly pos: SourcePos }
   /**
-   * Not a netschema type. `netschemaName` is set when it is a netschema export used where a wire
-   * type is expected (`@schema` on a field, `NetArray`); `name` is the written name.
+   * Not a netschema type. `netschemaName` is set when it is a netschema decorator that is not a
+   * wire type, used where one is expected (`@schema` or a visibility marker); `name` is the written name.
    */
   | { readonly kind: 'unknown'; readonly name: string; readonly netschemaName: string | null; readonly pos: SourcePos }
   /** A netschema type written with the wrong shape of arguments. */

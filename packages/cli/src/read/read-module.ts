@@ -1,6 +1,7 @@
+import { CLASS_DECORATOR, isVisibilityMarker, VISIBILITY_MARKERS } from '@netschema/runtime/catalog';
 import ts from 'typescript';
 import { describeTsType } from './describe-ts-type.js';
-import { isVisibilityMarker, netschemaExportName, VISIBILITY_MARKERS } from './netschema-symbol.js';
+import { NetschemaDecorators } from './netschema-decorators.js';
 import type { MemberKind, NameKind, RawClass, RawDecorator, RawEnum, RawMarker, RawMember, RawModule } from './raw-model.js';
 import { forEachEnum, forEachRef } from './model-queries.js';
 import { readWireType, type WireTypeContext } from './read-wire-type.js';
@@ -15,7 +16,7 @@ export function readModule(program: ts.Program, rootFile: string): RawModule {
   const checker = program.getTypeChecker();
   const root = program.getSourceFile(rootFile);
   if (root === undefined) throw new Error(`${rootFile} is not part of the program`);
-  const reader = new ModuleReader(checker);
+  const reader = new ModuleReader(checker, new NetschemaDecorators(program));
   for (const decl of classesIn(root)) reader.classRef(decl);
   reader.drain();
 
@@ -57,7 +58,10 @@ class ModuleReader implements WireTypeContext {
   private readonly queue: ts.ClassDeclaration[] = [];
   private readonly queued = new Set<string>();
 
-  constructor(readonly checker: ts.TypeChecker) {}
+  constructor(
+    readonly checker: ts.TypeChecker,
+    readonly decorators: NetschemaDecorators,
+  ) {}
 
   classRef(decl: ts.ClassLikeDeclaration): string {
     const key = declKey(decl);
@@ -126,7 +130,7 @@ class ModuleReader implements WireTypeContext {
   private readClass(decl: ts.ClassDeclaration): RawClass {
     const sf = decl.getSourceFile();
     const key = declKey(decl);
-    const isSchema = (ts.getDecorators(decl) ?? []).some((d) => netschemaExportName(this.checker, d.expression) === 'schema');
+    const isSchema = (ts.getDecorators(decl) ?? []).some((d) => this.decorators.nameOf(d.expression) === CLASS_DECORATOR);
     let baseKey: string | null = null;
     let basePos = null;
     const heritage = decl.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
@@ -197,7 +201,7 @@ class ModuleReader implements WireTypeContext {
     while (ts.isParenthesizedExpression(expr)) expr = expr.expression;
     const callee = ts.isCallExpression(expr) ? expr.expression : expr;
     const called = callee !== expr;
-    const name = netschemaExportName(this.checker, callee);
+    const name = this.decorators.nameOf(callee);
     if (!isVisibilityMarker(name)) return undefined;
     return { name, visibility: VISIBILITY_MARKERS[name], called, pos: posOf(expr) };
   }

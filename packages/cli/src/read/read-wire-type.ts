@@ -1,13 +1,15 @@
-import { isPrimitiveName } from '@netschema/runtime/catalog';
+import { DECORATOR_FACTORIES as USAGE, isDecoratorFactory, isPrimitiveName } from '@netschema/runtime/catalog';
 import ts from 'typescript';
 import type { SourcePos } from '../ir/schema-ir.js';
-import { isDecoratorFactory, netschemaExportName, resolveSymbol } from './netschema-symbol.js';
+import { resolveSymbol, type NetschemaDecorators } from './netschema-decorators.js';
 import type { RawArg, RawType } from './raw-model.js';
 import { posOf } from './source-pos.js';
 
 /** What reading a wire type needs from the module reader: the checker, and registration of what it references. */
 export interface WireTypeContext {
   readonly checker: ts.TypeChecker;
+  /** Tells netschema's decorators from other names. */
+  readonly decorators: NetschemaDecorators;
   /** Records a class declaration (reading it later) and returns its key. */
   classRef(decl: ts.ClassLikeDeclaration): string;
   enumRef(decl: ts.EnumDeclaration): string;
@@ -21,7 +23,7 @@ export function readWireType(ctx: WireTypeContext, expr: ts.Expression, asArgume
   const pos = posOf(expr);
   if (ts.isParenthesizedExpression(expr)) return readWireType(ctx, expr.expression, asArgument, aliasDepth);
   if (ts.isIdentifier(expr) || ts.isPropertyAccessExpression(expr)) {
-    const name = netschemaExportName(ctx.checker, expr);
+    const name = ctx.decorators.nameOf(expr);
     if (name !== undefined && isPrimitiveName(name)) return { kind: 'primitive', name, pos };
     if (asArgument && name === undefined) {
       const cls = classDeclarationOf(ctx.checker, expr);
@@ -36,7 +38,7 @@ export function readWireType(ctx: WireTypeContext, expr: ts.Expression, asArgume
       return t.kind === 'malformed' || t.kind === 'unknown' ? { ...t, pos } : t;
     }
     if (name !== undefined && isDecoratorFactory(name)) {
-      return { kind: 'malformed', what: name, reason: `${name} takes arguments, as in ${usage(name)}`, pos };
+      return { kind: 'malformed', what: name, reason: `${name} takes arguments, as in ${USAGE[name]}`, pos };
     }
     return { kind: 'unknown', name: expr.getText(), netschemaName: name ?? null, pos };
   }
@@ -55,7 +57,7 @@ function constInitializer(checker: ts.TypeChecker, expr: ts.Identifier | ts.Prop
 }
 
 function readCall(ctx: WireTypeContext, call: ts.CallExpression, pos: SourcePos): RawType {
-  const name = netschemaExportName(ctx.checker, call.expression);
+  const name = ctx.decorators.nameOf(call.expression);
   const args = call.arguments;
   if (name !== undefined && isPrimitiveName(name)) {
     return { kind: 'malformed', what: name, reason: `${name} takes no arguments: write @${name}`, pos };
@@ -64,7 +66,7 @@ function readCall(ctx: WireTypeContext, call: ts.CallExpression, pos: SourcePos)
     return { kind: 'unknown', name: call.expression.getText(), netschemaName: name ?? null, pos };
   }
   const first = args[0];
-  if (first === undefined) return { kind: 'malformed', what: name, reason: `${name} needs an argument, as in ${usage(name)}`, pos };
+  if (first === undefined) return { kind: 'malformed', what: name, reason: `${name} needs an argument, as in ${USAGE[name]}`, pos };
   switch (name) {
     case 'quantized':
       return readQuantized(ctx.checker, first, pos);
@@ -84,7 +86,7 @@ function readCall(ctx: WireTypeContext, call: ts.CallExpression, pos: SourcePos)
       return { kind: 'array', element: readWireType(ctx, first, true), pos };
     case 'map': {
       const second = args[1];
-      if (second === undefined) return { kind: 'malformed', what: name, reason: `map needs a key kind and a value type, as in ${usage(name)}`, pos };
+      if (second === undefined) return { kind: 'malformed', what: name, reason: `map needs a key kind and a value type, as in ${USAGE[name]}`, pos };
       return { kind: 'map', key: readStringArg(ctx.checker, first), value: readWireType(ctx, second, true), pos };
     }
     case 'optional':
@@ -115,7 +117,7 @@ function classDeclarationOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Cl
 function readQuantized(checker: ts.TypeChecker, arg: ts.Expression, pos: SourcePos): RawType {
   const props = objectLiteral(arg);
   const bad = (reason: string): RawType => ({ kind: 'malformed', what: 'quantized', reason, pos: posOf(arg) });
-  if (props === undefined) return bad(`quantized takes an object literal, as in ${usage('quantized')}`);
+  if (props === undefined) return bad(`quantized takes an object literal, as in ${USAGE.quantized}`);
   const unknown = [...props.keys()].filter((k) => !['min', 'max', 'bits', 'precision'].includes(k));
   if (unknown.length > 0) return bad(`quantized does not take ${unknown.join(', ')}; it takes min, max and bits or precision`);
   const min = props.get('min');
@@ -141,7 +143,7 @@ function readAngle(checker: ts.TypeChecker, arg: ts.Expression, pos: SourcePos):
   const unknown = [...props.keys()].filter((k) => k !== 'bits' && k !== 'unit');
   if (unknown.length > 0) return bad(`angle does not take ${unknown.join(', ')}; it takes bits and unit`);
   const bits = props.get('bits');
-  if (bits === undefined) return bad(`angle needs bits, as in ${usage('angle')}`);
+  if (bits === undefined) return bad(`angle needs bits, as in ${USAGE.angle}`);
   const unit = props.get('unit');
   return { kind: 'angle', bits: readNumberArg(checker, bits), unit: unit === undefined ? null : readStringArg(checker, unit), pos };
 }
@@ -190,17 +192,4 @@ export function readStringArg(checker: ts.TypeChecker, expr: ts.Expression): Raw
   if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return { ok: true, value: expr.text, pos };
   const type = checker.getTypeAtLocation(expr);
   return type.isStringLiteral() ? { ok: true, value: type.value, pos } : { ok: false, text: expr.getText(), pos };
-}
-
-function usage(name: string): string {
-  switch (name) {
-    case 'quantized': return 'quantized({ min: 0, max: 100, bits: 12 }) or quantized({ min: 0, max: 100, precision: 0.01 })';
-    case 'angle': return "angle(8) or angle({ bits: 8, unit: 'deg' })";
-    case 'enumOf': return 'enumOf(Color)';
-    case 'child': return 'child(Vec2) or child(() => Node)';
-    case 'array': return 'array(u8) or array(Item)';
-    case 'map': return "map('string', u8)";
-    case 'optional': return 'optional(string)';
-    default: return name;
-  }
 }

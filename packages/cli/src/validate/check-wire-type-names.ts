@@ -1,10 +1,11 @@
-import { PRIMITIVE_NAMES } from '@netschema/runtime/catalog';
+import { DECORATOR_FACTORY_NAMES, isVisibilityMarker, PRIMITIVE_NAMES } from '@netschema/runtime/catalog';
 import { describeRawType, isFieldMember, isNetschemaType, subject, walkRawType } from '../read/model-queries.js';
 import type { RawType } from '../read/raw-model.js';
 import { schemaClasses, type Rule } from './rule.js';
 import { suggestName, WIRE_TYPE_NAMES } from './suggest-name.js';
 
-const ALLOWED = `wire types are ${PRIMITIVE_NAMES.join(', ')}, quantized(...), angle(...), enumOf(...), child(...), array(...), map(...) and optional(...)`;
+const FACTORIES = DECORATOR_FACTORY_NAMES.map((name) => `${name}(...)`);
+const ALLOWED = `wire types are ${[...PRIMITIVE_NAMES, ...FACTORIES.slice(0, -1)].join(', ')} and ${FACTORIES.at(-1)!}`;
 
 /** NS1001: decorators on schema fields that are not netschema wire types, and misplaced ones. */
 export const checkWireTypeNames: Rule = (ctx) => {
@@ -28,7 +29,7 @@ export const checkWireTypeNames: Rule = (ctx) => {
 
 function problemOf(t: RawType, parent: RawType | null): string | undefined {
   if (t.kind === 'unknown') {
-    if (t.netschemaName === 'ownerOnly' || t.netschemaName === 'teamOnly') {
+    if (isVisibilityMarker(t.netschemaName ?? undefined)) {
       return `${t.netschemaName} is a visibility marker, not a wire type; write it on the field beside the wire type, as in @${t.netschemaName} @u8`;
     }
     if (t.netschemaName !== null) return `${t.netschemaName} is not a field wire type; ${ALLOWED}`;

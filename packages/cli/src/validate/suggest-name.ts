@@ -1,9 +1,8 @@
-import { PRIMITIVE_NAMES } from '@netschema/runtime/catalog';
+import { DECORATOR_FACTORY_NAMES, PRIMITIVE_NAMES } from '@netschema/runtime/catalog';
 import leven from 'leven';
-import { DECORATOR_FACTORIES } from '../read/netschema-symbol.js';
 
 /** Every name a netschema wire type can be written with. */
-export const WIRE_TYPE_NAMES: readonly string[] = [...PRIMITIVE_NAMES, ...DECORATOR_FACTORIES];
+export const WIRE_TYPE_NAMES: readonly string[] = [...PRIMITIVE_NAMES, ...DECORATOR_FACTORY_NAMES];
 
 /** Names from other schema libraries and languages, which edit distance alone would not find. */
 const ALIASES: Readonly<Record<string, string>> = {
