@@ -112,3 +112,14 @@ export class ViewEntry {
     readonly rec: EntityRecord,
   ) {}
 }
+
+/** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
+export function detachViewer(entry: ViewEntry): void {
+  const rec = entry.rec;
+  const viewers = rec.viewers;
+  const i = viewers.indexOf(entry);
+  if (i < 0) return;
+  viewers[i] = viewers[viewers.length - 1]!;
+  viewers.pop();
+  rec.table.removeViewerAt(rec.slot, i);
+}

@@ -3,18 +3,19 @@ import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { classMasks } from './class-masks.js';
-import { ClientTable, CROW, C_EA, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
+import { ClientTable, CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
 import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
 import { DirectLists } from './direct-lists.js';
 import { FrameBuilder } from './frame-builder.js';
+import { Interest } from './interest.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { fold, markPending, updateVis, visOf } from './view-entries.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
-import { EntityTable, F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ID, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, KNOWN, VIS_OTHER, ViewEntry } from './records.js';
+import { EntityTable, F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
+import { ENTERING, EntityRecord, GONE, KNOWN, VIS_OTHER, detachViewer } from './records.js';
 import { RoomClient } from './room-client.js';
 import { SpatialGrid, doubled, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
@@ -74,16 +75,6 @@ export class RoomStats {
 }
 
 
-/** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
-function detachViewer(entry: ViewEntry): void {
-  const rec = entry.rec;
-  const viewers = rec.viewers;
-  const i = viewers.indexOf(entry);
-  if (i < 0) return;
-  viewers[i] = viewers[viewers.length - 1]!;
-  viewers.pop();
-  rec.table.removeViewerAt(rec.slot, i);
-}
 
 
 
@@ -114,6 +105,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly enc: SharedEncodings;
   private readonly direct: DirectLists;
   private readonly frames: FrameBuilder;
+  private readonly interest: Interest<E, D>;
   /** Slots of the entities that moved this tick, and how many. */
   private moved = new Int32Array(1024);
   /** Where each of them was before (x, y, z). */
@@ -126,7 +118,6 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly teams: boolean;
   private readonly budget: number;
   private nextClientId = 1;
-  private stampNo = 0;
 
   constructor(private readonly options: RoomCoreOptions<E, D>) {
     this.world = new World(options.schema);
@@ -143,6 +134,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients);
   }
 
   // ── entities ──
@@ -170,9 +162,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     this.records.add(rec);
-    if (this.grid) this.place(rec);
-    this.stampNo++;
-    for (const c of this.candidateClients(rec)) this.consider(c, rec);
+    if (this.grid) this.interest.place(rec);
+    this.interest.newStamp();
+    for (const c of this.interest.candidates(rec)) this.interest.consider(c, rec);
     return entity;
   }
 
@@ -180,7 +172,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   remove(entity: E): boolean {
     const rec = this.recordOf(entity);
     if (rec === undefined) return false;
-    for (let i = rec.viewers.length - 1; i >= 0; i--) this.leave(rec.viewers[i]!);
+    for (let i = rec.viewers.length - 1; i >= 0; i--) this.interest.leave(rec.viewers[i]!);
     for (const c of rec.followers) c.follow = null;
     // Pins of a removed entity would be kept forever, and a client with anything hidden stays
     // off the tick's fast path.
@@ -236,8 +228,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       noteOwned(client, rec.id, true);
     }
     this.table.i32[rec.slot * ROW_I32 + I_OWNER] = client === null ? -1 : client.slot;
-    if (before) this.revisit(before, rec);
-    if (client) this.revisit(client, rec);
+    if (before) this.interest.revisit(before, rec);
+    if (client) this.interest.revisit(client, rec);
   }
 
   /** The client that owns an entity (sees its `@ownerOnly` fields), or null; undefined if it is not in the room. */
@@ -263,8 +255,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     rec.global = global;
     if (global) this.globals.add(rec);
     else this.globals.delete(rec);
-    this.stampNo++;
-    for (const c of global ? this.clients : this.candidateClients(rec)) this.revisit(c, rec);
+    this.interest.newStamp();
+    for (const c of global ? this.clients : this.interest.candidates(rec)) this.interest.revisit(c, rec);
   }
 
   // ── clients ──
@@ -276,8 +268,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     c.slot = this.ctable.alloc(c);
     this.clients.push(c);
     if (opts.view) c.setView(opts.view);
-    if (!this.grid) for (const rec of this.records) this.consider(c, rec);
-    else for (const rec of this.globals) this.consider(c, rec);
+    if (!this.grid) for (const rec of this.records) this.interest.consider(c, rec);
+    else for (const rec of this.globals) this.interest.consider(c, rec);
     return c;
   }
 
@@ -291,7 +283,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     client.entries.clear();
     client.pendingList.length = 0;
-    this.unwatchAll(client);
+    this.interest.unwatchAll(client);
     if (client.follow) this.unfollow(client);
     for (const rec of client.owned) {
       rec.owner = null;
@@ -335,7 +327,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.hidden.delete(rec);
     client.shown.add(rec);
     if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
-    this.revisit(client, rec);
+    this.interest.revisit(client, rec);
   }
 
   /** Never show an entity to a client. */
@@ -344,7 +336,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.shown.delete(rec);
     client.hidden.add(rec);
     if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
-    this.revisit(client, rec);
+    this.interest.revisit(client, rec);
   }
 
   /** Back to the grid and filter's verdict for this entity. */
@@ -353,7 +345,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.shown.delete(rec);
     client.hidden.delete(rec);
     swapRemove(rec.pinnedBy, client);
-    this.revisit(client, rec);
+    this.interest.revisit(client, rec);
   }
 
   /** Changes a client's team: fields it may now see are sent, and `filter` is asked again. */
@@ -366,7 +358,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Re-evaluates a client's interest (after the game changed what `filter` answers). */
   refresh(client: RoomClient<D>): void {
     if (this.grid) client.viewDirty = true;
-    else for (const rec of this.records) this.revisit(client, rec);
+    else for (const rec of this.records) this.interest.revisit(client, rec);
   }
 
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
@@ -392,9 +384,10 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.enc.begin(this.tickNo);
     this.direct.begin(this.tickNo);
     this.frames.begin(this.tickNo);
+    this.interest.begin(this.tickNo);
     this.foldChanges(now);
-    if (this.grid) this.moveEntities();
-    for (const c of this.clients) if (c.viewDirty) this.query(c);
+    if (this.grid) this.interest.moveEntities(this.moved, this.movedFrom, this.movedN);
+    for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
     let frames = 0;
     let bytes = 0;
     for (let i = 0; i < this.clients.length; i++) {
@@ -542,8 +535,8 @@ export class RoomCore<E extends object = object, D = unknown> {
         if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
           const c = byClient[cs]!;
           const rec = recs[slot]!;
-          if (!c.viewDirty && !this.relevant(c as RoomClient<D>, rec, true)) {
-            this.leave(rec.viewers[j]!);
+          if (!c.viewDirty && !this.interest.relevant(c as RoomClient<D>, rec, true)) {
+            this.interest.leave(rec.viewers[j]!);
             continue;
           }
         }
@@ -653,257 +646,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     return order;
   }
 
-  // ── interest ──
-
-  private place(rec: EntityRecord): void {
-    const e = rec.entity as unknown as E;
-    const F = this.table.f64;
-    const f = rec.slot * ROW_F64;
-    const x = (F[f + F_X] = this.gx(e));
-    const y = (F[f + F_Y] = this.gy(e));
-    const z = (F[f + F_Z] = this.gz(e));
-    const key = (F[f + F_CELL] = this.grid!.keyAt(x, y, z));
-    rec.gridCell = this.grid!.cell(key);
-    this.table.i32[rec.slot * ROW_I32 + I_CELLIX] = rec.gridCell.index;
-    rec.gridCell.addEntity(rec, rec.slot);
-  }
-
-  /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
-  private *candidateClients(rec: EntityRecord): Iterable<RoomClient<D>> {
-    if (!this.grid || rec.global) {
-      yield* this.clients;
-      return;
-    }
-    const stamp = ++this.stampNo;
-    for (const v of rec.viewers.slice()) {
-      const c = v.client as RoomClient<D>;
-      c.stamp = stamp;
-      yield c;
-    }
-    if (rec.owner && rec.owner.stamp !== stamp) {
-      rec.owner.stamp = stamp;
-      yield rec.owner;
-    }
-    if (rec.gridCell !== null) for (const c of rec.gridCell.watchers) if (c.stamp !== stamp) yield c;
-  }
-
-  private moveEntities(): void {
-    const grid = this.grid!;
-    const T = this.table;
-    const F = T.f64;
-    const I = T.i32;
-    const CF = this.ctable.f64;
-    const moved = this.moved;
-    const from = this.movedFrom;
-    for (let k = 0; k < this.movedN; k++) {
-      const slot = moved[k]!;
-      const f = slot * ROW_F64;
-      const x = F[f + F_X]!;
-      const y = F[f + F_Y]!;
-      const z = F[f + F_Z]!;
-      const key = grid.keyAt(x, y, z);
-      let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
-      // The row keeps its cell: no map lookup while the entity stays inside it.
-      if (key !== F[f + F_CELL]) {
-        const rec = T.recs[slot]!;
-        cell.removeEntity(rec);
-        grid.release(F[f + F_CELL]!);
-        F[f + F_CELL] = key;
-        cell = rec.gridCell = grid.cell(key);
-        I[slot * ROW_I32 + I_CELLIX] = cell.index;
-        cell.addEntity(rec, slot);
-      }
-      // Viewers were checked while folding; the clients watching the cell may gain the entity.
-      const watchers = cell.watchers;
-      const ws = cell.slots;
-      for (let i = 0; i < watchers.length; i++) {
-        const cs = ws[i]!;
-        const cb = cs * CROW;
-        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-          // The typed test is the whole test. A client the view alone decides for already has
-          // every entity inside its view as of the last tick (entering, adding, querying and
-          // unhiding see to it), so only an entity that was outside before can be new to it.
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!) && !T.hasViewer(slot, cs)) {
-            this.enter(watchers[i]!, T.recs[slot]!);
-          }
-          continue;
-        }
-        const c = watchers[i]!;
-        if (c.viewDirty || T.hasViewer(slot, cs)) continue;
-        const rec = T.recs[slot]!;
-        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
-      }
-    }
-  }
-
-  /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */
-  private relevant(client: RoomClient<D>, rec: EntityRecord, staying: boolean): boolean {
-    if (client.hidden.size > 0 && client.hidden.has(rec)) return false;
-    if (rec.global || rec.owner === client || (client.shown.size > 0 && client.shown.has(rec))) return true;
-    if (this.grid) {
-      if (!client.hasView || Number.isNaN(rec.cell)) return false;
-      if (!client.shape.contains(rec.x, rec.y, rec.z, staying)) return false;
-    }
-    const filter = this.options.filter;
-    return filter === undefined || filter(client, rec.entity as unknown as E);
-  }
-
-  /** Adds or drops `rec` for `client` according to `relevant`. */
-  private revisit(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = client.entries.get(rec.id);
-    if (entry !== undefined) {
-      if (!this.relevant(client, rec, true)) this.leave(entry);
-      else updateVis(entry, this.tickNo, this.teams);
-    } else if (this.relevant(client, rec, false)) {
-      this.enter(client, rec);
-    }
-  }
-
-  private consider(client: RoomClient<D>, rec: EntityRecord): void {
-    if (!client.entries.has(rec.id) && this.relevant(client, rec, false)) this.enter(client, rec);
-  }
-
-  private enter(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = new ViewEntry(client, rec);
-    entry.vis = visOf(client, rec, this.teams);
-    client.entries.set(rec.id, entry, rec.slot);
-    rec.viewers.push(entry);
-    this.table.pushViewer(rec.slot, client.slot);
-    markPending(entry);
-  }
-
-  private leave(entry: ViewEntry): void {
-    const client = entry.client;
-    detachViewer(entry);
-    client.entries.delete(entry.rec.id);
-    if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
-    entry.state = GONE;
-    if (client.directN > 0) client.leftSince.push(entry.rec.slot);
-  }
-
-  /**
-   * A client's view moved (or it just got one): re-evaluate what it has and what is around it.
-   * A view that follows its player is queried every tick, so this reads positions from the
-   * entity table and decides most entities with the client's row alone; the full verdict
-   * (`relevant`) runs only for the few near the view's edge, and only the cells the view
-   * enters or leaves change watchers.
-   */
-  private query(client: RoomClient<D>): void {
-    client.viewDirty = false;
-    const grid = this.grid;
-    const T = this.table;
-    const F = T.f64;
-    const CF = this.ctable.f64;
-    this.ctable.syncView(client);
-    const cb = client.slot * CROW;
-    // Without a filter and with nothing hidden, the view decides for every entity that is not
-    // global, owned or shown, and those are relevant wherever they are.
-    const byView = grid !== null && client.hasView && this.options.filter === undefined && client.hidden.size === 0;
-    // What leaves first, into a reused array, then removed (removing while walking the table
-    // would skip entries).
-    const entries = client.entries;
-    const out = this.leaving;
-    for (let i = 0; i < entries.capacity; i++) {
-      if (!entries.usedAt(i)) continue;
-      if (byView) {
-        // The slot kept beside the key: entries inside the view are passed over untouched.
-        const f = entries.slotAt(i) * ROW_F64;
-        if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
-      }
-      const entry = entries.valueAt(i)!;
-      if (!this.relevant(client, entry.rec, true)) out.push(entry);
-    }
-    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
-    out.length = 0;
-    if (!grid) {
-      for (const rec of this.records) this.consider(client, rec);
-      return;
-    }
-    if (!client.hasView) {
-      this.unwatchAll(client);
-      return;
-    }
-    const s = client.shape;
-    const flat = grid.dimensions === 2;
-    const x0 = grid.coord(s.x - s.reach);
-    const x1 = grid.coord(s.x + s.reach);
-    const y0 = grid.coord(s.y - s.reach);
-    const y1 = grid.coord(s.y + s.reach);
-    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
-    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
-    this.rewatch(client, x0, x1, y0, y1, z0, z1);
-    // What enters: entities in the watched cells the client does not have yet.
-    const I = T.i32;
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        for (let cz = z0; cz <= z1; cz++) {
-          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
-          const n = cell.entities.length;
-          const slots = cell.entitySlots;
-          for (let i = 0; i < n; i++) {
-            const slot = slots[i]!;
-            if (byView) {
-              const f = slot * ROW_F64;
-              if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
-              if (client.entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
-            }
-            this.consider(client, T.recs[slot]!);
-          }
-        }
-      }
-    }
-  }
-
-  /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
-  private rewatch(client: RoomClient<D>, x0: number, x1: number, y0: number, y1: number, z0: number, z1: number): void {
-    const grid = this.grid!;
-    const same = client.wx0 === x0 && client.wx1 === x1 && client.wy0 === y0 && client.wy1 === y1 && client.wz0 === z0 && client.wz1 === z1;
-    if (same && client.watched.length > 0) return;
-    const had = client.watched.length > 0;
-    if (had) {
-      for (let cx = client.wx0; cx <= client.wx1; cx++) {
-        for (let cy = client.wy0; cy <= client.wy1; cy++) {
-          for (let cz = client.wz0; cz <= client.wz1; cz++) {
-            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1 && cz >= z0 && cz <= z1) continue;
-            const key = grid.key(cx, cy, cz);
-            grid.cell(key).unwatch(client);
-            grid.release(key);
-          }
-        }
-      }
-    }
-    client.watched.length = 0;
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        for (let cz = z0; cz <= z1; cz++) {
-          const key = grid.key(cx, cy, cz);
-          client.watched.push(key);
-          const old = had && cx >= client.wx0 && cx <= client.wx1 && cy >= client.wy0 && cy <= client.wy1 && cz >= client.wz0 && cz <= client.wz1;
-          if (!old) grid.cell(key).watch(client, client.slot);
-        }
-      }
-    }
-    client.wx0 = x0;
-    client.wx1 = x1;
-    client.wy0 = y0;
-    client.wy1 = y1;
-    client.wz0 = z0;
-    client.wz1 = z1;
-  }
-
-  private readonly leaving: ViewEntry[] = [];
-
-  private unwatchAll(client: RoomClient<D>): void {
-    const grid = this.grid;
-    if (!grid) return;
-    for (const key of client.watched) {
-      grid.cell(key).unwatch(client);
-      grid.release(key);
-    }
-    client.watched.length = 0;
-    client.wx1 = client.wy1 = client.wz1 = -1;
-    client.wx0 = client.wy0 = client.wz0 = 0;
-  }
 
   // ── frames ──
 

@@ -1,0 +1,288 @@
+// Interest: which entities each client has in view. With a grid, entities live in cells and
+// clients watch the cells their view reaches; a view that moves (or follows its player) is
+// queried again, and a moved entity is offered to the clients watching its new cell. Pins
+// (show/hide), ownership, global entities and the game's filter have the last word.
+import { CROW, C_EA, C_FLAGS, C_SA, PLAIN, inView, type ClientTable } from './client-table.js';
+import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer } from './records.js';
+import type { RoomClient } from './room-client.js';
+import type { SpatialGrid } from './spatial-grid.js';
+import { markPending, updateVis, visOf } from './view-entries.js';
+
+export class Interest<E extends object, D> {
+  /** The room's tick, set by `begin`. */
+  private tick = 0;
+  /** Stamps tell which clients a walk has seen already; each walk takes a new one. */
+  private stampNo = 0;
+  /** Entries leaving a client's view, gathered before they are removed (removing while walking the table would skip some). */
+  private readonly leaving: ViewEntry[] = [];
+
+  constructor(
+    private readonly table: EntityTable,
+    private readonly ctable: ClientTable,
+    private readonly grid: SpatialGrid<EntityRecord, RoomClient<D>> | null,
+    private readonly gx: (e: E) => number,
+    private readonly gy: (e: E) => number,
+    private readonly gz: (e: E) => number,
+    private readonly filter: ((client: RoomClient<D>, entity: E) => boolean) | undefined,
+    private readonly teams: boolean,
+    private readonly records: ReadonlySet<EntityRecord>,
+    private readonly clients: readonly RoomClient<D>[],
+  ) {}
+
+  begin(tick: number): void {
+    this.tick = tick;
+  }
+
+  /** A stamp no client holds yet (also invalidates walks in progress' stamps). */
+  newStamp(): number {
+    return ++this.stampNo;
+  }
+
+  place(rec: EntityRecord): void {
+    const e = rec.entity as unknown as E;
+    const F = this.table.f64;
+    const f = rec.slot * ROW_F64;
+    const x = (F[f + F_X] = this.gx(e));
+    const y = (F[f + F_Y] = this.gy(e));
+    const z = (F[f + F_Z] = this.gz(e));
+    const key = (F[f + F_CELL] = this.grid!.keyAt(x, y, z));
+    rec.gridCell = this.grid!.cell(key);
+    this.table.i32[rec.slot * ROW_I32 + I_CELLIX] = rec.gridCell.index;
+    rec.gridCell.addEntity(rec, rec.slot);
+  }
+
+  /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
+  *candidates(rec: EntityRecord): Iterable<RoomClient<D>> {
+    if (!this.grid || rec.global) {
+      yield* this.clients;
+      return;
+    }
+    const stamp = this.newStamp();
+    for (const v of rec.viewers.slice()) {
+      const c = v.client as RoomClient<D>;
+      c.stamp = stamp;
+      yield c;
+    }
+    if (rec.owner && rec.owner.stamp !== stamp) {
+      rec.owner.stamp = stamp;
+      yield rec.owner;
+    }
+    if (rec.gridCell !== null) for (const c of rec.gridCell.watchers) if (c.stamp !== stamp) yield c;
+  }
+
+  /** Entities that moved this tick (slots, and where they were: x, y, z each) may enter the views watching their cells. */
+  moveEntities(moved: Int32Array, from: Float64Array, n: number): void {
+    const grid = this.grid!;
+    const T = this.table;
+    const F = T.f64;
+    const I = T.i32;
+    const CF = this.ctable.f64;
+    for (let k = 0; k < n; k++) {
+      const slot = moved[k]!;
+      const f = slot * ROW_F64;
+      const x = F[f + F_X]!;
+      const y = F[f + F_Y]!;
+      const z = F[f + F_Z]!;
+      const key = grid.keyAt(x, y, z);
+      let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
+      // The row keeps its cell: no map lookup while the entity stays inside it.
+      if (key !== F[f + F_CELL]) {
+        const rec = T.recs[slot]!;
+        cell.removeEntity(rec);
+        grid.release(F[f + F_CELL]!);
+        F[f + F_CELL] = key;
+        cell = rec.gridCell = grid.cell(key);
+        I[slot * ROW_I32 + I_CELLIX] = cell.index;
+        cell.addEntity(rec, slot);
+      }
+      // Viewers were checked while folding; the clients watching the cell may gain the entity.
+      const watchers = cell.watchers;
+      const ws = cell.slots;
+      for (let i = 0; i < watchers.length; i++) {
+        const cs = ws[i]!;
+        const cb = cs * CROW;
+        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+          // The typed test is the whole test. A client the view alone decides for already has
+          // every entity inside its view as of the last tick (entering, adding, querying and
+          // unhiding see to it), so only an entity that was outside before can be new to it.
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!) && !T.hasViewer(slot, cs)) {
+            this.enter(watchers[i]!, T.recs[slot]!);
+          }
+          continue;
+        }
+        const c = watchers[i]!;
+        if (c.viewDirty || T.hasViewer(slot, cs)) continue;
+        const rec = T.recs[slot]!;
+        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
+      }
+    }
+  }
+
+  /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */
+  relevant(client: RoomClient<D>, rec: EntityRecord, staying: boolean): boolean {
+    if (client.hidden.size > 0 && client.hidden.has(rec)) return false;
+    if (rec.global || rec.owner === client || (client.shown.size > 0 && client.shown.has(rec))) return true;
+    if (this.grid) {
+      if (!client.hasView || Number.isNaN(rec.cell)) return false;
+      if (!client.shape.contains(rec.x, rec.y, rec.z, staying)) return false;
+    }
+    const filter = this.filter;
+    return filter === undefined || filter(client, rec.entity as unknown as E);
+  }
+
+  /** Adds or drops `rec` for `client` according to `relevant`. */
+  revisit(client: RoomClient<D>, rec: EntityRecord): void {
+    const entry = client.entries.get(rec.id);
+    if (entry !== undefined) {
+      if (!this.relevant(client, rec, true)) this.leave(entry);
+      else updateVis(entry, this.tick, this.teams);
+    } else if (this.relevant(client, rec, false)) {
+      this.enter(client, rec);
+    }
+  }
+
+  consider(client: RoomClient<D>, rec: EntityRecord): void {
+    if (!client.entries.has(rec.id) && this.relevant(client, rec, false)) this.enter(client, rec);
+  }
+
+  enter(client: RoomClient<D>, rec: EntityRecord): void {
+    const entry = new ViewEntry(client, rec);
+    entry.vis = visOf(client, rec, this.teams);
+    client.entries.set(rec.id, entry, rec.slot);
+    rec.viewers.push(entry);
+    this.table.pushViewer(rec.slot, client.slot);
+    markPending(entry);
+  }
+
+  leave(entry: ViewEntry): void {
+    const client = entry.client;
+    detachViewer(entry);
+    client.entries.delete(entry.rec.id);
+    if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
+    entry.state = GONE;
+    if (client.directN > 0) client.leftSince.push(entry.rec.slot);
+  }
+
+  /**
+   * A client's view moved (or it just got one): re-evaluate what it has and what is around it.
+   * A view that follows its player is queried every tick, so this reads positions from the
+   * entity table and decides most entities with the client's row alone; the full verdict
+   * (`relevant`) runs only for the few near the view's edge, and only the cells the view
+   * enters or leaves change watchers.
+   */
+  query(client: RoomClient<D>): void {
+    client.viewDirty = false;
+    const grid = this.grid;
+    const T = this.table;
+    const F = T.f64;
+    const CF = this.ctable.f64;
+    this.ctable.syncView(client);
+    const cb = client.slot * CROW;
+    // Without a filter and with nothing hidden, the view decides for every entity that is not
+    // global, owned or shown, and those are relevant wherever they are.
+    const byView = grid !== null && client.hasView && this.filter === undefined && client.hidden.size === 0;
+    // What leaves first, into a reused array, then removed (removing while walking the table
+    // would skip entries).
+    const entries = client.entries;
+    const out = this.leaving;
+    for (let i = 0; i < entries.capacity; i++) {
+      if (!entries.usedAt(i)) continue;
+      if (byView) {
+        // The slot kept beside the key: entries inside the view are passed over untouched.
+        const f = entries.slotAt(i) * ROW_F64;
+        if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+      }
+      const entry = entries.valueAt(i)!;
+      if (!this.relevant(client, entry.rec, true)) out.push(entry);
+    }
+    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
+    out.length = 0;
+    if (!grid) {
+      for (const rec of this.records) this.consider(client, rec);
+      return;
+    }
+    if (!client.hasView) {
+      this.unwatchAll(client);
+      return;
+    }
+    const s = client.shape;
+    const flat = grid.dimensions === 2;
+    const x0 = grid.coord(s.x - s.reach);
+    const x1 = grid.coord(s.x + s.reach);
+    const y0 = grid.coord(s.y - s.reach);
+    const y1 = grid.coord(s.y + s.reach);
+    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
+    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
+    this.rewatch(client, x0, x1, y0, y1, z0, z1);
+    // What enters: entities in the watched cells the client does not have yet.
+    const I = T.i32;
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cz = z0; cz <= z1; cz++) {
+          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
+          const n = cell.entities.length;
+          const slots = cell.entitySlots;
+          for (let i = 0; i < n; i++) {
+            const slot = slots[i]!;
+            if (byView) {
+              const f = slot * ROW_F64;
+              if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+              if (client.entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
+            }
+            this.consider(client, T.recs[slot]!);
+          }
+        }
+      }
+    }
+  }
+
+  /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
+  private rewatch(client: RoomClient<D>, x0: number, x1: number, y0: number, y1: number, z0: number, z1: number): void {
+    const grid = this.grid!;
+    const same = client.wx0 === x0 && client.wx1 === x1 && client.wy0 === y0 && client.wy1 === y1 && client.wz0 === z0 && client.wz1 === z1;
+    if (same && client.watched.length > 0) return;
+    const had = client.watched.length > 0;
+    if (had) {
+      for (let cx = client.wx0; cx <= client.wx1; cx++) {
+        for (let cy = client.wy0; cy <= client.wy1; cy++) {
+          for (let cz = client.wz0; cz <= client.wz1; cz++) {
+            if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1 && cz >= z0 && cz <= z1) continue;
+            const key = grid.key(cx, cy, cz);
+            grid.cell(key).unwatch(client);
+            grid.release(key);
+          }
+        }
+      }
+    }
+    client.watched.length = 0;
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cz = z0; cz <= z1; cz++) {
+          const key = grid.key(cx, cy, cz);
+          client.watched.push(key);
+          const old = had && cx >= client.wx0 && cx <= client.wx1 && cy >= client.wy0 && cy <= client.wy1 && cz >= client.wz0 && cz <= client.wz1;
+          if (!old) grid.cell(key).watch(client, client.slot);
+        }
+      }
+    }
+    client.wx0 = x0;
+    client.wx1 = x1;
+    client.wy0 = y0;
+    client.wy1 = y1;
+    client.wz0 = z0;
+    client.wz1 = z1;
+  }
+
+  unwatchAll(client: RoomClient<D>): void {
+    const grid = this.grid;
+    if (!grid) return;
+    for (const key of client.watched) {
+      grid.cell(key).unwatch(client);
+      grid.release(key);
+    }
+    client.watched.length = 0;
+    client.wx1 = client.wy1 = client.wz1 = -1;
+    client.wx0 = client.wy0 = client.wz0 = 0;
+  }
+}
