@@ -3,21 +3,21 @@ import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { classMasks } from './class-masks.js';
-import { ClientTable, CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView } from './client-table.js';
-import { ChangeMasks, HISTORY, changesSince, recordChange } from './change-history.js';
+import { ClientTable } from './client-table.js';
+import { HISTORY } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
 import { DirectLists } from './direct-lists.js';
 import { FrameBuilder } from './frame-builder.js';
 import { Interest } from './interest.js';
+import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
-import { fold, markPending, updateVis, visOf } from './view-entries.js';
-import { KEY_SPAN, sortKeys } from './sort-keys.js';
-import { EntityTable, F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, KNOWN, VIS_OTHER, detachViewer } from './records.js';
+import { markPending, updateVis } from './view-entries.js';
+import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
+import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer } from './records.js';
 import { RoomClient } from './room-client.js';
-import { SpatialGrid, doubled, swapRemove } from './spatial-grid.js';
+import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
 
 export interface GridOptions<E> {
@@ -74,10 +74,6 @@ export class RoomStats {
   bytes = 0;
 }
 
-
-
-
-
 /**
  * The transport-independent core of a room: one authoritative World, many clients, each getting
  * only what it may and needs to see, at its own rate, within its own byte budget. `update` is
@@ -106,11 +102,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly direct: DirectLists;
   private readonly frames: FrameBuilder;
   private readonly interest: Interest<E, D>;
-  /** Slots of the entities that moved this tick, and how many. */
-  private moved = new Int32Array(1024);
-  /** Where each of them was before (x, y, z). */
-  private movedFrom = new Float64Array(3072);
-  private movedN = 0;
+  private readonly changes: ChangeFold<E, D>;
   /** Follow links: while there are none, the tick skips looking for followers. */
   private followed = 0;
   private readonly patchRate: number;
@@ -135,6 +127,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct);
   }
 
   // ── entities ──
@@ -247,7 +240,6 @@ export class RoomCore<E extends object = object, D = unknown> {
   takeOwned(client: RoomClient<D>): OwnedNews | null {
     return takeOwned(client);
   }
-
 
   /** Makes an entity visible to every client (scoreboards, match state). */
   setGlobal(entity: E, global: boolean): void {
@@ -385,8 +377,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.direct.begin(this.tickNo);
     this.frames.begin(this.tickNo);
     this.interest.begin(this.tickNo);
-    this.foldChanges(now);
-    if (this.grid) this.interest.moveEntities(this.moved, this.movedFrom, this.movedN);
+    this.changes.begin(this.tickNo);
+    this.changes.fold(now, this.followed);
+    if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedN);
     for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
     let frames = 0;
     let bytes = 0;
@@ -443,215 +436,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
   }
 
-  /** Changed entities: their changes go to every viewer that knows them; moved ones are noted. */
-  private foldChanges(now: number): void {
-    const changes = this.world.changes;
-    const teamOf = this.options.teamOf;
-    const grid = this.grid;
-    const n = this.gather(changes);
-    const slots = this.gSlot;
-    const T = this.table;
-    const F = T.f64;
-    const I = T.i32;
-    const recs = T.recs;
-    // Views that follow a moved entity move first, so the checks below see where they are now.
-    if (this.followed > 0 && grid !== null) {
-      for (let k = 0; k < n; k++) {
-        if (T.followed[slots[k]!] === 0) continue;
-        const rec = recs[slots[k]!]!;
-        for (const f of rec.followers) f.moveView(this.gPos[k * 3]!, this.gPos[k * 3 + 1]!, this.gPos[k * 3 + 2]!);
-      }
-    }
-    // A client without a budget that is not paused needs no per-entity bookkeeping between
-    // its frames: it lists the entities that changed in its view (its direct list), and its
-    // frame encodes each with the fields changed since its last frame, read from the entity's
-    // recent history, bytes shared with every client whose last frame was the same tick. That
-    // skips touching its view entries, the dominant cost at scale. A client that stops
-    // qualifying, or whose last frame falls out of the history, folds its list into its entries.
-    const plain = this.options.filter === undefined;
-    for (let i = 0; i < this.clients.length; i++) {
-      const c = this.clients[i]!;
-      const on = !c.paused && c.budget === Infinity && this.tickNo - c.frameTick < HISTORY - 1;
-      if (!on && c.directN > 0) this.direct.spill(c);
-      c.fast = on;
-      c.dueNow = !c.paused && now >= c.nextDue;
-      const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
-      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0));
-    }
-    const CF = this.ctable.f64;
-    const byClient = this.ctable.clients;
-    const masks = this.gMask;
-    const pos = this.gPos;
-    let movedN = 0;
-    for (let k = 0; k < n; k++) {
-      const slot = slots[k]!;
-      const f = slot * ROW_F64;
-      const b = slot * ROW_I32;
-      if (teamOf) {
-        const rec = recs[slot]!;
-        const team = teamOf(rec.entity as unknown as E);
-        if (team !== rec.team) {
-          rec.team = team;
-          for (const v of rec.viewers) updateVis(v, this.tickNo, this.teams);
-        }
-      }
-      let hasMoved = false;
-      const x = pos[k * 3]!;
-      const y = pos[k * 3 + 1]!;
-      const z = pos[k * 3 + 2]!;
-      if (grid !== null && (x !== F[f + F_X] || y !== F[f + F_Y] || z !== F[f + F_Z])) {
-        if (movedN === this.moved.length) {
-          this.moved = doubled(this.moved);
-          const old = new Float64Array(this.moved.length * 3);
-          old.set(this.movedFrom);
-          this.movedFrom = old;
-        }
-        const from = this.movedFrom;
-        from[movedN * 3] = F[f + F_X]!;
-        from[movedN * 3 + 1] = F[f + F_Y]!;
-        from[movedN * 3 + 2] = F[f + F_Z]!;
-        F[f + F_X] = x;
-        F[f + F_Y] = y;
-        F[f + F_Z] = z;
-        this.moved[movedN++] = slot;
-        hasMoved = true;
-      }
-      const vn = I[b + I_VN]!;
-      if (vn === 0) continue;
-      const c0 = masks[k * 4]!;
-      const c1 = masks[k * 4 + 1]!;
-      // Whether a client that sees no hidden field gets anything from this change.
-      const open = ((c0 & I[b + I_OPEN0]!) | (c1 & I[b + I_OPEN1]!)) !== 0;
-      const owner = I[b + I_OWNER]!;
-      // This tick's masks go into the entity's history only if a listing client will read them
-      // after this tick; one due now reads them live from the entity.
-      let keep = false;
-      // One walk over the viewers' client slots: a moved entity may leave some; the others take
-      // the change. Going down, a viewer swapped into a removed one's place was already seen.
-      for (let j = vn - 1; j >= 0; j--) {
-        const cs = j < INLINE ? I[b + I_V + j]! : T.overflow[slot]![j - INLINE]!;
-        const cb = cs * CROW;
-        const flags = CF[cb + C_FLAGS]!;
-        if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
-          const c = byClient[cs]!;
-          const rec = recs[slot]!;
-          if (!c.viewDirty && !this.interest.relevant(c as RoomClient<D>, rec, true)) {
-            this.interest.leave(rec.viewers[j]!);
-            continue;
-          }
-        }
-        if ((flags & FAST) !== 0) {
-          if (cs === owner || teamOf !== undefined) {
-            const rec = recs[slot]!;
-            const vis = visOf(byClient[cs] as RoomClient<D>, rec, this.teams);
-            if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
-          } else if (!open) continue;
-          const c = byClient[cs]!;
-          if (c.directN === 0) c.directSince = this.tickNo;
-          else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
-          c.direct[c.directN++] = slot;
-          if ((flags & DUE) === 0) keep = true;
-          continue;
-        }
-        const entry = recs[slot]!.viewers[j]!;
-        if (entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tickNo, this.teams);
-      }
-      if (keep) recordChange(recs[slot]!, this.tickNo, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
-    }
-    this.movedN = movedN;
-  }
-
-  /** This tick's changed entities of the room, by slot, in id order, with their masks and positions. */
-  private gSlot = new Int32Array(1024);
-  private gMask = new Int32Array(4096);
-  private gPos = new Float64Array(3072);
-
-  /**
-   * Reads each changed entity once, in one tight pass: its slot, masks and position into typed
-   * scratch. Its table row is then found without chasing its record, and the entities' cache
-   * misses overlap instead of queuing behind each other. Returns how many.
-   */
-  private gather(changes: readonly Tracked[]): number {
-    if (this.gSlot.length < changes.length) {
-      const cap = Math.max(changes.length, this.gSlot.length * 2);
-      this.gSlot = new Int32Array(cap);
-      this.gMask = new Int32Array(cap * 4);
-      this.gPos = new Float64Array(cap * 3);
-    }
-    const slots = this.gSlot;
-    const masks = this.gMask;
-    const pos = this.gPos;
-    const grid = this.grid !== null;
-    // Walk the changes in id order: every client's direct list then comes out sorted, and a
-    // frame merges it instead of sorting it (one sort per tick, not one per client).
-    const order = this.changeOrder(changes);
-    const total = order === null ? changes.length : this.orderN;
-    let n = 0;
-    for (let x = 0; x < total; x++) {
-      let i = x;
-      if (order !== null) {
-        const key = order[x]!;
-        i = key - Math.floor(key / KEY_SPAN) * KEY_SPAN;
-      }
-      const o = changes[i]!;
-      const slot = o.$ext;
-      if (typeof slot !== 'number' || o.$t !== changes || o.$id === 0) continue;
-      slots[n] = slot;
-      masks[n * 4] = o.$c0;
-      masks[n * 4 + 1] = o.$c1;
-      masks[n * 4 + 2] = o.$r0;
-      masks[n * 4 + 3] = o.$r1;
-      if (grid) {
-        const e = o as unknown as E;
-        pos[n * 3] = this.gx(e);
-        pos[n * 3 + 1] = this.gy(e);
-        pos[n * 3 + 2] = this.gz(e);
-      }
-      n++;
-    }
-    return n;
-  }
-
-  /** Scratch for `changesSince` results. */
-  private readonly since = new ChangeMasks();
-
-  /** An entity's changes after tick `after`, from its history and this tick's live masks (into reused scratch). */
-  private changedSince(rec: EntityRecord, after: number): ChangeMasks {
-    return changesSince(rec, after, this.tickNo, this.world.changes, this.since);
-  }
-
-  private order = new Float64Array(1024);
-  private orderN = 0;
-
-  /** Sort keys of the changed entities (id, then index), or null when there are too many to pack. */
-  private changeOrder(changes: readonly Tracked[]): Float64Array | null {
-    // Whether this tick's fold walks the changes in id order (direct lists gathered this tick then come out sorted).
-    this.direct.foldSorted = changes.length < KEY_SPAN;
-    if (!this.direct.foldSorted) return null;
-    if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));
-    const order = this.order;
-    let n = 0;
-    let sorted = true;
-    let last = -1;
-    for (let i = 0; i < changes.length; i++) {
-      const id = changes[i]!.$id;
-      if (id === 0) continue;
-      const key = id * KEY_SPAN + i;
-      if (key < last) sorted = false;
-      last = order[n++] = key;
-    }
-    this.orderN = n;
-    // Games often write their entities in id order: then there is nothing to sort.
-    if (!sorted) sortKeys(order, n);
-    return order;
-  }
-
-
   // ── frames ──
-
-
-
-
 
 }
 
