@@ -154,7 +154,7 @@ export class NetServer implements RoomHost {
         await this.cluster.start({
           url: this.publicUrl,
           rooms: () => this.records(),
-          load: () => (this.options.load ? this.options.load(this) : this.clientCount()),
+          load: this.options.load ?? (() => this.clientCount()),
           roomMessage: (id, bytes) => this.roomMessage(id, bytes),
           report: (e, where) => this.report(e, where),
         });

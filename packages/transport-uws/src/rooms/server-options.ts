@@ -3,7 +3,6 @@ import type { UpgradeRequest } from '../uws-server.js';
 import type { InspectorOptions } from '../inspector/inspector.js';
 import type { LimitOptions } from './limits.js';
 import type { ClusterAdapter } from '../cluster/cluster-adapter.js';
-import type { NetServer } from './net-server.js';
 
 export interface NetServerOptions extends LimitOptions {
   /** The generated schema module (`import * as schema from './state.netschema.js'`). */
@@ -87,8 +86,8 @@ export interface NetServerOptions extends LimitOptions {
    * for redirects. See docs/cluster.md.
    */
   sharedPort?: number;
-  /** This node's load, for placing new rooms on the least loaded node. Default: its clients. */
-  load?: (server: NetServer) => number;
+  /** This node's load, for placing new rooms on the least loaded node (read every heartbeat). Default: its clients. */
+  load?: () => number;
   /** Errors thrown by room hooks and handlers. Default: console.error. */
   onError?: (error: unknown, where: string) => void;
 }
