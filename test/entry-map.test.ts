@@ -10,7 +10,7 @@ describe('EntryMap (a client view entries by entity id)', () => {
   it('matches a Map over seeded random sets, gets and deletes, through growth and long probe runs', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const rng = new Rng(seed);
-      const m = new EntryMap(4);
+      const m = new EntryMap<ViewEntry>(4);
       const ref = new Map<number, ViewEntry>();
       // Few distinct ids in a narrow range: many collisions and deletions inside probe runs.
       // Some ids beyond 2^32 check keys are compared exactly, not through the hash.
@@ -48,7 +48,7 @@ describe('EntryMap (a client view entries by entity id)', () => {
   });
 
   it('iterates a snapshot: removing entries while walking visits every entry once', () => {
-    const m = new EntryMap();
+    const m = new EntryMap<ViewEntry>();
     for (let id = 1; id <= 100; id++) m.set(id, entry(id));
     const seen: number[] = [];
     for (const [id] of m) {

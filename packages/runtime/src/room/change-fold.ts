@@ -31,7 +31,7 @@ export class ChangeFold<E extends object, D> {
 
   constructor(
     private readonly world: World,
-    private readonly table: EntityTable,
+    private readonly table: EntityTable<EntityRecord>,
     private readonly ctable: ClientTable,
     private readonly clients: readonly RoomClient<D>[],
     private readonly grid: SpatialGrid<EntityRecord, RoomClient<D>> | null,

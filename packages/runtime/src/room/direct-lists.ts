@@ -4,7 +4,7 @@
 import type { World } from '../state/world.js';
 import { ChangeMasks, changesSince } from './change-history.js';
 import { I_ID, I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
-import { KNOWN } from './records.js';
+import { KNOWN, type EntityRecord } from './records.js';
 import type { RoomClient } from './room-client.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { fold } from './view-entries.js';
@@ -27,7 +27,7 @@ export class DirectLists {
   private readonly since = new ChangeMasks();
 
   constructor(
-    private readonly table: EntityTable,
+    private readonly table: EntityTable<EntityRecord>,
     private readonly world: World,
     private readonly teams: boolean,
   ) {}

@@ -1,6 +1,13 @@
 import type { ClassCodec } from '../codec/schema-module.js';
 import type { Tracked } from '../tracking/tracked.js';
-import type { EntityRecord } from './records.js';
+
+/** What the table needs of a record to fill its row. */
+export interface TableRecord {
+  readonly entity: Tracked;
+  readonly codec: ClassCodec;
+  readonly id: number;
+  readonly masks: { readonly nested0: number; readonly nested1: number };
+}
 
 /**
  * The tick's hot per-entity state, in one row of typed memory per entity slot: position, grid
@@ -47,11 +54,11 @@ export const I_NESTED1 = 21;
 export const I_V = 22;
 export const INLINE = ROW_I32 - I_V;
 
-export class EntityTable {
+export class EntityTable<R extends TableRecord = TableRecord> {
   f64: Float64Array;
   i32: Int32Array;
   /** The record of each slot in use (or quarantined), null for free slots. */
-  readonly recs: (EntityRecord | null)[] = [];
+  readonly recs: (R | null)[] = [];
   /** The entity and codec of each slot: what encoding needs, without reaching through the record. */
   readonly ents: (Tracked | null)[] = [];
   readonly codecs: (ClassCodec | null)[] = [];
@@ -86,7 +93,7 @@ export class EntityTable {
     this.i32 = new Int32Array(buf);
   }
 
-  alloc(rec: EntityRecord, tick: number): number {
+  alloc(rec: R, tick: number): number {
     const q = this.quarantine;
     while (this.qHead < q.length && q[this.qHead + 1]! + this.holdTicks < tick) {
       const s = q[this.qHead]!;

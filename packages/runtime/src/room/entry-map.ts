@@ -1,7 +1,7 @@
-import type { ViewEntry } from './records.js';
 
 /**
- * A client's view entries by entity id: an open-addressing hash table over a typed key array.
+ * Values by numeric id (a client's view entries by entity id): an open-addressing hash table
+ * over a typed key array, with a table slot kept beside each key.
  * Entities enter and leave views every tick; a `Map` pays a rehash for the holes deletions leave
  * and a few scattered allocations per entry, this pays a probe or two in contiguous memory.
  * Iterating returns a snapshot, so callers may remove entries while they walk.
@@ -10,10 +10,10 @@ import type { ViewEntry } from './records.js';
  * arrays made `bench:arena`'s tick 8% slower and `bench:follow`'s 16%, though a bare
  * micro-benchmark of the operations (`bench:choices`) favours `Map`.
  */
-export class EntryMap {
+export class EntryMap<V> {
   /** Entity ids, 0 for an empty slot (ids start at 1). */
   private keys: Float64Array;
-  private vals: (ViewEntry | undefined)[];
+  private vals: (V | undefined)[];
   /** Each entry's entity table slot, beside its key: a walk over positions reads no entry. */
   private slots: Int32Array;
   private mask: number;
@@ -21,7 +21,7 @@ export class EntryMap {
 
   constructor(capacity = 16) {
     this.keys = new Float64Array(capacity);
-    this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.vals = new Array<V | undefined>(capacity).fill(undefined);
     this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
   }
@@ -41,7 +41,7 @@ export class EntryMap {
     }
   }
 
-  get(id: number): ViewEntry | undefined {
+  get(id: number): V | undefined {
     const i = this.find(id);
     return i < 0 ? undefined : this.vals[i];
   }
@@ -51,7 +51,7 @@ export class EntryMap {
   }
 
   /** Adds or replaces the entry for `id`; `slot` is the entity's table slot, read back by `slotAt`. */
-  set(id: number, entry: ViewEntry, slot = -1): void {
+  set(id: number, entry: V, slot = -1): void {
     const keys = this.keys;
     let i = this.home(id);
     for (;;) {
@@ -108,7 +108,7 @@ export class EntryMap {
     return this.keys.length;
   }
 
-  valueAt(i: number): ViewEntry | undefined {
+  valueAt(i: number): V | undefined {
     return this.vals[i];
   }
 
@@ -123,16 +123,16 @@ export class EntryMap {
   }
 
   /** The entries, as an array the caller may keep walking while entries are removed. */
-  values(): ViewEntry[] {
-    const out: ViewEntry[] = [];
+  values(): V[] {
+    const out: V[] = [];
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) out.push(this.vals[i]!);
     return out;
   }
 
   /** [id, entry] pairs, a snapshot like `values()`. */
-  [Symbol.iterator](): IterableIterator<[number, ViewEntry]> {
-    const out: [number, ViewEntry][] = [];
+  [Symbol.iterator](): IterableIterator<[number, V]> {
+    const out: [number, V][] = [];
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) out.push([keys[i]!, this.vals[i]!]);
     return out[Symbol.iterator]();
@@ -143,7 +143,7 @@ export class EntryMap {
     const vals = this.vals;
     const slots = this.slots;
     this.keys = new Float64Array(capacity);
-    this.vals = new Array<ViewEntry | undefined>(capacity).fill(undefined);
+    this.vals = new Array<V | undefined>(capacity).fill(undefined);
     this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
     for (let i = 0; i < keys.length; i++) {

@@ -27,7 +27,7 @@ export class FrameBuilder {
   private tick = 0;
 
   constructor(
-    private readonly table: EntityTable,
+    private readonly table: EntityTable<EntityRecord>,
     private readonly enc: SharedEncodings,
     private readonly direct: DirectLists,
     private readonly teams: boolean,

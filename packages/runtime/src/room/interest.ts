@@ -18,7 +18,7 @@ export class Interest<E extends object, D> {
   private readonly leaving: ViewEntry[] = [];
 
   constructor(
-    private readonly table: EntityTable,
+    private readonly table: EntityTable<EntityRecord>,
     private readonly ctable: ClientTable,
     private readonly grid: SpatialGrid<EntityRecord, RoomClient<D>> | null,
     private readonly gx: (e: E) => number,

@@ -54,7 +54,7 @@ export class EntityRecord {
     readonly id: number,
     readonly codec: ClassCodec,
     readonly masks: ClassMasks,
-    readonly table: EntityTable,
+    readonly table: EntityTable<EntityRecord>,
   ) {
     this.nested = (masks.nested0 | masks.nested1) !== 0;
   }

@@ -21,7 +21,7 @@ export class ClientStats {
  */
 export class RoomClient<D = unknown> {
   /** Entities it knows or is about to know, by id. */
-  readonly entries = new EntryMap();
+  readonly entries = new EntryMap<ViewEntry>();
   /** Entries with something to send: entering, or changed since last delivered. */
   readonly pendingList: ViewEntry[] = [];
   /** Ids to send as removals in the next frame. */

@@ -93,7 +93,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly gz: (e: E) => number;
   private readonly records = new Set<EntityRecord>();
   /** Hot per-entity state by slot (entity.$ext holds the slot). */
-  private readonly table = new EntityTable(HISTORY + 2);
+  private readonly table = new EntityTable<EntityRecord>(HISTORY + 2);
   /** Views and flags by client slot. */
   private readonly ctable = new ClientTable();
   /** Entities every client sees: what a joining client gets without scanning the world. */

@@ -20,7 +20,7 @@ export class SharedEncodings {
   private readonly since = new ChangeMasks();
 
   constructor(
-    private readonly table: EntityTable,
+    private readonly table: EntityTable<EntityRecord>,
     private readonly world: World,
   ) {}
 
