@@ -5,6 +5,8 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { netSchema, TestRoom } from '../../transport-uws/test/net-room.js';
 import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { Reader, readRedirect, S_REDIRECT } from '@netschema/runtime';
+import { RawClient } from '../../transport-uws/test/raw-client.js';
 import { redisCluster } from '../src/index.js';
 import { until } from './cluster-harness.js';
 
@@ -24,13 +26,13 @@ afterEach(async () => {
   servers = [];
 });
 
-async function nodes(loads: (number | undefined)[], maxClients = 2): Promise<NetServer[]> {
+async function nodes(loads: (number | undefined)[], maxClients = 2, seatTtlMs?: number): Promise<NetServer[]> {
   const p = `ip${++prefix}`;
   servers = await Promise.all(
     loads.map((load) =>
       NetServer.listen({
         schema: netSchema,
-        cluster: redisCluster({ url: redis.url, prefix: p, log: () => {} }),
+        cluster: redisCluster({ url: redis.url, prefix: p, log: () => {}, ...(seatTtlMs === undefined ? {} : { seatTtlMs }) }),
         ...(load === undefined ? {} : { load: () => load }),
         joinRate: 1000,
         joinBurst: 1000,
@@ -77,4 +79,24 @@ it('the clients count in the registry follows joins and leaves', async () => {
   await until(async () => (await a!.rooms({ cluster: true, name: 'arena' }))[0]?.clients === 3, '3 clients registered');
   cs[0]!.close();
   await until(async () => (await a!.rooms({ cluster: true, name: 'arena' }))[0]?.clients === 2, '2 clients registered');
+});
+
+it('a redirected client whose seat expired on the way is placed again, not refused', async () => {
+  // Seats live 50 ms here; the client takes longer than that to follow its redirect.
+  const [busy, idle] = await nodes([1000, 0], 4, 50);
+  const raw = new RawClient(busy!.url);
+  await raw.open();
+  raw.join(netSchema.netschema, { room: 'arena' });
+  const r = new Reader(await raw.next(S_REDIRECT, 'the redirect'));
+  r.u8();
+  const redirect = readRedirect(r);
+  expect(redirect.url).toBe(idle!.url);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const late = new RawClient(redirect.url);
+  await late.open();
+  late.join(netSchema.netschema, { room: 'arena', seat: redirect.seat });
+  const welcome = await late.welcome();
+  // The room its seat was in, now that the seat's place came back.
+  expect(welcome.roomId).toBe(redirect.seat.split('.')[0]);
+  late.ws.close();
 });
