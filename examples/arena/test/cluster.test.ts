@@ -4,7 +4,6 @@
 // same room, on the node that holds it, and each sees the other's player. SIGTERM stops it all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../src/client/debug.js';
 import { buildClient } from '../src/server/build-client.js';
 import { CHROMIUM, chromiumMissing, launchChromium } from './support/browser.js';
+import { alive, freePorts } from '../../../test/support/free-port.js';
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAUNCHER = join(DIR, 'node_modules', '@netschema', 'cluster-redis', 'bin', 'netschema-cluster.js');
@@ -35,33 +35,6 @@ async function inPage<T, A>(page: Page, what: string, fn: (arg: A) => T, arg: A,
     return (await handle.jsonValue()) as NonNullable<T>;
   } catch (e) {
     throw new Error(`${what}: not seen within ${timeout} ms (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-  }
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** `count` consecutive free ports on 127.0.0.1, none in `taken`; returns the first. */
-async function freePorts(count: number, taken: number[] = []): Promise<number> {
-  for (;;) {
-    const first = 20_000 + Math.floor(Math.random() * 40_000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = !taken.includes(first + i) && (await canBind(first + i));
-    if (ok) return first;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -3,7 +3,6 @@
 // both registered, one killed with SIGKILL and restarted, then SIGTERM stops everything.
 // Every wait polls against a deadline; nothing asserts on timing.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { NetServer } from '@netschema/transport-uws';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { netSchema } from '../../transport-uws/test/net-room.js';
 import { resolveOptions, UsageError, type RawOptions } from '../src/launcher/args.js';
 import { Supervisor } from '../src/launcher/supervisor.js';
 import { redisCluster } from '../src/index.js';
+import { alive, freePorts } from '../../../test/support/free-port.js';
 
 const BIN = fileURLToPath(new URL('../bin/netschema-cluster.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/launcher-node.ts', import.meta.url));
@@ -24,33 +24,6 @@ async function until<T>(what: string, fn: () => T | undefined | false | Promise<
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** `count` consecutive free ports on 127.0.0.1; returns the first. */
-async function freePorts(count: number): Promise<number> {
-  for (;;) {
-    const first = 20_000 + Math.floor(Math.random() * 40_000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await canBind(first + i);
-    if (ok) return first;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
