@@ -126,6 +126,11 @@ export interface UwsServerOptions {
 }
 
 const SEND_RESULTS: readonly SendResult[] = ['backpressure', 'sent', 'dropped'];
+
+/** uWS's send code (0 queued, 1 sent, 2 dropped) as a SendResult. */
+export function sendResultOf(code: number): SendResult {
+  return SEND_RESULTS[code] ?? 'dropped';
+}
 const SHUTDOWN_CODE = 1001; // "going away"
 const SHUTDOWN_REASON = 'server shutting down';
 /** uSockets' listen flag for SO_REUSEADDR without SO_REUSEPORT; exported by 20.30 at run time, not in its types. */
@@ -325,7 +330,7 @@ export class UwsServer {
    */
   send(ws: UwsSocket, bytes: Uint8Array): SendResult {
     if (!this.open.has(ws)) return 'dropped';
-    return SEND_RESULTS[ws.send(bytes, true, false)] ?? 'dropped';
+    return sendResultOf(ws.send(bytes, true, false));
   }
 
   /** Closes a connection with a code and reason; does nothing if it is already closed. */

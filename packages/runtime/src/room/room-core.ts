@@ -353,6 +353,24 @@ export class RoomCore<E extends object = object, D = unknown> {
     else for (const rec of this.records) this.interest.revisit(client, rec);
   }
 
+  /**
+   * Stops building frames for a client (its socket is congested, or its connection dropped and
+   * its session is held): its changes keep accumulating, and `resume` sends them.
+   */
+  pause(client: RoomClient<D>): void {
+    client.paused = true;
+  }
+
+  /** Builds frames for a paused client again, from what accumulated. */
+  resume(client: RoomClient<D>): void {
+    client.paused = false;
+  }
+
+  /** The client's input `seq` was handled: its next frames acknowledge it (`lastInputSeq`). */
+  acknowledge(client: RoomClient<D>, seq: number): void {
+    if (seq > client.lastInputSeq) client.lastInputSeq = seq;
+  }
+
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
   resync(client: RoomClient<D>): void {
     for (const entry of client.entries.values()) {

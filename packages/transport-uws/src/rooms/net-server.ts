@@ -7,7 +7,7 @@ import type { ClusterAdapter, ClusterRoomListing, Placement, RoomRecord } from '
 import { Messaging, type TopicHandler } from '../cluster/messaging.js';
 import { nodeToken, splitNodeToken } from '../cluster/node-token.js';
 import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
-import { UpgradeRejection, UwsServer, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
+import { UpgradeRejection, UwsServer, sendResultOf, type SendResult, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { Client } from './client.js';
 import { numberOption, type NumberRange } from './check-option.js';
 import { AddressTable, resolveLimits, type Limits } from './limits.js';
@@ -328,14 +328,14 @@ export class NetServer implements RoomHost {
 
   // ── RoomHost ──
 
-  sendBytes(client: Client, bytes: Uint8Array): number {
+  sendBytes(client: Client, bytes: Uint8Array): SendResult {
     const ws = client.ws;
-    if (ws === null) return 2;
+    if (ws === null) return 'dropped';
     client.out = bytes;
     this.uws.cork(ws, client.corkedSend);
     client.out = null;
     client.stats.bytesOut += bytes.length;
-    return client.outResult;
+    return sendResultOf(client.outResult);
   }
 
   bufferedAmount(client: Client): number {
@@ -493,7 +493,7 @@ export class NetServer implements RoomHost {
         return;
       }
       case C_RESYNC:
-        client.room.core.resync(client.core);
+        client.room.resync(client);
         return;
       case C_JOIN:
         this.offence(peer, client, ErrorCode.ALREADY_JOINED, `already joined room ${client.room.name} (${client.room.id}); one connection carries one session, leave first or open another connection`);
@@ -707,9 +707,9 @@ export class NetServer implements RoomHost {
     this.sessions.issue(client);
     client.droppedAt = -1;
     client.congestedSince = -1;
-    client.core.paused = false;
+    client.room.resumeFrames(client);
     // Only the delta is safe if the client applied the last frame the server sent it.
-    if (lastTick !== client.lastFrameTick) client.room.core.resync(client.core);
+    if (lastTick !== client.lastFrameTick) client.room.resync(client);
     this.attach(peer, client);
     this.welcome(peer, client, true);
     client.room.hook(() => client.room.onResume?.(client), 'onResume');
@@ -767,7 +767,7 @@ export class NetServer implements RoomHost {
   private hold(client: Client): void {
     if (client.left || this.sessions.held.has(client)) return;
     client.droppedAt = performance.now();
-    client.core.paused = true;
+    client.room.pauseFrames(client);
     // Over maxHeldPerRoom or maxHeldSessions: the oldest held sessions end (they were closest to expiry).
     const evicted = this.sessions.hold(client);
     client.room.hook(() => client.room.onDrop?.(client), 'onDrop');
@@ -778,7 +778,7 @@ export class NetServer implements RoomHost {
     const client = (ws.getUserData().owner as Peer).client;
     if (client && client.congestedSince >= 0 && this.uws.bufferedAmount(ws) <= this.pauseBytes) {
       client.congestedSince = -1;
-      client.core.paused = false;
+      client.room.resumeFrames(client);
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, writeOwned, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
+import type { SendResult } from '../uws-server.js';
 import { numberOption } from './check-option.js';
 import { Client } from './client.js';
 
@@ -37,8 +38,8 @@ export function resolveRoomOptions<E extends object, U>(where: string, options: 
 /** What a room needs from its server. */
 export interface RoomHost {
   readonly schema: SchemaModule;
-  /** Sends bytes to a client's socket; returns uWS's result (1 sent, 0 queued, 2 dropped). */
-  sendBytes(client: AnyClient, bytes: Uint8Array): number;
+  /** Sends bytes to a client's socket: sent, queued behind unsent data (backpressure), or dropped. */
+  sendBytes(client: AnyClient, bytes: Uint8Array): SendResult;
   bufferedAmount(client: AnyClient): number;
   closeClient(client: AnyClient, code: number, reason: string): void;
   report(error: unknown, where: string): void;
@@ -264,7 +265,7 @@ export class Room<E extends object = object, U = unknown> {
    */
   dispatch(client: Client<U>, seq: number, typeName: string, msg: object): boolean {
     const handler = this.handlers.get(typeName);
-    if (seq > client.core.lastInputSeq) client.core.lastInputSeq = seq;
+    this.core.acknowledge(client.core, seq);
     if (handler === undefined) return false;
     try {
       handler(client, msg as never);
@@ -273,6 +274,21 @@ export class Room<E extends object = object, U = unknown> {
       this.error(client, ErrorCode.HANDLER_FAILED, `the server failed handling ${typeName}`);
     }
     return true;
+  }
+
+  /** @internal The client's frames stop (its connection dropped; its session is held). */
+  pauseFrames(client: Client<U>): void {
+    this.core.pause(client.core);
+  }
+
+  /** @internal Frames again, from what accumulated (a resume, or its socket drained). */
+  resumeFrames(client: Client<U>): void {
+    this.core.resume(client.core);
+  }
+
+  /** @internal The client gets everything it sees again, whole (it could not apply a frame). */
+  resync(client: Client<U>): void {
+    this.core.resync(client.core);
   }
 
   /** @internal A message from server code (sendToRoom): its handler, if the room has one. */
@@ -340,7 +356,7 @@ export class Room<E extends object = object, U = unknown> {
       if (c.congestedSince < 0 || c.ws === null) continue;
       if (this.host.bufferedAmount(c) <= this.host.pauseBytes) {
         c.congestedSince = -1;
-        c.core.paused = false;
+        this.core.resume(c.core);
       } else if (now - c.congestedSince > this.host.stuckMs) {
         this.host.closeClient(c, CloseCode.CONGESTED, `not reading: frames backed up for more than ${this.host.stuckMs} ms`);
         this.leave(c, false);
@@ -364,17 +380,17 @@ export class Room<E extends object = object, U = unknown> {
       w.reset();
       writeOwned(w, owned);
       const r = this.host.sendBytes(c, w.view_(0));
-      if (r === 2 || (r === 0 && result === 1)) result = r;
+      if (r === 'dropped' || (r === 'backpressure' && result === 'sent')) result = r;
     }
-    if (result !== 1) this.congested(c, result);
+    if (result !== 'sent') this.congested(c, result);
   }
 
-  private congested(c: Client<U>, result: number): void {
+  private congested(c: Client<U>, result: SendResult): void {
     // Queued behind unsent data: skip this client's frames until it drains (its changes keep
     // accumulating in the core, so nothing is lost).
     if (c.congestedSince < 0) c.congestedSince = performance.now();
-    c.core.paused = true;
-    if (result === 2) {
+    this.core.pause(c.core);
+    if (result === 'dropped') {
       // uWS discarded it (a frame or ownership news): the client cannot apply later patches, so it gets everything again.
       c.stats.dropped++;
       this.core.resync(c.core);
@@ -396,9 +412,9 @@ export class Room<E extends object = object, U = unknown> {
     if (c.ws === null) return; // held after a drop: messages are events, not state
     const result = this.host.sendBytes(c, bytes);
     c.stats.messagesOut++;
-    if (result !== 1 && c.congestedSince < 0) {
+    if (result !== 'sent' && c.congestedSince < 0) {
       c.congestedSince = performance.now();
-      c.core.paused = true;
+      this.core.pause(c.core);
     }
   }
 }
