@@ -1,5 +1,4 @@
 import type { RoomClient } from '@netschema/runtime';
-import type { UwsSocket } from '../uws-server.js';
 import type { Room } from './room.js';
 
 /** Per-client counters on the server. */
@@ -32,7 +31,7 @@ export class Client<U = unknown> {
   rttSmoothed = 0;
   /** The room's tick of the last frame handed to the socket: a resume that has it needs only the delta. */
   lastFrameTick = 0;
-  /** @internal */ ws: UwsSocket | null = null;
+  /** @internal The transport's connection carrying the session (the server's peer), or null while the session is held. */ link: object | null = null;
   /** @internal The token the client holds: `<tokenId>.<secret>`; rotated on every resume. */ resumeToken = '';
   /** @internal */ tokenId = '';
   /** @internal */ tokenSecret: Buffer = Buffer.alloc(0);
@@ -44,10 +43,6 @@ export class Client<U = unknown> {
   /** @internal */ left = false;
   /** @internal Messages sent during onJoin, held until the welcome is out; null otherwise. */
   early: Uint8Array[] | null = null;
-  /** @internal Outgoing bytes for the corked send, kept here so the tick allocates no closure. */
-  out: Uint8Array | null = null;
-  /** @internal */ outResult = 0;
-  /** @internal */ corkedSend: () => void = () => {};
 
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,7 +59,7 @@ export class Client<U = unknown> {
 
   /** Whether a socket is attached (false while the session is held after a drop). */
   get connected(): boolean {
-    return this.ws !== null;
+    return this.link !== null;
   }
 
   /** Sends a typed message to this client. */

@@ -329,25 +329,25 @@ export class NetServer implements RoomHost {
   // ── RoomHost ──
 
   sendBytes(client: Client, bytes: Uint8Array): SendResult {
-    const ws = client.ws;
-    if (ws === null) return 'dropped';
-    client.out = bytes;
-    this.uws.cork(ws, client.corkedSend);
-    client.out = null;
+    const peer = client.link as Peer | null;
+    if (peer === null) return 'dropped';
+    peer.out = bytes;
+    this.uws.cork(peer.ws, peer.corkedSend);
+    peer.out = null;
     client.stats.bytesOut += bytes.length;
-    return sendResultOf(client.outResult);
+    return sendResultOf(peer.outResult);
   }
 
   bufferedAmount(client: Client): number {
-    return client.ws ? this.uws.bufferedAmount(client.ws) : 0;
+    const peer = client.link as Peer | null;
+    return peer === null ? 0 : this.uws.bufferedAmount(peer.ws);
   }
 
   closeClient(client: Client, code: number, reason: string): void {
-    const ws = client.ws;
-    if (ws === null) return;
-    const peer = ws.getUserData().owner as Peer;
+    const peer = client.link as Peer | null;
+    if (peer === null) return;
     this.detach(peer);
-    this.uws.end(ws, code, closeReason(reason));
+    this.uws.end(peer.ws, code, closeReason(reason));
   }
 
   report(error: unknown, where: string): void {
@@ -641,9 +641,6 @@ export class NetServer implements RoomHost {
       return;
     }
     const client = new Client(room, peer.user);
-    client.corkedSend = () => {
-      client.outResult = client.ws!.send(client.out!, true, false);
-    };
     try {
       room.join(client, options);
     } catch (e) {
@@ -696,9 +693,9 @@ export class NetServer implements RoomHost {
   }
 
   private resume(peer: Peer, client: Client, lastTick: number): void {
-    if (client.ws) {
+    if (client.link !== null) {
       // The old connection is still open (the server has not noticed it die): replace it.
-      const old = client.ws.getUserData().owner as Peer;
+      const old = client.link as Peer;
       this.detach(old);
       this.uws.end(old.ws, CloseCode.LEFT, 'replaced by a newer connection');
     }
@@ -718,14 +715,14 @@ export class NetServer implements RoomHost {
   private attach(peer: Peer, client: Client): void {
     peer.state = JOINED;
     peer.client = client;
-    client.ws = peer.ws;
+    client.link = peer;
   }
 
   private detach(peer: Peer): void {
     peer.state = CLOSED;
     const client = peer.client;
     peer.client = null;
-    if (client && client.ws === peer.ws) client.ws = null;
+    if (client && client.link === peer) client.link = null;
   }
 
   private welcome(peer: Peer, client: Client, resumed: boolean): void {
@@ -799,7 +796,7 @@ export class NetServer implements RoomHost {
     }
     const grace = this.resumeGraceMs;
     for (const c of this.sessions.held) {
-      if (c.ws !== null) this.sessions.release(c);
+      if (c.link !== null) this.sessions.release(c);
       else if (now - c.droppedAt > grace) {
         c.room.leave(c, false);
       }

@@ -200,7 +200,7 @@ export class Room<E extends object = object, U = unknown> {
   /** Disconnects a client for good, with a reason. */
   kick(client: Client<U>, reason = 'kicked'): void {
     if (client.room !== this || client.left) return;
-    if (client.ws) this.host.closeClient(client, CloseCode.KICKED, reason);
+    if (client.connected) this.host.closeClient(client, CloseCode.KICKED, reason);
     this.leave(client, false);
   }
 
@@ -315,7 +315,7 @@ export class Room<E extends object = object, U = unknown> {
     this.disposed = true;
     clearInterval(this.timer);
     for (const c of [...this.clients]) {
-      if (c.ws) this.host.closeClient(c, CloseCode.LEFT, 'room disposed');
+      if (c.connected) this.host.closeClient(c, CloseCode.LEFT, 'room disposed');
       this.leave(c, false);
     }
     this.hook(() => this.onDispose?.(), 'onDispose');
@@ -353,7 +353,7 @@ export class Room<E extends object = object, U = unknown> {
     const clients = this.clients;
     for (let i = clients.length - 1; i >= 0; i--) {
       const c = clients[i]!;
-      if (c.congestedSince < 0 || c.ws === null) continue;
+      if (c.congestedSince < 0 || !c.connected) continue;
       if (this.host.bufferedAmount(c) <= this.host.pauseBytes) {
         c.congestedSince = -1;
         this.core.resume(c.core);
@@ -409,7 +409,7 @@ export class Room<E extends object = object, U = unknown> {
       c.early.push(bytes.slice());
       return;
     }
-    if (c.ws === null) return; // held after a drop: messages are events, not state
+    if (!c.connected) return; // held after a drop: messages are events, not state
     const result = this.host.sendBytes(c, bytes);
     c.stats.messagesOut++;
     if (result !== 'sent' && c.congestedSince < 0) {
