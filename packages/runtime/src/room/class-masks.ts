@@ -1,7 +1,7 @@
 import type { ClassCodec } from '../codec/schema-module.js';
 
-/** The field masks the room needs per class, each as two 32-bit words. */
-export interface ClassMasks {
+/** The field masks the room needs per class, each as two signed 32-bit words (the codec's `ClassMasks`, plus what each visibility class may see). */
+export interface RoomClassMasks {
   readonly all0: number;
   readonly all1: number;
   readonly nested0: number;
@@ -15,13 +15,13 @@ export interface ClassMasks {
 }
 
 // One per class, shared by all its entities, so the tick reads it from cache.
-const cache = new WeakMap<ClassCodec, ClassMasks>();
+const cache = new WeakMap<ClassCodec, RoomClassMasks>();
 
 /**
  * The generated codec's masks as plain words. `defineSchemaModule` fills them in for modules
  * generated before codecs carried masks, so every codec of a schema module has them.
  */
-export function classMasks(codec: ClassCodec): ClassMasks {
+export function classMasks(codec: ClassCodec): RoomClassMasks {
   let masks = cache.get(codec);
   if (masks === undefined) {
     masks = build(codec);
@@ -30,7 +30,7 @@ export function classMasks(codec: ClassCodec): ClassMasks {
   return masks;
 }
 
-function build(codec: ClassCodec): ClassMasks {
+function build(codec: ClassCodec): RoomClassMasks {
   const m = codec.masks;
   if (m === undefined) {
     throw new Error(`${codec.name}: its codec has no field masks; pass the generated module (built with defineSchemaModule) to the room`);

@@ -1,6 +1,6 @@
 import type { ClassCodec } from '../codec/schema-module.js';
 import type { Tracked } from '../tracking/tracked.js';
-import type { ClassMasks } from './class-masks.js';
+import type { RoomClassMasks } from './class-masks.js';
 import { F_CELL, F_X, F_Y, F_Z, ROW_F64, type EntityTable } from './entity-table.js';
 import type { RoomClient } from './room-client.js';
 import type { GridCell } from './spatial-grid.js';
@@ -53,7 +53,7 @@ export class EntityRecord {
     readonly entity: Tracked,
     readonly id: number,
     readonly codec: ClassCodec,
-    readonly masks: ClassMasks,
+    readonly masks: RoomClassMasks,
     readonly table: EntityTable<EntityRecord>,
   ) {
     this.nested = (masks.nested0 | masks.nested1) !== 0;
