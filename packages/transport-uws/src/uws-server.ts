@@ -28,6 +28,7 @@
 //   to the others).
 
 import { createServer } from 'node:net';
+import type { SendResult } from '@netschema/runtime';
 import type { TemplatedApp, us_listen_socket, WebSocket } from 'uWebSockets.js';
 import { loadUws, type UwsModule } from './native.js';
 
@@ -67,8 +68,8 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
 
 export type UwsSocket = WebSocket<SocketData>;
 
-/** `send()`'s result: uWS's 1, 0 and 2. */
-export type SendResult = 'sent' | 'backpressure' | 'dropped';
+// `send()`'s result: uWS's 1, 0 and 2 as words, the room seam's type (the runtime's).
+export type { SendResult };
 
 export interface UwsServerOptions {
   /** Default 127.0.0.1: exposing the server is a decision, not a default. */

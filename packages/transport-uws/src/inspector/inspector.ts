@@ -1,7 +1,6 @@
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { loadUws, type UwsModule } from '../native.js';
-import type { Client } from '../rooms/client.js';
-import type { Room } from '../rooms/room.js';
+import type { Client, Room } from '@netschema/runtime';
 import { attributeFrame, type EntityLookup } from './frame-bytes.js';
 import { checkInspectorAuth, InspectorGate, type InspectorAuth, type InspectorRequest } from './inspector-auth.js';
 import { INSPECTOR_PAGE } from './inspector-page.js';

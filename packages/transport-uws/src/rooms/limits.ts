@@ -1,5 +1,5 @@
 import { CloseCode } from '@netschema/runtime';
-import { numberOption } from './check-option.js';
+import { numberOption } from '@netschema/runtime';
 import { TokenBucket } from './rate-limit.js';
 
 /** The operator's caps on what clients may make the server hold. docs/server.md "Limits" has the table. */

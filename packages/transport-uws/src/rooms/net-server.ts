@@ -2,19 +2,17 @@ import {
   C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, ErrorCode,
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
   writeRedirect, writeWelcome, type JoinRequest, type SchemaModule,
+  Client, Room, numberOption, resolveRoomOptions, type NumberRange, type RoomHost, type RoomOptions,
 } from '@netschema/runtime';
 import type { ClusterAdapter, ClusterRoomListing, Placement, RoomRecord } from '../cluster/cluster-adapter.js';
 import { Messaging, type TopicHandler } from '../cluster/messaging.js';
 import { nodeToken, splitNodeToken } from '../cluster/node-token.js';
 import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
 import { UpgradeRejection, UwsServer, sendResultOf, type SendResult, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
-import { Client } from './client.js';
-import { numberOption, type NumberRange } from './check-option.js';
 import { AddressTable, resolveLimits, type Limits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
 import { explainMismatch } from './handshake.js';
 import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, PLACING, Peer } from './peer.js';
-import { resolveRoomOptions, Room, type RoomHost, type RoomOptions } from './room.js';
 import type { NetServerOptions, RoomListing } from './server-options.js';
 import { defaultIdentify, Sessions } from './sessions.js';
 

@@ -1,5 +1,5 @@
 import type { UwsSocket } from '../uws-server.js';
-import type { Client } from './client.js';
+import type { Client } from '@netschema/runtime';
 import type { TokenBucket } from './rate-limit.js';
 
 export const JOINING = 0;

@@ -27,6 +27,6 @@ export function splitResumeToken(text: string): { id: string; secret: Buffer } |
 }
 
 /** Whether a presented secret is the session's, in time independent of where they differ. */
-export function secretMatches(presented: Buffer, expected: Buffer): boolean {
+export function secretMatches(presented: Uint8Array, expected: Uint8Array): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }

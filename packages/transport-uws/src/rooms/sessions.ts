@@ -1,4 +1,4 @@
-import type { Client } from './client.js';
+import type { Client } from '@netschema/runtime';
 import type { Limits } from './limits.js';
 import { newResumeToken, secretMatches, splitResumeToken } from './resume-token.js';
 

@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { CloseCode, ErrorCode, RoomCore, Writer, writeError, writeMessage, writeOwned, type RoomCoreOptions, type SchemaModule } from '@netschema/runtime';
-import type { SendResult } from '../uws-server.js';
+// The room game code extends, and the Client session a player is in it: independent of the
+// transport, which implements RoomHost (room-host.ts) to carry the bytes.
+import { CloseCode, ErrorCode, writeError, writeMessage, writeOwned } from '../protocol/messages.js';
+import type { RoomClient } from '../room/room-client.js';
+import { RoomCore, type RoomCoreOptions } from '../room/room-core.js';
+import { Writer } from '../wire/writer.js';
 import { numberOption } from './check-option.js';
-import { Client } from './client.js';
+import type { RoomHost as Host, SendResult } from './room-host.js';
 
 /** Options of a room type, given to `server.define`. Everything of RoomCore but the schema. */
 export interface RoomOptions<E extends object = object, U = unknown> extends Omit<RoomCoreOptions<E, Client<U>>, 'schema'> {
@@ -17,6 +20,9 @@ export interface RoomOptions<E extends object = object, U = unknown> extends Omi
 // Hosts serve rooms of any entity and user types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = Client<any>;
+/** The host of rooms of any entity and user types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RoomHost = Host<AnyClient, Room<any, any>>;
 
 /**
  * A room type's options with their defaults, checked: `define` calls it so a mistake surfaces
@@ -35,32 +41,15 @@ export function resolveRoomOptions<E extends object, U>(where: string, options: 
   };
 }
 
-/** What a room needs from its server. */
-export interface RoomHost {
-  readonly schema: SchemaModule;
-  /** Sends bytes to a client's socket: sent, queued behind unsent data (backpressure), or dropped. */
-  sendBytes(client: AnyClient, bytes: Uint8Array): SendResult;
-  bufferedAmount(client: AnyClient): number;
-  closeClient(client: AnyClient, code: number, reason: string): void;
-  report(error: unknown, where: string): void;
-  /** Buffered bytes above which a client's frames are skipped until it drains. */
-  readonly pauseBytes: number;
-  /** How long (ms) a client may stay congested before it is disconnected. */
-  readonly stuckMs: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  disposed(room: Room<any, any>): void;
-  /** Its flags changed (private, locked): a cluster's registry hears it. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  roomChanged(room: Room<any, any>): void;
-  /** A client's session ended: it can no longer be resumed. */
-  left(client: AnyClient): void;
-}
 
 type Handler<U> = (client: Client<U>, msg: never) => void;
 
-/** `r` and 16 characters: 96 random bits. */
+/** `r` and 16 characters: 96 random bits, base64url. */
 export function newRoomId(): string {
-  return `r${randomBytes(12).toString('base64url')}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return `r${btoa(s).replace(/\+/g, '-').replace(/\//g, '_')}`;
 }
 
 /** Tick-time measurements of a room, for stats and benchmarks. */
@@ -104,7 +93,7 @@ export class Room<E extends object = object, U = unknown> {
   disposeDelayMs = 5000;
   private readonly handlers = new Map<string, Handler<U>>();
   private readonly roomHandlers = new Map<string, (msg: never) => void>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
   private lastTick = 0;
   private readonly out = new Writer(256);
   private readonly sink = (rc: { data: Client<U> }, frame: Uint8Array): void => this.sendFrame(rc.data, frame);
@@ -416,5 +405,77 @@ export class Room<E extends object = object, U = unknown> {
       c.congestedSince = performance.now();
       this.core.pause(c.core);
     }
+  }
+}
+
+/** Per-client counters on the server. */
+export class ServerClientStats {
+  bytesIn = 0;
+  bytesOut = 0;
+  messagesIn = 0;
+  messagesOut = 0;
+  frames = 0;
+  /** Frames skipped because the client's socket was congested (its changes kept accumulating). */
+  framesSkipped = 0;
+  /** Sends uWS refused outright (queue over its limit); the client was resynced after each. */
+  dropped = 0;
+}
+
+/**
+ * One player's session in a room, as game code on the server sees it. It outlives its
+ * connection: when the socket drops, the session is held for the resume grace period, and a
+ * reconnect with its token picks it up again, view and pending changes included.
+ */
+export class Client<U = unknown> {
+  /** What the server's `auth` hook returned for this player's connection. */
+  readonly user: U;
+  /** The room core's view of this client: view, rate, budget, team (see RoomCore). */
+  core!: RoomClient<Client<U>>;
+  readonly stats = new ServerClientStats();
+  /** Round-trip time of the last ping, ms (0 until the first pong). */
+  rtt = 0;
+  /** Smoothed round-trip time (1/8 exponential average), ms. */
+  rttSmoothed = 0;
+  /** The room's tick of the last frame handed to the socket: a resume that has it needs only the delta. */
+  lastFrameTick = 0;
+  /** @internal The transport's connection carrying the session (the server's peer), or null while the session is held. */ link: object | null = null;
+  /** @internal The token the client holds: `<tokenId>.<secret>`; rotated on every resume. */ resumeToken = '';
+  /** @internal */ tokenId = '';
+  /** @internal */ tokenSecret: Uint8Array = new Uint8Array(0);
+  /** @internal Who the session belongs to (see NetServerOptions.identify): only they may resume it. */ identity: unknown = undefined;
+  /** @internal When the connection dropped (performance.now()), while the session is held. */
+  droppedAt = -1;
+  /** @internal When frames started being skipped for congestion, or -1. */
+  congestedSince = -1;
+  /** @internal */ left = false;
+  /** @internal Messages sent during onJoin, held until the welcome is out; null otherwise. */
+  early: Uint8Array[] | null = null;
+
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    readonly room: Room<any, U>,
+    user: U,
+  ) {
+    this.user = user;
+  }
+
+  /** The client's id in its room, stable across reconnects. */
+  get id(): number {
+    return this.core.id;
+  }
+
+  /** Whether a socket is attached (false while the session is held after a drop). */
+  get connected(): boolean {
+    return this.link !== null;
+  }
+
+  /** Sends a typed message to this client. */
+  send(msg: object): void {
+    this.room.send(this, msg);
+  }
+
+  /** Disconnects this client for good (no resume), with a reason it receives. */
+  kick(reason = 'kicked'): void {
+    this.room.kick(this, reason);
   }
 }
