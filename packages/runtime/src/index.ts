@@ -9,7 +9,7 @@ export { World } from './state/world.js';
 export { ReplicaWorld, type FrameChanges } from './state/replica-world.js';
 export { EntityEncodeError, type EncodeFault } from './room/encode-fault.js';
 export { RoomCore, RoomStats, type RoomCoreOptions, type GridOptions, type AddClientOptions, type FrameSink } from './room/room-core.js';
-export { RoomClient, ClientStats } from './room/room-client.js';
+export { RoomClient, ClientStats } from './room/records.js';
 export { Room, Client, RoomTickStats, ServerClientStats, newRoomId, resolveRoomOptions, type RoomOptions, type RoomHost } from './host/room.js';
 export type { SendResult } from './host/room-host.js';
 export { numberOption, type NumberRange } from './host/check-option.js';

@@ -1,7 +1,7 @@
 // The room game code extends, and the Client session a player is in it: independent of the
 // transport, which implements RoomHost (room-host.ts) to carry the bytes.
 import { CloseCode, ErrorCode, writeError, writeMessage, writeOwned } from '../protocol/messages.js';
-import type { RoomClient } from '../room/room-client.js';
+import type { RoomClient } from '../room/records.js';
 import { RoomCore, type RoomCoreOptions } from '../room/room-core.js';
 import { Writer } from '../wire/writer.js';
 import { numberOption } from './check-option.js';

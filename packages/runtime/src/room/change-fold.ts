@@ -9,8 +9,7 @@ import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView, type ClientTable } from 
 import type { DirectLists } from './direct-lists.js';
 import { F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
-import { KNOWN, type EntityRecord } from './records.js';
-import type { RoomClient } from './room-client.js';
+import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { doubled, type SpatialGrid } from './spatial-grid.js';
 import { fold, updateVis, visOf } from './view-entries.js';

@@ -1,4 +1,4 @@
-import type { RoomClient } from './room-client.js';
+import type { RoomClient } from './records.js';
 
 /**
  * Each client's view and flags as numbers in one typed array, refreshed at the start of every

@@ -4,8 +4,7 @@
 import type { World } from '../state/world.js';
 import { ChangeMasks, changesSince } from './change-history.js';
 import { I_ID, I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
-import { KNOWN, type EntityRecord } from './records.js';
-import type { RoomClient } from './room-client.js';
+import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { fold } from './view-entries.js';
 

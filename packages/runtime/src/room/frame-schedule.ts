@@ -1,5 +1,5 @@
 // When each client's next frame is due.
-import type { RoomClient } from './room-client.js';
+import type { RoomClient } from './records.js';
 
 /** A client's frame phase in (0, 1]: golden-ratio steps spread any number of clients evenly. */
 const phaseOf = (id: number): number => 1 - ((id * 0.6180339887498949) % 1);

@@ -4,8 +4,7 @@
 // (show/hide), ownership, global entities and the game's filter have the last word.
 import { CROW, C_EA, C_FLAGS, C_SA, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
-import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer } from './records.js';
-import type { RoomClient } from './room-client.js';
+import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, type RoomClient } from './records.js';
 import type { SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf } from './view-entries.js';
 

@@ -1,7 +1,7 @@
 // What each client is told about the entities it owns: changes batched between its frames, the
 // whole set after a reset frame.
 import type { OwnedNews } from '../protocol/messages.js';
-import type { RoomClient } from './room-client.js';
+import type { RoomClient } from './records.js';
 
 /** Records an ownership change for the client's next ownership message (see `takeOwned`). */
 export function noteOwned(client: RoomClient<unknown>, id: number, owned: boolean): void {

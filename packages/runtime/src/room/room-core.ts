@@ -15,8 +15,7 @@ import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { markPending, updateVis } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer } from './records.js';
-import { RoomClient } from './room-client.js';
+import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, RoomClient } from './records.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
 

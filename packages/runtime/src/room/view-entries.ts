@@ -1,8 +1,7 @@
 // A client's view entries: per (client, entity), what the client may see of the entity (its
 // visibility class) and what it has yet to receive (pending masks). The fold adds a tick's
 // changes; a frame sends and clears them.
-import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, type EntityRecord, type ViewEntry } from './records.js';
-import type { RoomClient } from './room-client.js';
+import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 
 /** The visibility class of an entity for a client: owner, team (in a room with teams), or other. */
 export function visOf(client: RoomClient<unknown>, rec: EntityRecord, teams: boolean): number {
