@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { generate, readSchema } from '../packages/cli/src/index.js';
+import { generate, readSchema } from '@netschema/cli';
 import { emitModule } from '../packages/cli/src/emit/emit-module.js';
 import type { ClassCodec, SchemaModule } from '@netschema/runtime';
-import * as arena from './fixtures/schemas/arena.netschema.js';
-import * as conformance from './fixtures/schemas/conformance.netschema.js';
-import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
+import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
+import * as conformance from '@netschema/test-fixtures/schemas/conformance.netschema';
+import * as sink from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 
 const root = path.resolve(import.meta.dirname, '..');
 const FIXTURES = ['test/fixtures/schemas/arena.ts', 'test/fixtures/schemas/kitchen-sink.ts', 'test/fixtures/schemas/conformance.ts', 'examples/quickstart/src/state.ts'];

@@ -53,7 +53,7 @@ function measure(argv) {
 
 if (!help) {
   // Keep the generated codecs fresh (the repo's `netschema generate --check` also checks them).
-  run(process.execPath, [path.join(bench, 'node_modules', '@netschema', 'cli', 'bin', 'netschema.js'), 'generate', 'src/schemas/arena.ts']);
+  run(process.execPath, [path.join(bench, 'node_modules', '@netschema', 'cli', 'bin', 'netschema.js'), 'generate', '../test/fixtures/schemas/arena.ts']);
 }
 
 const results = {};

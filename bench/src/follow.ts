@@ -11,8 +11,8 @@
 import { RoomCore, type RoomClient } from '@netschema/runtime';
 import { describeMachine, load1, machine } from './machine.js';
 import { intOption, parseBenchArgs } from './room-bench.js';
-import { Entity } from './schemas/arena.js';
-import { netschema } from './schemas/arena.netschema.js';
+import { Entity } from '@netschema/test-fixtures/schemas/arena';
+import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { collectGarbage, fmt, ms, now, round4, summarize } from './stats.js';
 
 const HELP = `usage: follow [options]

@@ -1,9 +1,10 @@
-// test/support/redis-server.ts against the real binary: the cluster tests and benches rely on it
-// starting, answering, dying on request and coming back on the same port with no data (their
+// test/fixtures/support/redis-server.ts (@netschema/test-fixtures/support/redis-server) against
+// the real binary: the cluster tests and benches rely on it starting, answering, dying on request
+// and coming back on the same port with no data (their
 // "Redis restarted" fault). Every wait is bounded by the helper or by `ask`.
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pings, startRedis, type RedisServer } from '../support/redis-server.js';
+import { pings, startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 
 const started: RedisServer[] = [];
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, Reader, ReplicaWorld, World } from '@netschema/runtime';
-import * as gen from '../fixtures/schemas/conformance.netschema.js';
+import * as gen from '@netschema/test-fixtures/schemas/conformance.netschema';
 import {
   decodeValue, emitFrame, encodeValue, entitiesToJson, fromHex, runAction, toHex, valueFromVector, valueToJson,
   type Action, type Emit, type Json, type ValueType,

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, Reader, ReplicaWorld, World } from '@netschema/runtime';
-import * as gen from '../fixtures/schemas/conformance.netschema.js';
-import { Bag, Chain, Hero, Actor, Optionals, Packed, Scalars, Squad, Vec2, Wide, Color, Mode } from '../fixtures/schemas/conformance.js';
+import * as gen from '@netschema/test-fixtures/schemas/conformance.netschema';
+import { Bag, Chain, Hero, Actor, Optionals, Packed, Scalars, Squad, Vec2, Wide, Color, Mode } from '@netschema/test-fixtures/schemas/conformance';
 
 const SEED = 0x6e657473;
 const codecs = gen.netschema.classes.filter((c) => c !== undefined);

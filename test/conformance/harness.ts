@@ -10,7 +10,7 @@
  *   iteration order; arrays are arrays.
  */
 import { NetArray, NetMap, Reader, Writer, World } from '@netschema/runtime';
-import * as fixture from '../fixtures/schemas/conformance.js';
+import * as fixture from '@netschema/test-fixtures/schemas/conformance';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -21,7 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DecodeError, NetArray, NetMap, Reader, ReplicaWorld, World } from '@netschema/runtime';
-import * as gen from '../fixtures/schemas/conformance.netschema.js';
+import * as gen from '@netschema/test-fixtures/schemas/conformance.netschema';
 import {
   angleConstants, decodeValue, emitFrame, encodeValue, entitiesToJson, fromHex, numToJson, quantConstants, runAction,
   toHex, valueFromVector, valueToJson, type Action, type Emit, type Json, type ValueType,

@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../support/packed.js';
+import { REPO } from '@netschema/test-fixtures/support/packed';
 
 const RUNTIME_SRC = join(REPO, 'packages/runtime/src');
 const BUILTINS = new Set(builtinModules);

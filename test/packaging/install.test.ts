@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../examples/arena/test/support/browser.js';
-import { discardPacks, npm, packWorkspace, REPO, tarballOverrides } from '../support/packed.js';
-import { BROWSER_CLIENT, INDEX_HTML, SCHEMA, VITE } from './game-fixture.js';
+import { launchChromium } from '@netschema/test-fixtures/support/browser';
+import { discardPacks, npm, packWorkspace, REPO, tarballOverrides } from '@netschema/test-fixtures/support/packed';
+import { BROWSER_CLIENT, INDEX_HTML, SCHEMA, VITE } from '@netschema/test-fixtures/game-fixture';
 
 const SERVER = `import { NetServer, Room, type Client } from '@netschema/transport-uws';
 import { Player } from './state.js';

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { npm, packWorkspace, tarballOverrides } from '../../../test/support/packed.js';
-import { BROWSER_CLIENT, INDEX_HTML, SCHEMA, VITE } from '../../../test/packaging/game-fixture.js';
+import { npm, packWorkspace, tarballOverrides } from '@netschema/test-fixtures/support/packed';
+import { BROWSER_CLIENT, INDEX_HTML, SCHEMA, VITE } from '@netschema/test-fixtures/game-fixture';
 
 // Colyseus's SDKs are installed here rather than as bench dependencies: the measurement is of
 // the published package an npm user gets, and the repository's own install stays lean.

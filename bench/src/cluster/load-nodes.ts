@@ -16,7 +16,7 @@
  * one room of 1,000 in units, moves and view sizes. The last line printed is one JSON object.
  */
 import type { ChildProcess } from 'node:child_process';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import type { BotsConfig, BotsReport } from '../load/bots.js';
 import { describeMachine, load1, machine } from '../machine.js';
 import { intOption, parseBenchArgs } from '../room-bench.js';

@@ -14,7 +14,7 @@
  * `bench:load:nodes` (load-nodes.ts) is the capacity search on the load scenario.
  */
 import type { ChildProcess } from 'node:child_process';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { describeMachine, load1, machine } from '../machine.js';
 import { intOption, parseBenchArgs } from '../room-bench.js';
 import { fmt, round4 } from '../stats.js';

@@ -1,7 +1,7 @@
 import { ReplicaWorld, World } from '@netschema/runtime';
 import type { ArenaFixture, ArenaState, TickMoves } from '../fixtures.js';
-import { Entity, QuantEntity } from '../schemas/arena.js';
-import { netschema } from '../schemas/arena.netschema.js';
+import { Entity, QuantEntity } from '@netschema/test-fixtures/schemas/arena';
+import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { checkEntity, F32_PROJECTION, HOT, quantProjection, type ReplicaFields, type Target } from './target.js';
 
 // The write loops are written out once per class (not shared through a generic helper) so each

@@ -1,7 +1,7 @@
 import { ReplicaWorld, Writer, entityKey, FRAME_HEAD_BOUND, writeRoomFrameHead } from '@netschema/runtime';
 import type { ArenaFixture, ArenaState, TickMoves } from '../fixtures.js';
 import type { RoomScenario } from '../room-scenario.js';
-import { EntityCodec, netschema } from '../schemas/arena.netschema.js';
+import { EntityCodec, netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from './target.js';
 

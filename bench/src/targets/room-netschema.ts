@@ -1,8 +1,8 @@
 import { ReplicaWorld, RoomCore, type RoomClient } from '@netschema/runtime';
 import type { ArenaFixture, ArenaState, TickMoves } from '../fixtures.js';
 import type { RoomScenario } from '../room-scenario.js';
-import { Entity, QuantEntity } from '../schemas/arena.js';
-import { netschema } from '../schemas/arena.netschema.js';
+import { Entity, QuantEntity } from '@netschema/test-fixtures/schemas/arena';
+import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { writeEntities, writeQuantEntities } from './netschema.js';
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, quantProjection, type ReplicaFields } from './target.js';

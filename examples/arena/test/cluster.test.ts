@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../src/client/debug.js';
 import { buildClient } from '../src/server/build-client.js';
-import { CHROMIUM, chromiumMissing, launchChromium } from './support/browser.js';
-import { alive, freePorts } from '../../../test/support/free-port.js';
+import { CHROMIUM, chromiumMissing, launchChromium } from '@netschema/test-fixtures/support/browser';
+import { alive, freePorts } from '@netschema/test-fixtures/support/free-port';
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAUNCHER = join(DIR, 'node_modules', '@netschema', 'cluster-redis', 'bin', 'netschema-cluster.js');

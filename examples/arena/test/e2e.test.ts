@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../src/client/debug.js';
 import { startArena, type ArenaServer } from '../src/server/arena-server.js';
 import { buildClient, type BuiltClient } from '../src/server/build-client.js';
-import { CHROMIUM, chromiumMissing, launchChromium } from './support/browser.js';
+import { CHROMIUM, chromiumMissing, launchChromium } from '@netschema/test-fixtures/support/browser';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');

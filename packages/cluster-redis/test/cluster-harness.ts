@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { netSchema } from '../../transport-uws/test/net-room.js';
 import type { NodeCommand } from './fixtures/cluster-node.js';
 
-export { freePort } from '../../../test/support/free-port.js';
+export { freePort } from '@netschema/test-fixtures/support/free-port';
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const fixture = fileURLToPath(new URL('./fixtures/cluster-node.ts', import.meta.url));

@@ -5,7 +5,7 @@ import { CloseCode, Reader, readRedirect, S_REDIRECT, type Connection } from '@n
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { netSchema } from '../../transport-uws/test/net-room.js';
 import { RawClient } from '../../transport-uws/test/raw-client.js';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { client, freePort, startNodes, until, type ClusterRoom, type TestNode } from './cluster-harness.js';
 
 const LEASE_MS = 2000;

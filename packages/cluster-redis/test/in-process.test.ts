@@ -4,7 +4,7 @@ import { NetServer } from '@netschema/transport-uws';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { netSchema, TestRoom } from '../../transport-uws/test/net-room.js';
-import { startRedis, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { Reader, readRedirect, S_REDIRECT } from '@netschema/runtime';
 import { RawClient } from '../../transport-uws/test/raw-client.js';
 import { redisCluster } from '../src/index.js';

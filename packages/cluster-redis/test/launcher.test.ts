@@ -10,7 +10,7 @@ import { netSchema } from '../../transport-uws/test/net-room.js';
 import { resolveOptions, UsageError, type RawOptions } from '../src/launcher/args.js';
 import { Supervisor } from '../src/launcher/supervisor.js';
 import { redisCluster } from '../src/index.js';
-import { alive, freePorts } from '../../../test/support/free-port.js';
+import { alive, freePorts } from '@netschema/test-fixtures/support/free-port';
 
 const BIN = fileURLToPath(new URL('../bin/netschema-cluster.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/launcher-node.ts', import.meta.url));

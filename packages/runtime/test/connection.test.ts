@@ -8,8 +8,8 @@ import { RoomCore, World, Writer } from '../src/index.js';
 import { backoffDelay, DEFAULT_RECONNECT } from '../src/net/backoff.js';
 import { ChangedFields } from '../src/net/changed-fields.js';
 import type { ClassCodec } from '../src/codec/schema-module.js';
-import { Scoreboard, Stats, Unit } from '../../../test/fixtures/schemas/room.js';
-import * as gen from '../../../test/fixtures/schemas/room.netschema.js';
+import { Scoreboard, Stats, Unit } from '@netschema/test-fixtures/schemas/room';
+import * as gen from '@netschema/test-fixtures/schemas/room.netschema';
 import { FakeSocket } from './support/fake-socket.js';
 
 const schema = gen.netschema;

@@ -1,8 +1,8 @@
 // Run: node --conditions=source --import tsx packages/transport-uws/test/inspector-cost.ts [entities]
 // Measures what attributing one frame costs (the inspector's per-sampled-frame work).
 import { RoomCore } from '@netschema/runtime';
-import { Player } from '../../../test/fixtures/schemas/net.js';
-import * as netSchema from '../../../test/fixtures/schemas/net.netschema.js';
+import { Player } from '@netschema/test-fixtures/schemas/net';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import { attributeFrame, type ClassBytes } from '../src/inspector/frame-bytes.js';
 
 const n = Number(process.argv[2] ?? 100);

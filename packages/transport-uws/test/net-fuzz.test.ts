@@ -1,6 +1,6 @@
 import { C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, FRAME_ROOM, ReplicaWorld, S_PONG, Writer, writeMessage } from '@netschema/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Rng } from '../../../test/support/rng.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 import { NetServer } from '../src/index.js';
 import { until } from './helpers.js';
 import { netSchema, TestRoom } from './net-room.js';

@@ -1,5 +1,5 @@
-import { Chat, Move, Player } from '../../../test/fixtures/schemas/net.js';
-import * as netSchema from '../../../test/fixtures/schemas/net.netschema.js';
+import { Chat, Move, Player } from '@netschema/test-fixtures/schemas/net';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import { Room, type Client } from '../src/index.js';
 
 export { netSchema, Chat, Move, Player };

@@ -4,7 +4,7 @@ import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index
 import { until } from './helpers.js';
 import { Chat, Move, netSchema, TestRoom } from './net-room.js';
 import { RawClient } from './raw-client.js';
-import * as kitchenSink from '../../../test/fixtures/schemas/kitchen-sink.netschema.js';
+import * as kitchenSink from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 
 const servers: NetServer[] = [];
 const raws: RawClient[] = [];

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UwsServer } from '../src/index.js';
-import { freePort } from '../../../test/support/free-port.js';
+import { freePort } from '@netschema/test-fixtures/support/free-port';
 import { startListening, within, type Started } from './helpers.js';
 
 const CLIENTS = 40;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../examples/arena/test/support/browser.js';
+import { launchChromium } from '@netschema/test-fixtures/support/browser';
 import { netschema } from '../src/index.js';
 
 const SCHEMA = `import { schema, string, u16 } from '@netschema/runtime';

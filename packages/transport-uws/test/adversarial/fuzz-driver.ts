@@ -9,7 +9,7 @@ import {
   S_MANIFEST_REQUEST, S_WELCOME, Writer, writeJoin, writeMessage, type JoinRequest,
 } from '@netschema/runtime';
 import WebSocket from 'ws';
-import { Rng } from '../../../../test/support/rng.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 import * as schema from './fuzz-schema.netschema.js';
 import { HonestClient } from './honest.js';
 import { ServerHangError, ServerProcess } from './server-process.js';

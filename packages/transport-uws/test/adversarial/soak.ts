@@ -5,7 +5,7 @@
  * session and no room. Progress goes to stderr; stdout gets one JSON line. Exits 1 if `errors`,
  * `desyncs`, `sessions_leaked` or `rooms_leaked` is not 0. See RELIABILITY.md.
  */
-import { Rng } from '../../../../test/support/rng.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 import { intArg, parseToolArgs, toolArgv } from './cli-args.js';
 import { MANY_ADDRESSES } from './fuzz-driver.js';
 import { HonestClient } from './honest.js';

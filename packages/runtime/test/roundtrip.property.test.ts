@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReplicaWorld, World, Writer } from '@netschema/runtime';
-import * as server from './fixtures/schemas/kitchen-sink.js';
-import * as gen from './fixtures/schemas/kitchen-sink.netschema.js';
+import * as server from '@netschema/test-fixtures/schemas/kitchen-sink';
+import * as gen from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 import { ReferenceEncoder } from './support/reference-encoder.js';
-import { Rng } from './support/rng.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 import { SchemaModel } from './support/schema-model.js';
 
 const model = new SchemaModel(gen.manifest, server as unknown as Record<string, unknown>);

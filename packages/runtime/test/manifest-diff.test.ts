@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeManifestDifference, MANIFEST_LIMITS, ManifestError, parseManifest, type Manifest } from '@netschema/runtime';
-import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
+import * as sink from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 
 const base = sink.manifest;
 /** A deep copy to edit, as a client generated from a different schema would have it. */

@@ -1,7 +1,7 @@
 import { ReplicaWorld, RoomCore, type RoomClient } from '@netschema/runtime';
-import { Scoreboard, Unit } from '../fixtures/schemas/room.js';
-import * as gen from '../fixtures/schemas/room.netschema.js';
-import type { Rng } from './rng.js';
+import { Scoreboard, Unit } from '@netschema/test-fixtures/schemas/room';
+import * as gen from '@netschema/test-fixtures/schemas/room.netschema';
+import type { Rng } from '@netschema/test-fixtures/support/rng';
 
 export type Data = { name: string };
 export type Client = RoomClient<Data>;

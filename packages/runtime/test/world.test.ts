@@ -1,9 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { devChecks, ReplicaWorld, setDevChecks, World } from '@netschema/runtime';
-import { Entity, QuantEntity } from './fixtures/schemas/arena.js';
-import * as arena from './fixtures/schemas/arena.netschema.js';
-import { Item, Soldier } from './fixtures/schemas/kitchen-sink.js';
-import * as sink from './fixtures/schemas/kitchen-sink.netschema.js';
+import { Entity, QuantEntity } from '@netschema/test-fixtures/schemas/arena';
+import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
+import { Item, Soldier } from '@netschema/test-fixtures/schemas/kitchen-sink';
+import * as sink from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 
 describe('World and ReplicaWorld', () => {
   it('gives entities increasing ids and sends creations, changes and removals in one patch', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EntryMap } from '../packages/runtime/src/room/entry-map.js';
-import type { ViewEntry } from '../packages/runtime/src/room/records.js';
-import { Rng } from './support/rng.js';
+import { EntryMap } from '../src/room/entry-map.js';
+import type { ViewEntry } from '../src/room/records.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 
 // The room keeps each client's view entries in this table; it must behave exactly like a Map.
 const entry = (id: number) => ({ id }) as unknown as ViewEntry;

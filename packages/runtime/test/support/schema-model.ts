@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '@netschema/test-fixtures/support/rng';
 import { angleIndex, angleValue, quantIndex, quantValue, type AngleSpec, type QuantSpec } from './spec-math.js';
 import type { Manifest, ManifestClass } from '@netschema/runtime';
 import { NetArray, NetMap } from '@netschema/runtime';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, Reader, ReplicaWorld, RoomCore, Writer, readOwned, writeOwned, S_OWNED, type OwnedNews, type RoomClient } from '@netschema/runtime';
-import { Entity } from './fixtures/schemas/arena.js';
-import * as arena from './fixtures/schemas/arena.netschema.js';
+import { Entity } from '@netschema/test-fixtures/schemas/arena';
+import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
 
 type C = RoomClient<string>;
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gen, RoomHarness, Scoreboard, Unit, type Client } from './support/room-harness.js';
-import { Rng } from './support/rng.js';
+import { Rng } from '@netschema/test-fixtures/support/rng';
 
 const SEED = 31337;
 

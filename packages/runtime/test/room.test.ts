@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { devChecks, ReplicaWorld, RoomCore, setDevChecks, type RoomClient } from '@netschema/runtime';
-import { Entity } from './fixtures/schemas/arena.js';
-import * as arena from './fixtures/schemas/arena.netschema.js';
-import { Unit } from './fixtures/schemas/room.js';
-import * as roomGen from './fixtures/schemas/room.netschema.js';
+import { Entity } from '@netschema/test-fixtures/schemas/arena';
+import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
+import { Unit } from '@netschema/test-fixtures/schemas/room';
+import * as roomGen from '@netschema/test-fixtures/schemas/room.netschema';
 
 type C = RoomClient<string>;
 
