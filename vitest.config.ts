@@ -34,6 +34,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // A test fails when it writes to console.error or console.warn without spying on it first.
+    setupFiles: ['./test/setup/fail-on-console.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
