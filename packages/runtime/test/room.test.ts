@@ -465,10 +465,10 @@ describe('entity slots', () => {
       live.push(at(t % 500, 0));
       tick();
     }
-    const table = (room as unknown as { table: { quarantined: number; slotsInUse: number } }).table;
     // 20 live, one released per tick and held 18 ticks: about 40 slots, not 2,000.
-    expect(table.slotsInUse).toBeLessThan(60);
-    expect(table.quarantined).toBeLessThan(600);
+    expect(room.stats.entitySlots).toBeGreaterThanOrEqual(20);
+    expect(room.stats.entitySlots).toBeLessThan(60);
+    expect(room.stats.heldSlots).toBeLessThan(600);
   });
 });
 

@@ -69,6 +69,10 @@ export class RoomStats {
   lastBytes = 0;
   /** Bytes of entity encodings the last tick wrote, shared by every frame that carried them. */
   lastEncodedBytes = 0;
+  /** Entity table slots ever allocated (its high-water mark): bounded by live entities plus the released ones held back. */
+  entitySlots = 0;
+  /** Released entity slots held back from reuse until no frame can still refer to them. */
+  heldSlots = 0;
   frames = 0;
   bytes = 0;
 }
@@ -432,6 +436,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     s.lastFrames = frames;
     s.lastBytes = bytes;
     s.lastEncodedBytes = this.enc.arena.pos;
+    s.entitySlots = this.table.slotsInUse;
+    s.heldSlots = this.table.quarantined;
     s.frames += frames;
     s.bytes += bytes;
     s.lastTickMs = performance.now() - t0;
