@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect, type Connection } from '@netschema/runtime/client';
 import { WebSocket } from 'ws';
-import { netSchema } from '../../transport-uws/test/net-room.js';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import type { NodeCommand } from './fixtures/cluster-node.js';
 
 export { freePort } from '@netschema/test-fixtures/support/free-port';

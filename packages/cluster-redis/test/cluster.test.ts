@@ -3,7 +3,7 @@
 // another node, one machine behind one shared port, draining, and messages between nodes.
 import { CloseCode, Reader, readRedirect, S_REDIRECT, type Connection } from '@netschema/runtime/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { netSchema } from '../../transport-uws/test/net-room.js';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import { RawClient } from '../../transport-uws/test/raw-client.js';
 import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { client, freePort, startNodes, until, type ClusterRoom, type TestNode } from './cluster-harness.js';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NetServer } from '@netschema/transport-uws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { netSchema } from '../../transport-uws/test/net-room.js';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import { resolveOptions, UsageError, type RawOptions } from '../src/launcher/args.js';
 import { Supervisor } from '../src/launcher/supervisor.js';
 import { redisCluster } from '../src/index.js';

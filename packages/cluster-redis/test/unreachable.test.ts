@@ -1,7 +1,7 @@
 // A node that cannot reach Redis at start-up does not start half-joined: it says so.
 import { NetServer } from '@netschema/transport-uws';
 import { expect, it } from 'vitest';
-import { netSchema } from '../../transport-uws/test/net-room.js';
+import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
 import { redisCluster } from '../src/index.js';
 
 it('NetServer.listen rejects, naming Redis and its address, when the registry is unreachable', async () => {
