@@ -76,12 +76,11 @@ function checkDelivered(h: RoomHarness, c: Client): void {
 /** At rest: every entity inside a client's view (or global, owned, shown) is there, none beyond the view plus hysteresis. */
 function checkInterest(h: RoomHarness, c: Client): void {
   const rep = h.replicas.get(c)!;
-  const shape = (c as unknown as { shape: { contains(x: number, y: number, z: number, staying: boolean): boolean } }).shape;
   for (const u of h.units) {
     const id = h.room.world.idOf(u);
     const own = h.room.ownerOf(u) === c;
-    if (own || shape.contains(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
-    else if (!shape.contains(u.x, u.y, 0, true)) expect(rep.get(id), `client ${c.id} still has entity ${id}`).toBeUndefined();
+    if (own || c.inView(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
+    else if (!c.inView(u.x, u.y, 0, true)) expect(rep.get(id), `client ${c.id} still has entity ${id}`).toBeUndefined();
   }
   expect(rep.get(h.room.world.idOf(h.board))).toBeDefined();
 }

@@ -228,6 +228,19 @@ export class RoomClient<D = unknown> {
     this.interval = 1000 / hz;
   }
 
+  /**
+   * Whether a point lies in this client's view; `staying`: within the view plus its hysteresis
+   * band (where an entity it already has stays). False without a view.
+   */
+  inView(x: number, y: number, z = 0, staying = false): boolean {
+    return this.hasView && this.shape.contains(x, y, z, staying);
+  }
+
+  /** How many entities this client shows and hides whatever its view says (`show` / `hide` pins). */
+  get pins(): { shown: number; hidden: number } {
+    return { shown: this.shown.size, hidden: this.hidden.size };
+  }
+
   /** Sets the area of interest around a point (the room re-queries its grid on the next frame). */
   setView(v: View): void {
     this.shape.set(v);
