@@ -4,7 +4,7 @@
 import { CloseCode, Reader, readRedirect, S_REDIRECT, type Connection } from '@netschema/runtime/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as netSchema from '@netschema/test-fixtures/schemas/net.netschema';
-import { RawClient } from '../../transport-uws/test/raw-client.js';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { client, freePort, startNodes, until, type ClusterRoom, type TestNode } from './cluster-harness.js';
 

@@ -3,10 +3,10 @@ import { connect, type Connection } from '@netschema/runtime/client';
 import { NetServer } from '@netschema/transport-uws';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { netSchema, TestRoom } from '../../transport-uws/test/net-room.js';
+import { netSchema, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
 import { startRedis, type RedisServer } from '@netschema/test-fixtures/support/redis-server';
 import { Reader, readRedirect, S_REDIRECT } from '@netschema/runtime';
-import { RawClient } from '../../transport-uws/test/raw-client.js';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 import { redisCluster } from '../src/index.js';
 import { until } from './cluster-harness.js';
 

@@ -7,11 +7,6 @@ import { Rng } from '@netschema/test-fixtures/support/rng';
 
 const SEED = 31337;
 
-/** The room's record of what a client should have: entities it knows, and whether data is pending. */
-function entriesOf(c: Client): Map<number, { state: number; pending: boolean }> {
-  return c.entries as unknown as Map<number, { state: number; pending: boolean }>;
-}
-const KNOWN = 2;
 
 /** What a client's replica of `e` must hold: every field it may see, undefined for the ones it may not. */
 function expected(h: RoomHarness, c: Client, e: Unit | Scoreboard): Record<string, unknown> {
@@ -61,13 +56,13 @@ function checkBytes(h: RoomHarness, c: Client, frame: Uint8Array): void {
 /** After a tick: the replica holds exactly what the room says the client knows (or has yet to remove); settled entries equal the server. */
 function checkDelivered(h: RoomHarness, c: Client): void {
   const rep = h.replicas.get(c)!;
-  const entries = entriesOf(c);
-  const known = [...entries].filter(([, e]) => e.state === KNOWN).map(([id]) => id).sort((a, b) => a - b);
+  const entries = c.knownEntities();
+  const known = entries.map((e) => e.id).sort((a, b) => a - b);
   // Removals decided after this client's frame went out (by a later frame callback) reach it next frame.
   const held = [...new Set([...known, ...c.leaving])].sort((a, b) => a - b);
   expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(held);
-  for (const id of known) {
-    if (entries.get(id)!.pending) continue;
+  for (const { id, pending } of entries) {
+    if (pending) continue;
     const e = h.room.world.get(id) as Unit | Scoreboard;
     expect(replicaJson(rep.get(id)!), `client ${c.id}, entity ${id}`).toEqual(expected(h, c, e));
   }

@@ -2,14 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Waits for `condition`, polling; fails naming `what` after `ms`. Bounds time, asserts none. */
-export async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until } from '@netschema/test-fixtures/support/until';
 
 /** Rejects naming `what` if `promise` does not settle within `ms`. */
 export function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {

@@ -3,8 +3,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, type Client, type NetServerOptions } from '../src/index.js';
 import { until, within } from './helpers.js';
-import { netSchema, TestRoom } from './net-room.js';
-import { RawClient } from './raw-client.js';
+import { netSchema, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 
 const TOKEN = 'inspector-test-token-0123456789';
 const servers: NetServer[] = [];

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NetServer, UpgradeRejection, type Client, type NetServerOptions, type RoomOptions } from '../src/index.js';
 import { until, within } from './helpers.js';
-import { netSchema, Player, TestRoom } from './net-room.js';
+import { netSchema, Player, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
 
 const servers: NetServer[] = [];
 const conns: Connection[] = [];
@@ -91,9 +91,9 @@ function converged(server: NetServer, conn: Connection): boolean {
   return true;
 }
 
-/** Resume tokens the server keeps: one per live or held session (private: checked for leaks). */
+/** Resume tokens the server keeps: one per live or held session (checked for leaks). */
 function heldTokens(server: NetServer): number {
-  return (server as unknown as { sessions: { size: number } }).sessions.size;
+  return server.stats().sessions;
 }
 
 function move(dx: number, dy: number): netSchema.Move {

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '@netschema/test-fixtures/support/rng';
 import { NetServer } from '../src/index.js';
 import { until } from './helpers.js';
-import { netSchema, TestRoom } from './net-room.js';
-import { RawClient } from './raw-client.js';
+import { netSchema, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 
 const servers: NetServer[] = [];
 const raws: RawClient[] = [];

@@ -2,8 +2,8 @@ import { C_MANIFEST, C_MESSAGE, C_PING, C_PONG, CloseCode, ErrorCode, FINAL_CLOS
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, UpgradeRejection, type NetServerOptions } from '../src/index.js';
 import { until } from './helpers.js';
-import { Chat, Move, netSchema, TestRoom } from './net-room.js';
-import { RawClient } from './raw-client.js';
+import { Chat, Move, netSchema, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 import * as kitchenSink from '@netschema/test-fixtures/schemas/kitchen-sink.netschema';
 
 const servers: NetServer[] = [];
@@ -407,7 +407,6 @@ describe('NetServer under churn', () => {
   it('after many clients join, play and go (leaving, dropping, or kicked), nothing of them is left behind', async () => {
     // 61 joins from one address within a second or two: above the default join rate on purpose.
     const server = await serve({ resumeGraceMs: 100, joinRate: 1000, joinBurst: 100 });
-    const internals = server as unknown as { sessions: { size: number; held: Set<unknown> }; peers: Set<unknown> };
     const anchor = await raw(server); // keeps the room alive through the churn
     anchor.join(netSchema.netschema);
     const roomId = (await anchor.welcome()).roomId;
@@ -425,13 +424,14 @@ describe('NetServer under churn', () => {
         else if (i % 3 === 1) c.terminate();
       });
       for (const c of room.clients.filter((c, i) => i > 0 && i % 3 === 0)) c.kick('churn');
-      await until(() => room.clients.length === 1 && internals.sessions.held.size === 0, `wave ${wave} to be gone`, 5000);
+      await until(() => room.clients.length === 1 && server.stats().heldSessions === 0, `wave ${wave} to be gone`, 5000);
     }
     expect(room.core.clients).toHaveLength(1);
     expect(room.core.world.size).toBe(baseline);
-    expect(internals.sessions.size).toBe(1);
-    expect(internals.sessions.held.size).toBe(0);
-    await until(() => internals.peers.size === 1, 'closed sockets to be forgotten');
+    expect(server.stats().sessions).toBe(1);
+    expect(server.stats().rooms).toBe(1);
+    expect(server.stats().heldSessions).toBe(0);
+    await until(() => server.stats().connections === 1, 'closed sockets to be forgotten');
     expect(room.log.filter((l) => l.startsWith('join'))).toHaveLength(61);
     expect(room.log.filter((l) => l.startsWith('leave'))).toHaveLength(60);
   });
@@ -587,7 +587,6 @@ describe('NetServer limits (issue 11)', () => {
 
   it('join-and-drop churn holds at most maxHeldPerRoom / maxHeldSessions sessions and bounded rooms', async () => {
     const server = await serve({ joinRate: 1000, joinBurst: 1000, maxHeldPerRoom: 3, maxHeldSessions: 5, resumeGraceMs: 60_000 }, { maxClients: 4 });
-    const internals = server as unknown as { sessions: { size: number; held: Set<unknown> } };
     for (let i = 0; i < 40; i++) {
       const c = await raw(server);
       c.join(netSchema.netschema);
@@ -595,9 +594,9 @@ describe('NetServer limits (issue 11)', () => {
       c.terminate();
       await until(() => c.closed !== null, 'the drop');
     }
-    await until(() => internals.sessions.held.size <= 5, 'evictions');
-    expect(internals.sessions.held.size).toBeLessThanOrEqual(5);
-    expect(internals.sessions.size).toBeLessThanOrEqual(5);
+    await until(() => server.stats().heldSessions <= 5, 'evictions');
+    expect(server.stats().heldSessions).toBeLessThanOrEqual(5);
+    expect(server.stats().sessions).toBeLessThanOrEqual(5);
     for (const r of server.rooms()) expect(r.clients).toBeLessThanOrEqual(3);
     // Held sessions count against maxClients (the default): 40 joins needed at most 40/1 rooms,
     // but evictions keep the live rooms few.

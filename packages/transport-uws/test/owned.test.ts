@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NetServer } from '../src/index.js';
 import { until, within } from './helpers.js';
-import { netSchema, Player, TestRoom } from './net-room.js';
+import { netSchema, Player, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
 
 const servers: NetServer[] = [];
 const conns: Connection[] = [];

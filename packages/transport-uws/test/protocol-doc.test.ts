@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as rt from '@netschema/runtime';
 import { describe, expect, it } from 'vitest';
-import { netSchema } from './net-room.js';
+import { netSchema } from '@netschema/test-fixtures/rooms/net-room';
 
 const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
 const constants = rt as unknown as Record<string, unknown>;

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UwsServer } from '../src/index.js';
 import { startListening, until, within, type Started } from './helpers.js';
-import { netSchema } from './net-room.js';
+import { netSchema } from '@netschema/test-fixtures/rooms/net-room';
 
 const children: ChildProcess[] = [];
 const conns: Connection[] = [];

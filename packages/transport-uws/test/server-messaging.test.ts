@@ -4,8 +4,8 @@ import { C_LEAVE, CloseCode } from '@netschema/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NetServer, type Room } from '../src/index.js';
 import { until } from './helpers.js';
-import { Chat, netSchema, TestRoom } from './net-room.js';
-import { RawClient } from './raw-client.js';
+import { Chat, netSchema, TestRoom } from '@netschema/test-fixtures/rooms/net-room';
+import { RawClient } from '@netschema/test-fixtures/support/raw-client';
 
 const servers: NetServer[] = [];
 const raws: RawClient[] = [];

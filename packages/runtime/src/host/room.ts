@@ -439,12 +439,6 @@ export class Client<U = unknown> {
   /** The room's tick of the last frame handed to the socket: a resume that has it needs only the delta. */
   lastFrameTick = 0;
   /** @internal The transport's connection carrying the session (the server's peer), or null while the session is held. */ link: object | null = null;
-  /** @internal The token the client holds: `<tokenId>.<secret>`; rotated on every resume. */ resumeToken = '';
-  /** @internal */ tokenId = '';
-  /** @internal */ tokenSecret: Uint8Array = new Uint8Array(0);
-  /** @internal Who the session belongs to (see NetServerOptions.identify): only they may resume it. */ identity: unknown = undefined;
-  /** @internal When the connection dropped (performance.now()), while the session is held. */
-  droppedAt = -1;
   /** @internal When frames started being skipped for congestion, or -1. */
   congestedSince = -1;
   /** @internal */ left = false;

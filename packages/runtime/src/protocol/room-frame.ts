@@ -1,6 +1,7 @@
-// The room frame: the one state message a room sends each client (docs/wire-format.md §9). This
-// module owns its layout; the room core writes it, the replica reads it, the connection peeks
-// at its flags, the benchmarks' floor server writes it, all through these functions.
+// The room frame: the one state message a room sends each client (spec: docs/wire-format.md §9.3;
+// vectors: the `room-*` cases of test/conformance/vectors.json). This module owns its layout;
+// the room core writes it, the replica reads it, the connection peeks at its flags, the
+// benchmarks' floor server writes it, all through these functions.
 //
 //   kind u8 = FRAME_ROOM | tick varuint | input ack varuint | flags u8
 //   removals: count varuint, then ids as zigzag varint deltas

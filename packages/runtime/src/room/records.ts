@@ -236,6 +236,16 @@ export class RoomClient<D = unknown> {
     return this.hasView && this.shape.contains(x, y, z, staying);
   }
 
+  /**
+   * The entities this client's replica holds (sent, not yet removed), each with whether changes
+   * still wait for its next frames. For inspectors and tests; allocates, so not for the tick.
+   */
+  knownEntities(): Array<{ id: number; pending: boolean }> {
+    const out: Array<{ id: number; pending: boolean }> = [];
+    for (const [id, entry] of this.entries) if (entry.state === KNOWN) out.push({ id, pending: entry.pending });
+    return out;
+  }
+
   /** How many entities this client shows and hides whatever its view says (`show` / `hide` pins). */
   get pins(): { shown: number; hidden: number } {
     return { shown: this.shown.size, hidden: this.hidden.size };

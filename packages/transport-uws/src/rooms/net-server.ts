@@ -32,6 +32,17 @@ type RoomClass = new () => Room<any, any>;
 const ROOM_ID = /^r[\w-]{16}$/;
 const SEAT = /^(r[\w-]{16})\.([\w-]{12})$/;
 
+/** A NetServer's counts at one moment (see `NetServer.stats`). */
+export interface ServerStats {
+  /** Open WebSocket connections, joined or not. */
+  connections: number;
+  /** Sessions with a resume token: joined clients plus held ones. */
+  sessions: number;
+  /** Dropped sessions held for resume. */
+  heldSessions: number;
+  rooms: number;
+}
+
 /**
  * Rooms over uWebSockets.js: one endpoint, rooms joined by name (created on demand) or id, a
  * schema handshake, typed messages, limits against hostile clients, congestion control, resume
@@ -189,6 +200,15 @@ export class NetServer implements RoomHost {
   /** The inspector's bound port, or undefined when the inspector is off. */
   get inspectorPort(): number | undefined {
     return this.inspector?.port;
+  }
+
+  /**
+   * What this server holds now, for health checks and dashboards: open sockets, sessions with a
+   * resume token (live or held), the held ones (dropped, waiting out their resume grace), and
+   * rooms. Held sessions are bounded by `maxHeldSessions`; a count that only grows is a leak.
+   */
+  stats(): ServerStats {
+    return { connections: this.peers.size, sessions: this.sessions.size, heldSessions: this.sessions.held.size, rooms: this.byId.size };
   }
 
   /** Registers a room type: clients joining `name` get a room of this class (created when needed). */
@@ -646,8 +666,7 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.JOIN_REFUSED, e instanceof Error ? e.message : String(e));
       return;
     }
-    client.identity = identity;
-    this.sessions.issue(client);
+    this.sessions.issue(client, identity);
     this.roomChanged(room, seat);
     this.attach(peer, client);
     this.welcome(peer, client, false);
@@ -700,7 +719,6 @@ export class NetServer implements RoomHost {
     this.sessions.release(client);
     // A new token on every resume: one that leaked from an earlier connection stops working.
     this.sessions.issue(client);
-    client.droppedAt = -1;
     client.congestedSince = -1;
     client.room.resumeFrames(client);
     // Only the delta is safe if the client applied the last frame the server sent it.
@@ -726,7 +744,8 @@ export class NetServer implements RoomHost {
   private welcome(peer: Peer, client: Client, resumed: boolean): void {
     const w = this.w;
     w.reset();
-    const resumeToken = this.cluster ? nodeToken(this.cluster.nodeId, client.resumeToken) : client.resumeToken;
+    const token = this.sessions.token(client);
+    const resumeToken = this.cluster ? nodeToken(this.cluster.nodeId, token) : token;
     writeWelcome(w, { protocol: PROTOCOL_VERSION, clientId: client.id, roomId: client.room.id, roomName: client.room.name, resumeToken, resumed });
     this.uws.send(peer.ws, w.view_(0));
   }
@@ -761,10 +780,9 @@ export class NetServer implements RoomHost {
   /** Dropped without leaving: hold the session for a resume; frames pause, changes accumulate. */
   private hold(client: Client): void {
     if (client.left || this.sessions.held.has(client)) return;
-    client.droppedAt = performance.now();
     client.room.pauseFrames(client);
     // Over maxHeldPerRoom or maxHeldSessions: the oldest held sessions end (they were closest to expiry).
-    const evicted = this.sessions.hold(client);
+    const evicted = this.sessions.hold(client, performance.now());
     client.room.hook(() => client.room.onDrop?.(client), 'onDrop');
     for (const c of evicted) c.room.leave(c, false);
   }
@@ -795,7 +813,7 @@ export class NetServer implements RoomHost {
     const grace = this.resumeGraceMs;
     for (const c of this.sessions.held) {
       if (c.link !== null) this.sessions.release(c);
-      else if (now - c.droppedAt > grace) {
+      else if (now - this.sessions.droppedAt(c) > grace) {
         c.room.leave(c, false);
       }
     }

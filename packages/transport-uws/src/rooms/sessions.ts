@@ -14,6 +14,18 @@ export function defaultIdentify(user: unknown): unknown {
   return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? id : undefined;
 }
 
+/** What the transport keeps of one session beside the room's Client: its resume token and owner. */
+interface SessionRecord {
+  /** The token the client holds: `<id>.<secret>`; rotated on every resume. */
+  text: string;
+  id: string;
+  secret: Uint8Array;
+  /** Who the session belongs to (see NetServerOptions.identify): only they may resume it. */
+  identity: unknown;
+  /** When the connection dropped (performance.now()) while the session is held, else -1. */
+  droppedAt: number;
+}
+
 /**
  * Sessions that can be resumed: their tokens, and the ones held after their connection dropped.
  * Held sessions are capped per room and in total; at a cap the oldest held one ends, so memory
@@ -22,6 +34,8 @@ export function defaultIdentify(user: unknown): unknown {
 export class Sessions {
   /** Live sessions by their token's lookup id. */
   private readonly byId = new Map<string, Client>();
+  /** Each live session's token and owner. */
+  private readonly records = new Map<Client, SessionRecord>();
   /** Held sessions, oldest drop first (a Set keeps insertion order). */
   readonly held = new Set<Client>();
 
@@ -31,15 +45,29 @@ export class Sessions {
     return this.byId.size;
   }
 
-  /** Gives a session a new token (its first, or a rotation on resume: the old one stops working). */
-  issue(client: Client): void {
-    if (client.tokenId !== '') this.byId.delete(client.tokenId);
+  /**
+   * Gives a session a new token: its first (naming who it belongs to), or a rotation on resume
+   * (the old one stops working, the owner stays).
+   */
+  issue(client: Client, identity?: unknown): void {
+    let record = this.records.get(client);
+    if (record !== undefined) this.byId.delete(record.id);
     let t = newResumeToken();
     while (this.byId.has(t.id)) t = newResumeToken();
-    client.resumeToken = t.text;
-    client.tokenId = t.id;
-    client.tokenSecret = t.secret;
+    if (record === undefined) {
+      record = { text: t.text, id: t.id, secret: t.secret, identity, droppedAt: -1 };
+      this.records.set(client, record);
+    } else {
+      record.text = t.text;
+      record.id = t.id;
+      record.secret = t.secret;
+    }
     this.byId.set(t.id, client);
+  }
+
+  /** The token to hand the client (empty for a session that has none). */
+  token(client: Client): string {
+    return this.records.get(client)?.text ?? '';
   }
 
   /** The session a token belongs to, if it is live and was issued to the same identity. */
@@ -47,27 +75,35 @@ export class Sessions {
     const parts = splitResumeToken(token);
     if (parts === null) return undefined;
     const client = this.byId.get(parts.id);
-    if (client === undefined || !secretMatches(parts.secret, client.tokenSecret)) return undefined;
-    if (!Object.is(client.identity, identity)) return undefined;
+    const record = client && this.records.get(client);
+    if (client === undefined || record === undefined || !secretMatches(parts.secret, record.secret)) return undefined;
+    if (!Object.is(record.identity, identity)) return undefined;
     if (client.left || client.room.disposed) return undefined;
     return client;
   }
 
   /** The session ended: its token stops working. */
   forget(client: Client): void {
-    if (this.byId.get(client.tokenId) === client) this.byId.delete(client.tokenId);
+    const record = this.records.get(client);
+    if (record !== undefined && this.byId.get(record.id) === client) this.byId.delete(record.id);
+    this.records.delete(client);
     this.release(client);
   }
 
-  /** Marks a dropped session held; returns the sessions to end to stay within the caps (oldest first). */
-  hold(client: Client): Client[] {
+  /**
+   * Marks a dropped session held from `now`; returns the sessions to end to stay within the
+   * caps (oldest first).
+   */
+  hold(client: Client, now: number): Client[] {
     if (this.held.has(client)) return [];
     this.held.add(client);
+    const record = this.records.get(client);
+    if (record !== undefined) record.droppedAt = now;
     client.room.heldCount++;
     const evict: Client[] = [];
     if (client.room.heldCount > this.limits.maxHeldPerRoom) {
       let oldest: Client | undefined;
-      for (const c of client.room.clients) if (this.held.has(c) && (oldest === undefined || c.droppedAt < oldest.droppedAt)) oldest = c;
+      for (const c of client.room.clients) if (this.held.has(c) && (oldest === undefined || this.droppedAt(c) < this.droppedAt(oldest))) oldest = c;
       if (oldest !== undefined) evict.push(oldest);
     }
     let over = this.held.size - evict.length - this.limits.maxHeldSessions;
@@ -81,13 +117,21 @@ export class Sessions {
     return evict;
   }
 
+  /** When a held session's connection dropped (performance.now()), or -1 when it is not held. */
+  droppedAt(client: Client): number {
+    return this.records.get(client)?.droppedAt ?? -1;
+  }
+
   /** No longer held (resumed, or ended). */
   release(client: Client): void {
+    const record = this.records.get(client);
+    if (record !== undefined) record.droppedAt = -1;
     if (this.held.delete(client)) client.room.heldCount--;
   }
 
   clear(): void {
     this.byId.clear();
+    this.records.clear();
     this.held.clear();
   }
 }
