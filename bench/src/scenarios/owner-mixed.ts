@@ -1,0 +1,18 @@
+/**
+ * `owner_mixed`: 100 clients, 1,000 heroes every client sees, 10 owned by each client; each tick
+ * 10% of the heroes get a new hp (owner-only) and 5% move (public). See owner-room.ts.
+ */
+import { runOwnerScenario } from './owner-room.js';
+import type { Scenario } from './scenario.js';
+
+export const ownerMixed: Scenario = {
+  key: 'owner_mixed',
+  run: (options) =>
+    runOwnerScenario(
+      'owner_mixed',
+      '100 clients, 1,000 heroes seen by all, 10 owned per client; per tick 100 owner-only hp changes and 50 public moves',
+      { clients: 100, heroes: 1000, hpPerTick: 100, movesPerTick: 50, warmup: 50, ticks: 200 },
+      options,
+      { server: 'owner_mixed_ratio', bytes: 'owner_mixed_bytes_ratio' },
+    ),
+};

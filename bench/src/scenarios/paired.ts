@@ -1,0 +1,74 @@
+/**
+ * The run loop of the owner-only and churn scenarios: one discarded warm-up run, then `runs` runs
+ * of both systems, interleaved, the first system alternating from run to run, a full GC before
+ * each system's run. Each run returns one sample (a number per metric) and its verification
+ * problems; the report takes the medians (min and max) over the measured runs.
+ */
+import { collectGarbage, summarize, type Summary } from '../stats.js';
+import type { ScenarioMetric } from './scenario.js';
+
+export interface SystemRun<K extends string> {
+  sample: Record<K, number>;
+  problems: string[];
+}
+
+export interface Paired<K extends string> {
+  netschema: Record<K, Summary>;
+  colyseus: Record<K, Summary>;
+  problems: string[];
+  /** `label` of `key` for both systems, as a report row. */
+  metric(key: K, label: string, exact?: boolean): ScenarioMetric;
+  /** netschema median / Colyseus median of `key`. */
+  ratio(key: K): number;
+}
+
+export function runPaired<K extends string>(
+  scenario: string,
+  runs: number,
+  keys: readonly K[],
+  netschema: () => SystemRun<K>,
+  colyseus: () => SystemRun<K>,
+): Paired<K> {
+  const rows: Record<'netschema' | 'colyseus', Record<K, number>[]> = { netschema: [], colyseus: [] };
+  const problems: string[] = [];
+  const systems = [
+    ['netschema', netschema],
+    ['colyseus', colyseus],
+  ] as const;
+  for (let run = -1; run < runs; run++) {
+    const order = (run + 1) % 2 === 0 ? systems : [systems[1], systems[0]];
+    for (const [name, go] of order) {
+      collectGarbage();
+      const r = go();
+      if (run >= 0) rows[name].push(r.sample);
+      for (const p of r.problems) if (problems.length < 20) problems.push(`${scenario} run ${run + 1} ${name}: ${p}`);
+    }
+    process.stderr.write(`${scenario}: ${run < 0 ? 'warm-up run' : `run ${run + 1}/${runs}`} done\n`);
+  }
+  const sum = (rs: Record<K, number>[]) => Object.fromEntries(keys.map((k) => [k, summarize(rs.map((r) => r[k]))])) as Record<K, Summary>;
+  const ns = sum(rows.netschema);
+  const cs = sum(rows.colyseus);
+  return {
+    netschema: ns,
+    colyseus: cs,
+    problems,
+    metric: (key, label, exact) => ({ label, netschema: ns[key], colyseus: cs[key], ...(exact ? { exact } : {}) }),
+    ratio: (key) => ns[key].median / cs[key].median,
+  };
+}
+
+/** `count` distinct indices from [0, n), ascending, drawn with `rand` (partial Fisher–Yates over `perm`, which it shuffles in place). */
+export function drawDistinct(rand: () => number, perm: Int32Array, count: number): Int32Array {
+  const n = perm.length;
+  for (let k = 0; k < count; k++) {
+    const j = k + Math.floor(rand() * (n - k));
+    const t = perm[k]!;
+    perm[k] = perm[j]!;
+    perm[j] = t;
+  }
+  return perm.slice(0, count).sort();
+}
+
+/** The message type byte Colyseus's Room puts before a state patch (`Protocol.ROOM_STATE_PATCH`), and before a full state. */
+export const COLYSEUS_ROOM_STATE = 14;
+export const COLYSEUS_ROOM_STATE_PATCH = 15;
