@@ -390,9 +390,12 @@ describe('ping and RTT', () => {
 describe('stats', () => {
   it('counts bytes, messages and frames, and fps is the frames of the last full second', () => {
     vi.useFakeTimers();
-    const { conn, join, sock, tick } = setup();
+    const { conn, room, rc, join, sock, tick } = setup();
     join();
+    // Frames with something in them (here an input acknowledgement): an idle client gets none.
+    room.acknowledge(rc, 1);
     tick();
+    room.acknowledge(rc, 2);
     tick();
     const sentBytes = sock().sent.reduce((n, b) => n + b.length, 0);
     expect([conn.stats.framesIn, conn.stats.messagesIn, conn.stats.messagesOut, conn.stats.bytesOut]).toEqual([3, 4, 1, sentBytes]);
@@ -400,6 +403,7 @@ describe('stats', () => {
     expect(conn.stats.fps).toBe(0); // the current second is not over
     vi.advanceTimersByTime(1000);
     expect(conn.stats.fps).toBe(3);
+    room.acknowledge(rc, 3);
     tick();
     expect(conn.stats.fps).toBe(3);
     vi.advanceTimersByTime(1000);
@@ -443,6 +447,7 @@ describe('reconnection', () => {
     const { conn, room, rc, join, sock, tick, unit } = setup();
     const u = unit(1, 'hero');
     join({ resumeToken: 'tok-A' });
+    u.x = 2;
     tick();
     const events: unknown[] = [];
     conn.on('disconnected', (e) => events.push(['disconnected', e]));

@@ -311,10 +311,12 @@ describe('rates, skipped frames and the input ack', () => {
     for (const c of cs) expect(c.stats.frames).toBeGreaterThanOrEqual(20);
     expect(room.clients).toHaveLength(30);
     // A stalled tick (the server fell behind) sends everyone a frame, but keeps their phases.
+    e.hp = 199;
     tick(200);
     expect(frames.size).toBe(30);
     const after: number[] = [];
     for (let i = 0; i < 30; i++) {
+      e.hp = i;
       tick(1000 / 60);
       after.push(frames.size);
     }
@@ -380,13 +382,49 @@ describe('rates, skipped frames and the input ack', () => {
   });
 
   it('frames carry the room tick and the last input sequence the server processed for that client', () => {
-    const { client, tick, reps } = setup();
+    const { room, client, tick, reps, frames } = setup();
     const c = client('a');
-    c.lastInputSeq = 42;
-    tick();
+    room.acknowledge(c, 42);
     tick();
     expect(reps.get(c)!.lastInputSeq).toBe(42);
+    expect(reps.get(c)!.serverTick).toBe(1);
+    // Nothing changed but the acknowledgement: that alone is worth a frame (prediction waits on it).
+    room.acknowledge(c, 43);
+    tick();
+    expect(frames.has(c)).toBe(true);
+    expect(reps.get(c)!.lastInputSeq).toBe(43);
     expect(reps.get(c)!.serverTick).toBe(2);
+  });
+
+  it('a client with nothing to receive gets no frame (no empty frames): its next frame carries the tick', () => {
+    const { room, client, tick, at, reps, frames } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 100 } });
+    const e = at(1, 1);
+    tick(); // the first frame always goes: it is the reset that starts the replica
+    expect(frames.has(c)).toBe(true);
+    expect(room.takeOwned(c)).toBe(null); // as a transport asks after each frame: owns nothing
+    tick();
+    tick();
+    expect(frames.has(c)).toBe(false);
+    expect([c.stats.frames, c.stats.idle]).toEqual([1, 2]);
+    expect(room.stats.lastFrames).toBe(0);
+    e.hp = 5;
+    tick();
+    expect(frames.has(c)).toBe(true);
+    expect((reps.get(c)!.get(room.world.idOf(e)) as Entity).hp).toBe(5);
+    expect(reps.get(c)!.serverTick).toBe(4);
+    // Ownership news waiting for the client is worth a frame too: the news follows a frame.
+    room.setOwner(e, c);
+    tick();
+    expect(frames.has(c)).toBe(true);
+    expect(room.takeOwned(c)).toEqual({ reset: false, added: [room.world.idOf(e)], removed: [] });
+    tick();
+    expect(frames.has(c)).toBe(false);
+    // A removal is worth a frame.
+    room.remove(e);
+    tick();
+    expect(frames.has(c)).toBe(true);
+    expect(reps.get(c)!.entities.size).toBe(0);
   });
 });
 

@@ -374,13 +374,15 @@ describe('real client: a slow consumer', () => {
 
 describe('real client: resume', () => {
   /** Drops the client's TCP connection right after it applied a frame, so no frame is in flight. */
-  function dropAfterFrame(conn: Connection): Promise<void> {
+  /** Drops the connection right after its next frame, which `provoke` (a change the client sees) brings: an idle client gets none. */
+  function dropAfterFrame(conn: Connection, provoke: () => void): Promise<void> {
     return new Promise((resolve) => {
       const off = conn.on('frame', () => {
         off();
         socketOf(conn).terminate();
         resolve();
       });
+      provoke();
     });
   }
 
@@ -407,7 +409,7 @@ describe('real client: resume', () => {
     const { log } = events(ann);
     const frames = framesAfterReconnect(ann);
 
-    await dropAfterFrame(ann);
+    await dropAfterFrame(ann, () => (npcs[0]!.x = 7));
     await until(() => !session.connected, 'the server to notice the drop');
     npcs[1]!.x = 42;
     await until(() => frames.length > 0, 'the first frame after the resume');
@@ -424,14 +426,14 @@ describe('real client: resume', () => {
     const server = await serve({ resumeGraceMs: 100 });
     const ann = await joined(server, 'ann', { reconnect: { retries: 3, minDelayMs: 1500, maxDelayMs: 1500 } });
     const room = roomOf(server, ann);
-    room.add(Object.assign(new Player(), { name: 'npc' }));
+    const npc = room.add(Object.assign(new Player(), { name: 'npc' }));
     await until(() => players(ann).length === 2, 'the NPC');
     const before = [...ann.replica.entities.keys()].sort();
     const clientId = ann.clientId;
     const { log } = events(ann);
     const frames = framesAfterReconnect(ann);
 
-    await dropAfterFrame(ann);
+    await dropAfterFrame(ann, () => (npc.x = 7));
     await until(() => room.log.includes('leave ann false'), 'the session to expire');
     expect(heldTokens(server)).toBe(0);
     await until(() => frames.length > 0, 'the first frame after the new join', 10_000);

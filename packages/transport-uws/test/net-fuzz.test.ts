@@ -78,12 +78,18 @@ describe('NetServer under hostile input (seeded fuzz)', () => {
     for (const code of closes) expect(code, `close code ${code}`).toBeGreaterThanOrEqual(4000);
     expect(closes.length).toBeGreaterThan(10);
     expect(sent).toBeGreaterThan(500);
-    // The good client still gets frames and answers, and its replica holds its own player.
+    // The good client still gets frames and answers, and its replica holds its own player. Its
+    // moves bring the frames (an idle client gets none): the room still handles its input.
     const tick = rep.serverTick;
+    for (let seq = 1; seq <= 3; seq++) {
+      const w = new Writer(16);
+      writeMessage(w, netSchema.netschema, Object.assign(new netSchema.Move(), { dx: 1, dy: 0 }), seq);
+      good.send(w.toBytes());
+    }
     await until(() => {
       drain();
-      return rep.serverTick > tick + 2;
-    }, 'more frames for the good client');
+      return rep.serverTick > tick && rep.lastInputSeq === 3;
+    }, 'more frames for the good client, acknowledging its moves');
     good.send([C_PING, 9]);
     await good.next(S_PONG);
     expect([...rep.entities.values()].some((p) => ((p as netSchema.Player).ammo ?? 0) > 0)).toBe(true);

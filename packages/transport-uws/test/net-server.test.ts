@@ -311,6 +311,8 @@ describe('NetServer against bad clients', () => {
     let calls = 0;
     class Faulty extends TestRoom {
       override onTick(): void {
+        // The game moves its players (so there is something to send), then fails every other tick.
+        for (const p of this.players.values()) p.x++;
         if (++calls % 2 === 0) throw new Error('simulation bug');
       }
     }

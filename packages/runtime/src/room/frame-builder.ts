@@ -8,6 +8,7 @@ import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EAFTER, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import type { SharedEncodings, Span } from './shared-encodings.js';
+import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { ageNested, visOf } from './view-entries.js';
 
@@ -59,7 +60,12 @@ export class FrameBuilder {
     }
   }
 
-  build(client: RoomClient<unknown>): Uint8Array {
+  /**
+   * The client's frame, or null when it would carry nothing: no removal, no entity, no reset and
+   * no new input acknowledgement, with no ownership news waiting. Such a frame is not sent; the
+   * client's replica is as current as the tick, and its next frame's tick says so.
+   */
+  build(client: RoomClient<unknown>): Uint8Array | null {
     const mark = this.direct.nextMark();
     const claim = this.claim;
     claim.listed = claim.claimed = 0;
@@ -102,10 +108,12 @@ export class FrameBuilder {
     const w = this.frame;
     w.reset();
     w.reserve(FRAME_HEAD_BOUND + client.leaving.length * FRAME_ITEM_BOUND);
-    writeRoomFrameHead(w, this.tick, client.lastInputSeq, client.reset);
+    const reset = client.reset;
+    writeRoomFrameHead(w, this.tick, client.lastInputSeq, reset);
     // A reset frame drops everything the client held, so its ownership is told again whole.
-    if (client.reset) client.ownedReset = true;
+    if (reset) client.ownedReset = true;
     client.reset = false;
+    const leaving = client.leaving.length;
     w.varuint(client.leaving.length);
     let prev = 0;
     for (const id of client.leaving) {
@@ -192,6 +200,11 @@ export class FrameBuilder {
     }
     pending.length = n;
     const st = client.stats;
+    if (count === 0 && leaving === 0 && !reset && client.lastInputSeq === client.ackSent && !hasOwnedNews(client)) {
+      st.idle++;
+      return null;
+    }
+    client.ackSent = client.lastInputSeq;
     st.frames++;
     st.lastFrameBytes = w.pos;
     st.bytes += w.pos;

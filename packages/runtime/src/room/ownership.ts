@@ -11,6 +11,11 @@ export function noteOwned(client: RoomClient<unknown>, id: number, owned: boolea
   else if (told !== owned) client.ownedNews.delete(id);
 }
 
+/** Whether `takeOwned` has something to tell the client: that message follows a frame, so it needs one. */
+export function hasOwnedNews(client: RoomClient<unknown>): boolean {
+  return client.ownedNews.size > 0 || (client.ownedReset && (client.owned.size > 0 || client.ownedTold));
+}
+
 /**
  * What to tell a client about its owned entities after the frame just built for it, or null
  * when nothing changed. After a reset frame it is the whole owned set with `reset` (null if the

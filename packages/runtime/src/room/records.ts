@@ -136,6 +136,8 @@ export class ClientStats {
   lastDeferred = 0;
   entered = 0;
   left = 0;
+  /** Times it was due but had nothing to receive, so no frame went out (see `RoomCore.update`). */
+  idle = 0;
 }
 
 /**
@@ -154,6 +156,8 @@ export class RoomClient<D = unknown> {
   paused = false;
   /** Last input sequence number the server processed for this client; every frame carries it. */
   lastInputSeq = 0;
+  /** @internal The input acknowledgement its last frame carried: a new one is worth a frame. */
+  ackSent = 0;
   /** Group for `@teamOnly` fields: the client sees them on entities whose team equals this. */
   team: unknown = undefined;
   /** Bytes per frame; what does not fit goes out in later frames, by priority. */

@@ -408,7 +408,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
       const due = advanceDue(c, now);
-      let frame: Uint8Array;
+      let frame: Uint8Array | null;
       try {
         frame = this.frames.build(c);
       } catch (e) {
@@ -420,6 +420,7 @@ export class RoomCore<E extends object = object, D = unknown> {
         i--;
         continue;
       }
+      if (frame === null) continue;
       frames++;
       bytes += frame.length;
       sink(c, frame);
