@@ -132,6 +132,14 @@ export class ChangeFold<E extends object, D> {
       // This tick's masks go into the entity's history only if a listing client will read them
       // after this tick; one due now reads them live from the entity.
       let keep = false;
+      if (!open && !hasMoved && teamOf === undefined) {
+        // Only fields hidden from everyone but the owner changed (an @ownerOnly hp), in place:
+        // no other viewer takes anything, so only the owner is visited, not every viewer.
+        if (owner >= 0 && this.foldForOwner(recs[slot]!, owner, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!)) {
+          recordChange(recs[slot]!, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+        }
+        continue;
+      }
       // One walk over the viewers' client slots: a moved entity may leave some; the others take
       // the change. Going down, a viewer swapped into a removed one's place was already seen.
       for (let j = vn - 1; j >= 0; j--) {
@@ -165,6 +173,28 @@ export class ChangeFold<E extends object, D> {
       if (keep) recordChange(recs[slot]!, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
+  }
+
+  /**
+   * The owner's share of a change only it may see, as the viewer walk would give it: listed for
+   * a client on the fast path, folded into its entry otherwise. Returns whether the entity's
+   * history must keep this tick's masks (a listing owner that is not due now reads them later).
+   */
+  private foldForOwner(rec: EntityRecord, ownerSlot: number, c0: number, c1: number, r0: number, r1: number): boolean {
+    const c = this.ctable.clients[ownerSlot]!;
+    const entry = c.entries.get(rec.id);
+    if (entry === undefined) return false;
+    const flags = this.ctable.f64[ownerSlot * CROW + C_FLAGS]!;
+    if ((flags & FAST) !== 0) {
+      const vis = visOf(c as RoomClient<D>, rec, this.teams);
+      if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) return false;
+      if (c.directN === 0) c.directSince = this.tick;
+      else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
+      c.direct[c.directN++] = rec.slot;
+      return (flags & DUE) === 0;
+    }
+    if (entry.state === KNOWN) fold(entry, c0, c1, r0, r1, this.tick, this.teams);
+    return false;
   }
 
   /**
