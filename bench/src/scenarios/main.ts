@@ -7,14 +7,13 @@
  *   tsx --conditions=source src/scenarios/main.ts [--only <key>[,<key>…]] [--runs N] [--seed N]
  */
 import { describeMachine, load1, machine } from '../machine.js';
-import { cell, intOption, parseBenchArgs, printTable } from '../room-bench.js';
+import { intOption, parseBenchArgs } from '../room-bench.js';
 import { fmt, round4 } from '../stats.js';
-import { scenarios } from './all.js';
-import type { ScenarioReport } from './scenario.js';
+import { runScenarios, SCENARIO_KEYS, selectScenarios } from './report.js';
 
 const HELP = `usage: scenarios [options]
 
-  --only KEYS       run only these scenarios (comma-separated keys: ${scenarios.map((s) => s.key).join(', ')})
+  --only KEYS       run only these scenarios (comma-separated keys: ${SCENARIO_KEYS.join(', ')})
   --runs N          measured runs per system, interleaved (default 5)
   --seed N          seed of the scenarios' random draws (default 1)
   -h, --help        this text`;
@@ -36,33 +35,10 @@ if (opts.help) {
 }
 const runs = intOption('scenarios', HELP, 'runs', opts.runs, 1);
 const seed = intOption('scenarios', HELP, 'seed', opts.seed, 0);
-const only = opts.only === undefined ? null : opts.only.split(',').map((k) => k.trim());
-if (only) {
-  const unknown = only.filter((k) => !scenarios.some((s) => s.key === k));
-  if (unknown.length > 0) {
-    console.error(`scenarios: unknown key ${unknown.join(', ')}\n\n${HELP}`);
-    process.exit(2);
-  }
-}
+const selected = selectScenarios('scenarios', HELP, 'only', opts.only);
 
 console.log(`machine: ${describeMachine(machine())}; 1-minute load average ${fmt(load1())}`);
-const reports: ScenarioReport[] = [];
-for (const s of scenarios) {
-  if (only && !only.includes(s.key)) continue;
-  const r = s.run({ runs, seed });
-  reports.push(r);
-  console.log(`\n## ${r.key}: ${r.title}`);
-  console.log(`  netschema: ${r.systems.netschema}`);
-  console.log(`  colyseus:  ${r.systems.colyseus}\n`);
-  printTable(
-    ['', 'netschema', 'colyseus', 'ratio'],
-    r.metrics.map((m) => [m.label, cell(m.netschema, m.exact === true), cell(m.colyseus, m.exact === true), fmt(m.netschema.median / m.colyseus.median)]),
-  );
-  console.log('');
-  for (const [k, v] of Object.entries(r.ratios)) console.log(`  ${k} = ${fmt(v)}`);
-  console.log(`  verified: ${r.problems.length === 0}`);
-  for (const p of r.problems) console.log(`    ${p}`);
-}
+const reports = runScenarios(selected, { runs, seed });
 const verified = reports.every((r) => r.problems.length === 0);
 console.log(`\nload average after: ${fmt(load1())}; verified: ${verified}`);
 const ratios: Record<string, number> = {};
