@@ -30,8 +30,8 @@ const WARMUP = 20;
 const TICKS = 100;
 /** Frames per second per client; the room clock advances one interval per tick, so every client is due every tick. */
 const RATE = 20;
-/** netschema's grid cell edge: the window's half side, as in bench:arena. */
-const NETSCHEMA_CELL = HALF;
+/** netschema's grid cell edge: the Colyseus game's entity-grid cell. A moving view reads only the band of cells its move uncovered or left, so cells well below the view's size pay off (docs/rooms.md). */
+const NETSCHEMA_CELL = 32;
 /** The Colyseus game's entity grid (for the strips a moving window sweeps) and its grid of windows (for moved entities). */
 const ENTITY_CELL = 32;
 const WINDOW_CELL = 56;

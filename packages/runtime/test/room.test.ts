@@ -169,6 +169,44 @@ describe('grid interest', () => {
     expect(checked).toBe(120 * field.length);
   });
 
+  it('box views that move a little each tick, over cells much smaller than they are, keep exactly what they see', () => {
+    // Small cells: a moving box view reads only the band of cells its move uncovered or left
+    // (the sweep), so this checks that band against the rule, entity by entity, every tick.
+    const { client, tick, at, has } = setup({ grid: { cellSize: 7 } });
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const field: Entity[] = [];
+    for (let i = 0; i < 400; i++) field.push(at(rnd() * 200, rnd() * 200));
+    const views = Array.from({ length: 6 }, (_, i) => ({ x: rnd() * 200, y: rnd() * 200, hw: 15 + rnd() * 40, hh: 15 + rnd() * 40, m: i % 2 === 0 ? 0 : 4 }));
+    const cs = views.map((v, i) => client(`v${i}`, { view: { x: v.x, y: v.y, halfWidth: v.hw, halfHeight: v.hh, hysteresis: v.m } }));
+    let checked = 0;
+    for (let t = 0; t < 150; t++) {
+      views.forEach((v, i) => {
+        // Mostly small steps, sometimes a jump or a new size.
+        const r = rnd();
+        if (r < 0.05) [v.x, v.y] = [rnd() * 200, rnd() * 200];
+        else if (r < 0.08) [v.hw, v.hh] = [15 + rnd() * 40, 15 + rnd() * 40];
+        else [v.x, v.y] = [v.x + (rnd() - 0.5) * 6, v.y + (rnd() - 0.5) * 6];
+        cs[i]!.setView({ x: v.x, y: v.y, halfWidth: v.hw, halfHeight: v.hh, hysteresis: v.m });
+      });
+      for (let k = t % 5; k < field.length; k += 5) {
+        field[k]!.x = Math.min(200, Math.max(0, field[k]!.x + (rnd() - 0.5) * 8));
+        field[k]!.y = Math.min(200, Math.max(0, field[k]!.y + (rnd() - 0.5) * 8));
+      }
+      tick();
+      views.forEach((v, i) => {
+        for (const e of field) {
+          const dx = Math.abs(Math.fround(e.x) - v.x);
+          const dy = Math.abs(Math.fround(e.y) - v.y);
+          if (dx <= v.hw && dy <= v.hh) expect(has(cs[i]!, e), `tick ${t}, view ${i}: inside`).toBe(true);
+          if (dx > v.hw + v.m || dy > v.hh + v.m) expect(has(cs[i]!, e), `tick ${t}, view ${i}: beyond the band`).toBe(false);
+          checked++;
+        }
+      });
+    }
+    expect(checked).toBe(150 * 6 * field.length);
+  });
+
   it('works in 3D', () => {
     const { client, tick, at, has } = setup({ grid: { cellSize: 50, dimensions: 3, z: (e) => e.angle } });
     const c = client('a', { view: { x: 0, y: 0, z: 0, radius: 100 } });

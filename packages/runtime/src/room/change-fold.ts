@@ -149,7 +149,8 @@ export class ChangeFold<E extends object, D> {
         if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
           const c = byClient[cs]!;
           const rec = recs[slot]!;
-          if (!c.viewDirty && !this.interest.relevant(c as RoomClient<D>, rec, true)) {
+          // A client whose view moved this tick judges it by the new view, already in its shape.
+          if (!this.interest.relevant(c as RoomClient<D>, rec, true)) {
             this.interest.leave(rec.viewers[j]!);
             continue;
           }

@@ -33,6 +33,12 @@ type AnyClient = RoomClient<any>;
 
 export class ClientTable {
   f64 = new Float64Array(64 * CROW);
+  /**
+   * Each client's view as of its last grid query, in the same layout; C_FLAGS is 1 when that
+   * query left the client holding exactly what its box view decides, so the next one need only
+   * look where the view moved (see `Interest.query`).
+   */
+  prev = new Float64Array(64 * CROW);
   /** The client in each slot, null when free. */
   readonly clients: (AnyClient | null)[] = [];
   private readonly free: number[] = [];
@@ -46,10 +52,14 @@ export class ClientTable {
         const grown = new Float64Array(this.f64.length * 2);
         grown.set(this.f64);
         this.f64 = grown;
+        const prev = new Float64Array(grown.length);
+        prev.set(this.prev);
+        this.prev = prev;
       }
     }
     this.clients[slot] = c;
     this.f64.fill(0, slot * CROW, (slot + 1) * CROW);
+    this.prev.fill(0, slot * CROW, (slot + 1) * CROW);
     return slot;
   }
 
@@ -63,6 +73,13 @@ export class ClientTable {
   sync(c: AnyClient, flags: number): void {
     this.f64[c.slot * CROW + C_FLAGS] = flags;
     this.syncView(c);
+  }
+
+  /** Keeps the client's current view as the one its last query saw; `exact`: see `prev`. */
+  keepQueried(slot: number, exact: boolean): void {
+    const b = slot * CROW;
+    this.prev.set(this.f64.subarray(b, b + CROW), b);
+    this.prev[b + C_FLAGS] = exact ? 1 : 0;
   }
 
   /** Copies a client's view into its row. */

@@ -2,7 +2,7 @@
 // clients watch the cells their view reaches; a view that moves (or follows its player) is
 // queried again, and a moved entity is offered to the clients watching its new cell. Pins
 // (show/hide), ownership, global entities and the game's filter have the last word.
-import { CROW, C_EA, C_FLAGS, C_SA, PLAIN, inView, type ClientTable } from './client-table.js';
+import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, type RoomClient } from './records.js';
 import type { SpatialGrid } from './spatial-grid.js';
@@ -110,8 +110,10 @@ export class Interest<E extends object, D> {
           }
           continue;
         }
+        // A client whose view moved this tick is offered the entity at its new view here too: its
+        // query then needs to look only where the view moved (see `sweep`).
         const c = watchers[i]!;
-        if (c.viewDirty || T.hasViewer(slot, cs)) continue;
+        if (T.hasViewer(slot, cs)) continue;
         const rec = T.recs[slot]!;
         if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
       }
@@ -168,19 +170,31 @@ export class Interest<E extends object, D> {
    * A view that follows its player is queried every tick, so this reads positions from the
    * entity table and decides most entities with the client's row alone; the full verdict
    * (`relevant`) runs only for the few near the view's edge, and only the cells the view
-   * enters or leaves change watchers.
+   * enters or leaves change watchers. A box view the view alone decides, queried before, is
+   * swept: only the cells its move uncovered or left are read (see `sweep`).
    */
   query(client: RoomClient<D>): void {
     client.viewDirty = false;
     const grid = this.grid;
-    const T = this.table;
-    const F = T.f64;
     const CF = this.ctable.f64;
     this.ctable.syncView(client);
     const cb = client.slot * CROW;
     // Without a filter and with nothing hidden, the view decides for every entity that is not
     // global, owned or shown, and those are relevant wherever they are.
     const byView = grid !== null && client.hasView && this.filter === undefined && client.hidden.size === 0;
+    const box = byView && CF[cb + C_ROUND] === 0;
+    if (box && this.ctable.prev[cb + C_FLAGS] === 1 && this.ctable.prev[cb + C_ROUND] === 0) this.sweep(client);
+    else this.requery(client, byView);
+    this.ctable.keepQueried(client.slot, box);
+  }
+
+  /** The whole query: every entry the client has, every entity in the cells around its view. */
+  private requery(client: RoomClient<D>, byView: boolean): void {
+    const grid = this.grid;
+    const T = this.table;
+    const F = T.f64;
+    const CF = this.ctable.f64;
+    const cb = client.slot * CROW;
     // What leaves first, into a reused array, then removed (removing while walking the table
     // would skip entries).
     const entries = client.entries;
@@ -236,6 +250,77 @@ export class Interest<E extends object, D> {
     }
   }
 
+  /**
+   * A box view the view alone decides moved (or changed size) since its last query, which left
+   * the client holding every entity inside the old view. Entities that moved this tick were
+   * already offered to it at their new places (`moveEntities`) and dropped when they left (the
+   * fold), so only the others remain: one that stays where it was can leave only if it lies in
+   * the old view but not the new, and enter only if it lies in the new but not the old. Only the
+   * cells that are not wholly inside the other view are read, so a view that moves a little
+   * reads a thin band of cells, not all of them. Cells wholly inside are skipped; the per-entity
+   * tests are exact, so reading a cell more is never wrong.
+   */
+  private sweep(client: RoomClient<D>): void {
+    const grid = this.grid!;
+    const T = this.table;
+    const F = T.f64;
+    const I = T.i32;
+    const CF = this.ctable.f64;
+    const P = this.ctable.prev;
+    const cb = client.slot * CROW;
+    const entries = client.entries;
+    const size = grid.cellSize;
+    const flat = grid.dimensions === 2;
+    // Leaving: the cells the old view watched, except those inside the new staying box.
+    const out = this.leaving;
+    for (let cx = client.wx0; cx <= client.wx1; cx++) {
+      for (let cy = client.wy0; cy <= client.wy1; cy++) {
+        for (let cz = client.wz0; cz <= client.wz1; cz++) {
+          if (!inBand(P, CF, cb, C_SA, size, flat, cx, cy, cz)) continue;
+          const cell = grid.cells.get(grid.key(cx, cy, cz));
+          if (cell === undefined) continue;
+          const n = cell.entities.length;
+          const slots = cell.entitySlots;
+          for (let i = 0; i < n; i++) {
+            const slot = slots[i]!;
+            const f = slot * ROW_F64;
+            if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+            const entry = entries.get(I[slot * ROW_I32 + I_ID]!);
+            if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
+          }
+        }
+      }
+    }
+    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
+    out.length = 0;
+    const s = client.shape;
+    const x0 = grid.coord(s.x - s.reach);
+    const x1 = grid.coord(s.x + s.reach);
+    const y0 = grid.coord(s.y - s.reach);
+    const y1 = grid.coord(s.y + s.reach);
+    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
+    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
+    this.rewatch(client, x0, x1, y0, y1, z0, z1);
+    // Entering: the cells around the new view, except those inside the old entering box.
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        for (let cz = z0; cz <= z1; cz++) {
+          if (!inBand(CF, P, cb, C_EA, size, flat, cx, cy, cz)) continue;
+          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
+          const n = cell.entities.length;
+          const slots = cell.entitySlots;
+          for (let i = 0; i < n; i++) {
+            const slot = slots[i]!;
+            const f = slot * ROW_F64;
+            if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+            if (entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
+            this.consider(client, T.recs[slot]!);
+          }
+        }
+      }
+    }
+  }
+
   /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
   private rewatch(client: RoomClient<D>, x0: number, x1: number, y0: number, y1: number, z0: number, z1: number): void {
     const grid = this.grid!;
@@ -284,4 +369,28 @@ export class Interest<E extends object, D> {
     client.wx1 = client.wy1 = client.wz1 = -1;
     client.wx0 = client.wy0 = client.wz0 = 0;
   }
+}
+
+/**
+ * Whether grid cell (cx, cy, cz) may hold a position inside box `a` but not inside box `b` (both
+ * client rows, extents at `o`: C_SA or C_EA): the part of the cell inside `a` is not wholly
+ * inside `b`. A view that moved a little has few such cells: a band along the edges it moved.
+ * Conservative (the cell is widened a hair, and the grid's clamped outermost cells are treated
+ * as bounded, which the range makes moot): the per-entity tests decide.
+ */
+function inBand(a: Float64Array, b: Float64Array, row: number, o: number, size: number, flat: boolean, cx: number, cy: number, cz: number): boolean {
+  // `coord` rounds v × (1 / size), which may file a position a rounding error outside the cell.
+  const e = size * 1e-6;
+  const x0 = Math.max(cx * size - e, a[row + C_X]! - a[row + o]!);
+  const x1 = Math.min((cx + 1) * size + e, a[row + C_X]! + a[row + o]!);
+  const y0 = Math.max(cy * size - e, a[row + C_Y]! - a[row + o + 1]!);
+  const y1 = Math.min((cy + 1) * size + e, a[row + C_Y]! + a[row + o + 1]!);
+  if (x0 > x1 || y0 > y1) return false;
+  const insideXY =
+    x0 >= b[row + C_X]! - b[row + o]! && x1 <= b[row + C_X]! + b[row + o]! && y0 >= b[row + C_Y]! - b[row + o + 1]! && y1 <= b[row + C_Y]! + b[row + o + 1]!;
+  if (flat) return !insideXY;
+  const z0 = Math.max(cz * size - e, a[row + C_Z]! - a[row + o + 2]!);
+  const z1 = Math.min((cz + 1) * size + e, a[row + C_Z]! + a[row + o + 2]!);
+  if (z0 > z1) return false;
+  return !(insideXY && z0 >= b[row + C_Z]! - b[row + o + 2]! && z1 <= b[row + C_Z]! + b[row + o + 2]!);
 }
