@@ -14,7 +14,7 @@ import { collectGarbage, fmt, ms, now, round4 } from '../stats.js';
 import { CEntity } from '../targets/colyseus.js';
 import { checkReplicas } from '../targets/room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from '../targets/target.js';
-import { COLYSEUS_ROOM_STATE, COLYSEUS_ROOM_STATE_PATCH, drawDistinct, runPaired, type SystemRun } from './paired.js';
+import { COLYSEUS_ROOM_STATE, colyseusPatches, decodeKept, drawDistinct, runPaired, type SystemRun } from './paired.js';
 import type { Scenario, ScenarioOptions, ScenarioReport } from './scenario.js';
 
 // As in bench:arena (targets/room-colyseus.ts): the entities' map is tagged `.view()`, so an entry
@@ -368,6 +368,8 @@ class ColyseusChurn implements ChurnSystem {
     encoder.discardChanges();
   }
 
+  private readonly keeper = (c: number, frame: Uint8Array): void => this.keep(c, frame);
+
   private keep(c: number, frame: Uint8Array): void {
     this.kept[c] = frame;
     this.count++;
@@ -401,36 +403,13 @@ class ColyseusChurn implements ChurnSystem {
   }
 
   tick(): void {
-    const encoder = this.encoder!;
-    const views = this.views;
     this.count = 0;
     this.bytes = 0;
-    if (!encoder.hasChanges) {
-      for (let c = 0; c < views.length; c++) {
-        if (views[c]!.changes.size > 0) {
-          encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
-          this.keep(c, encoder.encodeView(views[c]!, 1, { offset: 1 }));
-        }
-      }
-      return;
-    }
-    const it = { offset: 1 };
-    encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
-    encoder.encode(it);
-    const shared = it.offset;
-    for (let c = 0; c < views.length; c++) this.keep(c, encoder.encodeView(views[c]!, shared, it));
-    encoder.discardChanges();
+    colyseusPatches(this.encoder!, this.views, this.keeper);
   }
 
   decode(): void {
-    const kept = this.kept;
-    for (let c = 0; c < kept.length; c++) {
-      const f = kept[c];
-      if (f) {
-        this.decoders[c]!.decode(f, { offset: 1 });
-        kept[c] = null;
-      }
-    }
+    decodeKept(this.kept, this.decoders);
   }
 
   verify(): string[] {

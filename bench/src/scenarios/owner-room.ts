@@ -11,7 +11,7 @@ import { prng, TWO_PI } from '../fixtures.js';
 import { Hero } from '../schemas/hero.js';
 import * as heroCodec from '../schemas/hero.netschema.js';
 import { collectGarbage, ms, now, round4 } from '../stats.js';
-import { COLYSEUS_ROOM_STATE, COLYSEUS_ROOM_STATE_PATCH, drawDistinct, runPaired, type SystemRun } from './paired.js';
+import { COLYSEUS_ROOM_STATE, colyseusPatches, decodeKept, drawDistinct, runPaired, type SystemRun } from './paired.js';
 import type { ScenarioOptions, ScenarioReport } from './scenario.js';
 
 // The Colyseus hero: the same fields, hp tagged `.view()`. The heroes' map is not tagged, so every
@@ -398,6 +398,8 @@ class ColyseusOwner implements OwnerSystem {
     encoder.discardChanges();
   }
 
+  private readonly keeper = (c: number, frame: Uint8Array): void => this.keep(c, frame);
+
   private keep(c: number, frame: Uint8Array): void {
     this.kept[c] = frame;
     this.count++;
@@ -409,36 +411,13 @@ class ColyseusOwner implements OwnerSystem {
   }
 
   tick(): void {
-    const encoder = this.encoder!;
-    const views = this.views;
     this.count = 0;
     this.bytes = 0;
-    if (!encoder.hasChanges) {
-      for (let c = 0; c < views.length; c++) {
-        if (views[c]!.changes.size > 0) {
-          encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
-          this.keep(c, encoder.encodeView(views[c]!, 1, { offset: 1 }));
-        }
-      }
-      return;
-    }
-    const it = { offset: 1 };
-    encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
-    encoder.encode(it);
-    const shared = it.offset;
-    for (let c = 0; c < views.length; c++) this.keep(c, encoder.encodeView(views[c]!, shared, it));
-    encoder.discardChanges();
+    colyseusPatches(this.encoder!, this.views, this.keeper);
   }
 
   decode(): void {
-    const kept = this.kept;
-    for (let c = 0; c < kept.length; c++) {
-      const f = kept[c];
-      if (f) {
-        this.decoders[c]!.decode(f, { offset: 1 });
-        kept[c] = null;
-      }
-    }
+    decodeKept(this.kept, this.decoders);
   }
 
   verify(): string[] {

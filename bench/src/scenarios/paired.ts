@@ -4,6 +4,7 @@
  * each system's run. Each run returns one sample (a number per metric) and its verification
  * problems; the report takes the medians (min and max) over the measured runs.
  */
+import type { Decoder, Encoder, StateView } from '@colyseus/schema';
 import { collectGarbage, summarize, type Summary } from '../stats.js';
 import type { ScenarioMetric } from './scenario.js';
 
@@ -72,3 +73,37 @@ export function drawDistinct(rand: () => number, perm: Int32Array, count: number
 /** The message type byte Colyseus's Room puts before a state patch (`Protocol.ROOM_STATE_PATCH`), and before a full state. */
 export const COLYSEUS_ROOM_STATE = 14;
 export const COLYSEUS_ROOM_STATE_PATCH = 15;
+
+/**
+ * One patch round as Colyseus's `Room.applyPatches` sends it: when the state changed, the shared
+ * part once and `encodeView` for every client; when only views changed, `encodeView` for those.
+ * `keep(c, frame)` gets each frame sent (a fresh array), the ROOM_STATE_PATCH byte first.
+ */
+export function colyseusPatches(encoder: Encoder, views: readonly StateView[], keep: (c: number, frame: Uint8Array) => void): void {
+  if (!encoder.hasChanges) {
+    for (let c = 0; c < views.length; c++) {
+      if (views[c]!.changes.size > 0) {
+        encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
+        keep(c, encoder.encodeView(views[c]!, 1, { offset: 1 }));
+      }
+    }
+    return;
+  }
+  const it = { offset: 1 };
+  encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
+  encoder.encode(it);
+  const shared = it.offset;
+  for (let c = 0; c < views.length; c++) keep(c, encoder.encodeView(views[c]!, shared, it));
+  encoder.discardChanges();
+}
+
+/** Each kept frame decoded by its client's Decoder (past the message type byte), then dropped. */
+export function decodeKept(kept: (Uint8Array | null)[], decoders: readonly Decoder[]): void {
+  for (let c = 0; c < kept.length; c++) {
+    const f = kept[c];
+    if (f) {
+      decoders[c]!.decode(f, { offset: 1 });
+      kept[c] = null;
+    }
+  }
+}
