@@ -12,6 +12,7 @@ import { prng, TWO_PI, type ArenaState } from '../fixtures.js';
 import { inWindow, placeClients, windowMembers, WindowIndex, type RoomScenario } from '../room-scenario.js';
 import { collectGarbage, fmt, ms, now, round4 } from '../stats.js';
 import { CEntity } from '../targets/colyseus.js';
+import { arenaEntity } from '../targets/netschema.js';
 import { checkReplicas } from '../targets/room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from '../targets/target.js';
 import { COLYSEUS_ROOM_STATE, colyseusPatches, decodeKept, drawDistinct, runPaired, type SystemRun } from './paired.js';
@@ -220,13 +221,7 @@ class NetschemaChurn implements ChurnSystem {
     const room = new RoomCore<Entity, number>({ schema: arenaCodec, patchRate: RATE, grid: { cellSize: HALF } });
     const ents: Entity[] = new Array(ENTITIES);
     for (let i = 0; i < ENTITIES; i++) {
-      const e = new Entity();
-      e.x = s.x[i]!;
-      e.y = s.y[i]!;
-      e.angle = s.angle[i]!;
-      e.hp = s.hp[i]!;
-      e.name = s.name[i]!;
-      ents[i] = room.add(e);
+      ents[i] = room.add(arenaEntity(s, i));
     }
     for (let c = 0; c < CLIENTS; c++) {
       room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } });

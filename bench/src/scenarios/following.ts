@@ -12,11 +12,12 @@ import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { prng, TWO_PI, type ArenaState, type TickMoves } from '../fixtures.js';
 import { collectGarbage, ms, now } from '../stats.js';
 import { CEntity, writeEntities as writeCEntities } from '../targets/colyseus.js';
-import { writeEntities } from '../targets/netschema.js';
+import { arenaEntity, writeEntities } from '../targets/netschema.js';
 import { checkReplicas } from '../targets/room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from '../targets/target.js';
 import type { Scenario, ScenarioOptions, ScenarioReport } from './scenario.js';
-import { CScenarioState, EntityGrid, interleave, ROOM_STATE, ROOM_STATE_PATCH, swapOut, type SystemSample } from './side-by-side.js';
+import { COLYSEUS_ROOM_STATE, COLYSEUS_ROOM_STATE_PATCH, runPaired, type SystemRun } from './paired.js';
+import { CScenarioState, EntityGrid, swapOut } from './side-by-side.js';
 
 const CLIENTS = 200;
 const ENTITIES = 5000;
@@ -116,19 +117,13 @@ function finalMembers(s: ArenaState): Int32Array[] {
 
 // ── netschema ──
 
-function runNetschema(fx: FollowFixture, members: readonly Int32Array[]): SystemSample<Key> {
+function runNetschema(fx: FollowFixture, members: readonly Int32Array[]): SystemRun<Key> {
   const s = fx.initial;
   const room = new RoomCore<Entity, number>({ schema: netschema, patchRate: RATE, grid: { cellSize: NETSCHEMA_CELL } });
   const ents: Entity[] = new Array(ENTITIES);
   const ids = new Int32Array(ENTITIES);
   for (let i = 0; i < ENTITIES; i++) {
-    const e = new Entity();
-    e.x = s.x[i]!;
-    e.y = s.y[i]!;
-    e.angle = s.angle[i]!;
-    e.hp = s.hp[i]!;
-    e.name = s.name[i]!;
-    ents[i] = room.add(e);
+    const e = (ents[i] = room.add(arenaEntity(s, i)));
     ids[i] = room.world.idOf(e);
   }
   const views: BoxView[] = [];
@@ -395,7 +390,7 @@ class ColyseusInterest {
   }
 }
 
-function runColyseus(fx: FollowFixture, members: readonly Int32Array[]): SystemSample<Key> {
+function runColyseus(fx: FollowFixture, members: readonly Int32Array[]): SystemRun<Key> {
   const s = fx.initial;
   const state = new CScenarioState();
   const encoder = new Encoder(state);
@@ -431,7 +426,7 @@ function runColyseus(fx: FollowFixture, members: readonly Int32Array[]): SystemS
   interest.join();
   {
     const full = { offset: 1 };
-    encoder.sharedBuffer[0] = ROOM_STATE;
+    encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE;
     encoder.encodeAll(full);
     const shared = full.offset;
     for (let c = 0; c < CLIENTS; c++) kept[c] = encoder.encodeAllView(views[c]!, shared, { ...full });
@@ -458,7 +453,7 @@ function runColyseus(fx: FollowFixture, members: readonly Int32Array[]): SystemS
     const t2 = now();
     // SchemaSerializer.applyPatches with filters: the shared changes once, then each view.
     const pit = { offset: 1 };
-    encoder.sharedBuffer[0] = ROOM_STATE_PATCH;
+    encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
     encoder.encode(pit);
     const shared = pit.offset;
     for (let c = 0; c < CLIENTS; c++) {
@@ -501,7 +496,7 @@ export const following: Scenario = {
   run(options: ScenarioOptions): ScenarioReport {
     const fx = makeFixture(options.seed);
     const members = finalMembers(fx.final);
-    const r = interleave('following', options.runs, KEYS, () => runNetschema(fx, members), () => runColyseus(fx, members));
+    const r = runPaired('following', options.runs, KEYS, () => runNetschema(fx, members), () => runColyseus(fx, members));
     let population = 0;
     for (const m of members) population += m.length;
     return {

@@ -14,11 +14,12 @@ import { makeArena, prng, type ArenaFixture, type ArenaState, type TickMoves } f
 import { inWindow, placeClients, windowMembers, WindowIndex, type RoomScenario } from '../room-scenario.js';
 import { collectGarbage, ms, now } from '../stats.js';
 import { CEntity, writeEntities as writeCEntities } from '../targets/colyseus.js';
-import { writeEntities } from '../targets/netschema.js';
+import { arenaEntity, writeEntities } from '../targets/netschema.js';
 import { checkReplicas } from '../targets/room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from '../targets/target.js';
 import type { Scenario, ScenarioOptions, ScenarioReport } from './scenario.js';
-import { CScenarioState, EntityGrid, interleave, medianOf, ROOM_STATE, ROOM_STATE_PATCH, type SystemSample } from './side-by-side.js';
+import { COLYSEUS_ROOM_STATE, COLYSEUS_ROOM_STATE_PATCH, medianOf, runPaired, type SystemRun } from './paired.js';
+import { CScenarioState, EntityGrid } from './side-by-side.js';
 
 const ENTITIES = 5000;
 const CLIENTS = 100;
@@ -115,20 +116,14 @@ function finish(join: number[], setup: number[], bytes: number, decode: number[]
 
 // ── netschema ──
 
-function runNetschema(fx: JoinFixture): SystemSample<Key> {
+function runNetschema(fx: JoinFixture): SystemRun<Key> {
   const { arena, sc } = fx;
   const s = arena.initial;
   const room = new RoomCore<Entity, number>({ schema: netschema, patchRate: RATE, grid: { cellSize: NETSCHEMA_CELL } });
   const ents: Entity[] = new Array(ENTITIES);
   const ids = new Int32Array(ENTITIES);
   for (let i = 0; i < ENTITIES; i++) {
-    const e = new Entity();
-    e.x = s.x[i]!;
-    e.y = s.y[i]!;
-    e.angle = s.angle[i]!;
-    e.hp = s.hp[i]!;
-    e.name = s.name[i]!;
-    ents[i] = room.add(e);
+    const e = (ents[i] = room.add(arenaEntity(s, i)));
     ids[i] = room.world.idOf(e);
   }
   for (let c = 0; c < CLIENTS; c++) room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } });
@@ -210,7 +205,7 @@ function runNetschema(fx: JoinFixture): SystemSample<Key> {
 
 // ── Colyseus ──
 
-function runColyseus(fx: JoinFixture): SystemSample<Key> {
+function runColyseus(fx: JoinFixture): SystemRun<Key> {
   const { arena, sc } = fx;
   const s = arena.initial;
   const state = new CScenarioState();
@@ -253,7 +248,7 @@ function runColyseus(fx: JoinFixture): SystemSample<Key> {
   // SchemaSerializer's state for full states (getFullState): its own buffer, the cached shared
   // part, and the flag every patch sets.
   const fullEncodeBuffer = new Uint8Array(Encoder.BUFFER_SIZE);
-  fullEncodeBuffer[0] = ROOM_STATE;
+  fullEncodeBuffer[0] = COLYSEUS_ROOM_STATE;
   let sharedOffsetCache = { offset: 1 };
   let needFullEncode = true;
   const getFullState = (view: StateView): Uint8Array => {
@@ -294,7 +289,7 @@ function runColyseus(fx: JoinFixture): SystemSample<Key> {
       grid.move(i, nx, ny);
     }
     const it = { offset: 1 };
-    encoder.sharedBuffer[0] = ROOM_STATE_PATCH;
+    encoder.sharedBuffer[0] = COLYSEUS_ROOM_STATE_PATCH;
     encoder.encode(it);
     const shared = it.offset;
     for (let c = 0; c < CLIENTS; c++) encoder.encodeView(views[c]!, shared, it);
@@ -383,7 +378,7 @@ export const lateJoin: Scenario = {
     let population = 0;
     const tr = new Tracker(fx.arena.initial);
     for (let j = 0; j < JOINERS; j++) population += tr.members(fx.jx[j]!, fx.jy[j]!).length;
-    const r = interleave('join', options.runs, KEYS, () => runNetschema(fx), () => runColyseus(fx));
+    const r = runPaired('join', options.runs, KEYS, () => runNetschema(fx), () => runColyseus(fx));
     return {
       key: 'join',
       title:

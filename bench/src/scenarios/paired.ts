@@ -1,5 +1,5 @@
 /**
- * The run loop of the owner-only and churn scenarios: one discarded warm-up run, then `runs` runs
+ * The run loop of every issue-15 scenario: one discarded warm-up run, then `runs` runs
  * of both systems, interleaved, the first system alternating from run to run, a full GC before
  * each system's run. Each run returns one sample (a number per metric) and its verification
  * problems; the report takes the medians (min and max) over the measured runs.
@@ -42,7 +42,7 @@ export function runPaired<K extends string>(
       collectGarbage();
       const r = go();
       if (run >= 0) rows[name].push(r.sample);
-      for (const p of r.problems) if (problems.length < 20) problems.push(`${scenario} run ${run + 1} ${name}: ${p}`);
+      for (const p of r.problems) if (problems.length < 20) problems.push(`${scenario} ${run < 0 ? 'warm-up run' : `run ${run + 1}`} ${name}: ${p}`);
     }
     process.stderr.write(`${scenario}: ${run < 0 ? 'warm-up run' : `run ${run + 1}/${runs}`} done\n`);
   }
@@ -57,6 +57,9 @@ export function runPaired<K extends string>(
     ratio: (key) => ns[key].median / cs[key].median,
   };
 }
+
+/** Median of a list of per-event values (one run's joins, say). */
+export const medianOf = (v: readonly number[]): number => summarize(v).median;
 
 /** `count` distinct indices from [0, n), ascending, drawn with `rand` (partial Fisher–Yates over `perm`, which it shuffles in place). */
 export function drawDistinct(rand: () => number, perm: Int32Array, count: number): Int32Array {

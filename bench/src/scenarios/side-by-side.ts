@@ -1,72 +1,11 @@
 /**
- * Shared pieces of the following and late-join scenarios (issue 15): the interleaved run loop,
- * the Colyseus room state with a `.view()` map of the arena entity, and the uniform grid of
+ * Shared pieces of the following and late-join scenarios (issue 15): the Colyseus room state with a `.view()` map of the arena entity, and the uniform grid of
  * entities a Colyseus game keeps to answer "which entities are in this window".
  */
 import { Encoder, schema, t, type SchemaType } from '@colyseus/schema';
-import { collectGarbage, summarize, type Summary } from '../stats.js';
 import { CEntity } from '../targets/colyseus.js';
-import type { ScenarioMetric } from './scenario.js';
-
-// ── the run loop ──
-
-export interface SystemSample<K extends string> {
-  sample: Record<K, number>;
-  problems: string[];
-}
-
-export interface Interleaved<K extends string> {
-  problems: string[];
-  metric(key: K, label: string, exact?: boolean): ScenarioMetric;
-  /** netschema median / Colyseus median. */
-  ratio(key: K): number;
-}
-
-/**
- * One discarded warm-up run of both systems, then `runs` runs, the system that goes first
- * alternating from run to run, a full GC before each system's run. Medians (min, max) per key.
- */
-export function interleave<K extends string>(
-  label: string,
-  runs: number,
-  keys: readonly K[],
-  netschema: () => SystemSample<K>,
-  colyseus: () => SystemSample<K>,
-): Interleaved<K> {
-  const rows = { netschema: [] as Record<K, number>[], colyseus: [] as Record<K, number>[] };
-  const problems: string[] = [];
-  const both = [
-    ['netschema', netschema],
-    ['colyseus', colyseus],
-  ] as const;
-  for (let run = -1; run < runs; run++) {
-    const order = (run + 1) % 2 === 0 ? both : ([both[1], both[0]] as const);
-    for (const [name, go] of order) {
-      collectGarbage();
-      const r = go();
-      if (run >= 0) rows[name].push(r.sample);
-      for (const p of r.problems) if (problems.length < 20) problems.push(`${label} ${run < 0 ? 'warm-up run' : `run ${run + 1}`} ${name}: ${p}`);
-    }
-    process.stderr.write(`${label}: ${run < 0 ? 'warm-up run' : `run ${run + 1}/${runs}`} done\n`);
-  }
-  const sum = (rs: Record<K, number>[]) => Object.fromEntries(keys.map((k) => [k, summarize(rs.map((r) => r[k]))])) as Record<K, Summary>;
-  const ns = sum(rows.netschema);
-  const cs = sum(rows.colyseus);
-  return {
-    problems,
-    metric: (key, text, exact) => ({ label: text, netschema: ns[key], colyseus: cs[key], ...(exact ? { exact } : {}) }),
-    ratio: (key) => ns[key].median / cs[key].median,
-  };
-}
-
-/** Median of a list of per-event values (one run's joins, say). */
-export const medianOf = (v: readonly number[]): number => summarize(v).median;
 
 // ── Colyseus ──
-
-/** `Protocol.ROOM_STATE` and `Protocol.ROOM_STATE_PATCH`: the byte Colyseus's SchemaSerializer puts before a full state and a patch. */
-export const ROOM_STATE = 14;
-export const ROOM_STATE_PATCH = 15;
 
 // The room state of both scenarios: the arena entity (colyseus.ts) in a map tagged `.view()`, so
 // an entity reaches only the StateViews it was added to.

@@ -6,6 +6,17 @@ import { checkEntity, F32_PROJECTION, HOT, quantProjection, type ReplicaFields, 
 
 // The write loops are written out once per class (not shared through a generic helper) so each
 // property store site sees one hidden class, as it would in a game's own update loop.
+/** Entity `i` of an arena state as a new netschema `Entity` (not yet in a room or world). */
+export function arenaEntity(s: ArenaState, i: number): Entity {
+  const e = new Entity();
+  e.x = s.x[i]!;
+  e.y = s.y[i]!;
+  e.angle = s.angle[i]!;
+  e.hp = s.hp[i]!;
+  e.name = s.name[i]!;
+  return e;
+}
+
 export function writeEntities(es: Entity[], m: TickMoves): void {
   const idx = m.idx;
   const v = m.xya;
