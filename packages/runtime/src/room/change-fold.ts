@@ -157,14 +157,9 @@ export class ChangeFold<E extends object, D> {
         }
         if ((flags & FAST) !== 0) {
           if (cs === owner || teamOf !== undefined) {
-            const rec = recs[slot]!;
-            const vis = visOf(byClient[cs] as RoomClient<D>, rec, this.teams);
-            if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) continue;
+            if (!sees(byClient[cs] as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) continue;
           } else if (!open) continue;
-          const c = byClient[cs]!;
-          if (c.directN === 0) c.directSince = this.tick;
-          else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
-          c.direct[c.directN++] = slot;
+          this.list(byClient[cs]!, slot);
           if ((flags & DUE) === 0) keep = true;
           continue;
         }
@@ -187,15 +182,19 @@ export class ChangeFold<E extends object, D> {
     if (entry === undefined) return false;
     const flags = this.ctable.f64[ownerSlot * CROW + C_FLAGS]!;
     if ((flags & FAST) !== 0) {
-      const vis = visOf(c as RoomClient<D>, rec, this.teams);
-      if (((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) === 0) return false;
-      if (c.directN === 0) c.directSince = this.tick;
-      else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
-      c.direct[c.directN++] = rec.slot;
+      if (!sees(c as RoomClient<D>, rec, this.teams, c0, c1)) return false;
+      this.list(c, rec.slot);
       return (flags & DUE) === 0;
     }
     if (entry.state === KNOWN) fold(entry, c0, c1, r0, r1, this.tick, this.teams);
     return false;
+  }
+
+  /** Lists a changed entity slot in a fast client's direct list, for its next frame. */
+  private list(c: RoomClient<unknown>, slot: number): void {
+    if (c.directN === 0) c.directSince = this.tick;
+    else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
+    c.direct[c.directN++] = slot;
   }
 
   /**
@@ -266,4 +265,10 @@ export class ChangeFold<E extends object, D> {
     if (!sorted) sortKeys(order, n);
     return order;
   }
+}
+
+/** Whether a client may see any of the changed fields c0/c1 of an entity. */
+function sees(client: RoomClient<unknown>, rec: EntityRecord, teams: boolean, c0: number, c1: number): boolean {
+  const vis = visOf(client, rec, teams);
+  return ((c0 & rec.masks.allow[vis * 2]!) | (c1 & rec.masks.allow[vis * 2 + 1]!)) !== 0;
 }

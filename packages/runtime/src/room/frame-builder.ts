@@ -114,7 +114,7 @@ export class FrameBuilder {
     if (reset) client.ownedReset = true;
     client.reset = false;
     const leaving = client.leaving.length;
-    w.varuint(client.leaving.length);
+    w.varuint(leaving);
     let prev = 0;
     for (const id of client.leaving) {
       w.varint(id - prev);
