@@ -2,9 +2,9 @@ import {
   C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, ErrorCode,
   PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
   writeRedirect, writeWelcome, type JoinRequest, type SchemaModule,
-  Client, Room, numberOption, resolveRoomOptions, type NumberRange, type RoomHost, type RoomOptions,
+  Client, Room, numberOption, type NumberRange, type RoomHost, type RoomOptions,
 } from '@netschema/runtime';
-import type { ClusterAdapter, ClusterRoomListing, Placement, RoomRecord } from '../cluster/cluster-adapter.js';
+import type { ClusterAdapter, ClusterRoomListing, Placement } from '../cluster/cluster-adapter.js';
 import { Messaging, type TopicHandler } from '../cluster/messaging.js';
 import { nodeToken, splitNodeToken } from '../cluster/node-token.js';
 import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
@@ -14,6 +14,7 @@ import { TokenBucket } from './rate-limit.js';
 import { explainMismatch } from './handshake.js';
 import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, PLACING, Peer } from './peer.js';
 import type { NetServerOptions, RoomListing } from './server-options.js';
+import { RoomRegistry } from './room-registry.js';
 import { defaultIdentify, Sessions } from './sessions.js';
 
 export type { LimitOptions } from './limits.js';
@@ -24,9 +25,6 @@ interface Admitted {
   user: unknown;
   address: string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type RoomClass = new () => Room<any, any>;
 
 /** A room id as `newRoomId` makes it, and a seat as the cluster reserves it (`<roomId>.<seatId>`). */
 const ROOM_ID = /^r[\w-]{16}$/;
@@ -68,8 +66,7 @@ export class NetServer implements RoomHost {
   private uws!: UwsServer;
   private inspector: Inspector | null = null;
   private readonly inspectorOptions: ReturnType<typeof resolveInspectorOptions> | null;
-  private readonly defs = new Map<string, { Room: RoomClass; options: RoomOptions }>();
-  private readonly byId = new Map<string, Room>();
+  private readonly registry: RoomRegistry;
   private readonly peers = new Set<Peer>();
   private readonly limits: Limits;
   private readonly addresses: AddressTable;
@@ -120,6 +117,7 @@ export class NetServer implements RoomHost {
     this.limits = resolveLimits(options);
     this.addresses = new AddressTable(this.limits);
     this.sessions = new Sessions(this.limits);
+    this.registry = new RoomRegistry(this, this.limits);
     this.identify = options.identify ?? defaultIdentify;
     // Checked before anything listens: an inspector without auth never starts.
     this.inspectorOptions = options.inspector === undefined ? null : resolveInspectorOptions(options.inspector);
@@ -150,7 +148,7 @@ export class NetServer implements RoomHost {
     this.uws = await UwsServer.listen(uwsOptions);
     if (this.inspectorOptions !== null) {
       try {
-        this.inspector = await Inspector.listen({ inspectedRooms: () => this.byId.values(), allowFallback: options.allowFallback ?? false }, this.inspectorOptions);
+        this.inspector = await Inspector.listen({ inspectedRooms: () => this.registry.values(), allowFallback: options.allowFallback ?? false }, this.inspectorOptions);
       } catch (e) {
         await this.uws.close();
         throw e;
@@ -162,8 +160,8 @@ export class NetServer implements RoomHost {
       try {
         await this.cluster.start({
           url: this.publicUrl,
-          rooms: () => this.records(),
-          load: this.options.load ?? (() => this.clientCount()),
+          rooms: () => this.registry.records(),
+          load: this.options.load ?? (() => this.registry.clientCount()),
           roomMessage: (id, bytes) => this.roomMessage(id, bytes),
           report: (e, where) => this.report(e, where),
         });
@@ -208,14 +206,12 @@ export class NetServer implements RoomHost {
    * rooms. Held sessions are bounded by `maxHeldSessions`; a count that only grows is a leak.
    */
   stats(): ServerStats {
-    return { connections: this.peers.size, sessions: this.sessions.size, heldSessions: this.sessions.held.size, rooms: this.byId.size };
+    return { connections: this.peers.size, sessions: this.sessions.size, heldSessions: this.sessions.held.size, rooms: this.registry.size };
   }
 
   /** Registers a room type: clients joining `name` get a room of this class (created when needed). */
   define<E extends object, U>(name: string, RoomType: new () => Room<E, U>, options: RoomOptions<E, U> = {}): this {
-    if (this.defs.has(name)) throw new Error(`define: a room type named ${JSON.stringify(name)} is already defined`);
-    resolveRoomOptions(`define(${JSON.stringify(name)})`, options);
-    this.defs.set(name, { Room: RoomType as RoomClass, options: options as RoomOptions });
+    this.registry.define(name, RoomType, options as RoomOptions);
     return this;
   }
 
@@ -231,20 +227,10 @@ export class NetServer implements RoomHost {
     return room;
   }
 
-  /** A new room (with the id the cluster gave it, if any), or why not (a cap is reached, or no such type). */
+  /** A new room (with the id the cluster gave it, if any), created, or why not (a cap is reached, or no such type). */
   private open(name: string, options: unknown, isPrivate: boolean, id?: string): Room | string {
-    const def = this.defs.get(name);
-    if (def === undefined) return `no room type named ${JSON.stringify(name)}; define it first`;
-    if (this.draining !== null && id === undefined) return 'the server is draining (it takes no new rooms)';
-    if (this.byId.size >= this.limits.maxRooms) return `the server has ${this.limits.maxRooms} rooms, its limit (maxRooms)`;
-    let same = 0;
-    for (const r of this.byId.values()) if (r.name === name) same++;
-    if (same >= this.limits.maxRoomsPerName) return `the server has ${same} rooms named ${JSON.stringify(name)}, its limit (maxRoomsPerName)`;
-    const room = new def.Room();
-    if (id !== undefined) room.id = id;
-    room.private = isPrivate;
-    room.start(this, name, def.options);
-    this.byId.set(room.id, room);
+    const room = this.registry.open(name, isPrivate, this.draining !== null, id);
+    if (typeof room === 'string') return room;
     this.inspector?.roomOpened(room);
     room.emptySince = performance.now();
     room.hook(() => room.onCreate?.(options), 'onCreate');
@@ -257,12 +243,7 @@ export class NetServer implements RoomHost {
   rooms(scope: { cluster: true; name?: string }): Promise<ClusterRoomListing[]>;
   rooms(scope?: { cluster: true; name?: string }): RoomListing[] | Promise<ClusterRoomListing[]> {
     if (scope?.cluster) return this.clusterRooms(scope.name === undefined ? {} : { name: scope.name });
-    return [...this.byId.values()].map((r) => {
-      const listing: RoomListing = { id: r.id, name: r.name, clients: r.clients.length, maxClients: r.maxClients };
-      if (r.private) listing.private = true;
-      if (r.locked) listing.locked = true;
-      return listing;
-    });
+    return this.registry.listing();
   }
 
   /**
@@ -271,7 +252,7 @@ export class NetServer implements RoomHost {
    */
   async clusterRooms(filter: { name?: string } = {}): Promise<ClusterRoomListing[]> {
     if (this.cluster) return this.cluster.rooms(filter);
-    return [...this.records()].filter((r) => filter.name === undefined || r.name === filter.name).map((r) => ({ ...r, node: '', url: this.publicUrl }));
+    return [...this.registry.records()].filter((r) => filter.name === undefined || r.name === filter.name).map((r) => ({ ...r, node: '', url: this.publicUrl }));
   }
 
   /**
@@ -294,7 +275,7 @@ export class NetServer implements RoomHost {
    */
   async sendToRoom(roomId: string, msg: object): Promise<boolean> {
     const bytes = this.messaging.encode(msg);
-    if (this.byId.has(roomId)) {
+    if (this.registry.get(roomId) !== undefined) {
       queueMicrotask(() => this.roomMessage(roomId, bytes));
       return true;
     }
@@ -321,7 +302,7 @@ export class NetServer implements RoomHost {
   }
 
   room(id: string): Room | undefined {
-    return this.byId.get(id);
+    return this.registry.get(id);
   }
 
   /** Graceful shutdown: every client closed with 1001 and the reason, rooms disposed, listening stopped. */
@@ -333,7 +314,7 @@ export class NetServer implements RoomHost {
       clearInterval(this.pinger);
       this.inspector?.close();
       await this.uws.close(reason);
-      for (const room of [...this.byId.values()]) room.dispose();
+      for (const room of [...this.registry.values()]) room.dispose();
       this.sessions.clear();
       try {
         await this.cluster?.close();
@@ -374,7 +355,7 @@ export class NetServer implements RoomHost {
   }
 
   disposed(room: Room): void {
-    if (this.byId.get(room.id) === room) this.byId.delete(room.id);
+    this.registry.forget(room);
     this.cluster?.roomClosed(room.id);
   }
 
@@ -387,26 +368,12 @@ export class NetServer implements RoomHost {
   /** Clients, flags or capacity changed: the registry hears it (batched); `seat`: the reservation the change used. */
   roomChanged(room: Room, seat?: string): void {
     if (this.cluster === undefined || room.disposed) return;
-    this.cluster.roomChanged(this.record(room), seat);
-  }
-
-  private record(room: Room): RoomRecord {
-    return { id: room.id, name: room.name, clients: this.occupancy(room), maxClients: room.maxClients, private: room.private, locked: room.locked };
-  }
-
-  private *records(): Iterable<RoomRecord> {
-    for (const room of this.byId.values()) if (!room.disposed) yield this.record(room);
-  }
-
-  private clientCount(): number {
-    let n = 0;
-    for (const room of this.byId.values()) n += room.clients.length;
-    return n;
+    this.cluster.roomChanged(this.registry.record(room), seat);
   }
 
   /** A message for a room of this node (sendToRoom), from this node or another. */
   private roomMessage(roomId: string, bytes: Uint8Array): void {
-    const room = this.byId.get(roomId);
+    const room = this.registry.get(roomId);
     if (room === undefined || room.disposed) return;
     const m = this.messaging.decode(bytes, `sendToRoom(${roomId})`);
     if (m !== null) room.roomMessage(m.typeName, m.msg);
@@ -605,22 +572,22 @@ export class NetServer implements RoomHost {
         if (claim.ok) placement = { at: 'here', roomId: seat[1]!, name: claim.name, seat: seat[2]! };
         // An expired or foreign seat: place the join again, as the client asked it.
       }
-      if (placement === undefined && !this.defs.has(j.room) && !ROOM_ID.test(j.room)) {
+      if (placement === undefined && !this.registry.isDefined(j.room) && !ROOM_ID.test(j.room)) {
         return this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(j.room.slice(0, 64))}`);
       }
       placement ??= await this.place(cluster, j.room);
       if (peer.state === CLOSED) {
         // Gone while placed: give the seat back now rather than when it expires.
-        const room = placement.at === 'here' ? this.byId.get(placement.roomId) : undefined;
+        const room = placement.at === 'here' ? this.registry.get(placement.roomId) : undefined;
         if (room !== undefined && placement.at === 'here') this.roomChanged(room, placement.seat);
         return;
       }
       if (placement.at === 'node') return this.redirect(peer, placement.url, `${placement.roomId}.${placement.seat}`);
       if (placement.at === 'none') {
-        const code = placement.reason === 'not-found' ? CloseCode.ROOM_NOT_FOUND : this.defs.has(j.room) ? CloseCode.SERVER_FULL : CloseCode.ROOM_FULL;
+        const code = placement.reason === 'not-found' ? CloseCode.ROOM_NOT_FOUND : this.registry.isDefined(j.room) ? CloseCode.SERVER_FULL : CloseCode.ROOM_FULL;
         return this.end(peer, code, placement.message);
       }
-      let room = this.byId.get(placement.roomId);
+      let room = this.registry.get(placement.roomId);
       if (room === undefined || room.disposed) {
         const opened = this.open(placement.name, options, false, placement.roomId);
         if (typeof opened === 'string') {
@@ -637,9 +604,9 @@ export class NetServer implements RoomHost {
   }
 
   private place(cluster: ClusterAdapter, key: string): Promise<Placement> {
-    const def = this.defs.get(key);
-    if (def === undefined) return cluster.placeById(key);
-    return cluster.placeByName(key, resolveRoomOptions(key, def.options).maxClients);
+    const maxClients = this.registry.maxClientsOf(key);
+    if (maxClients === undefined) return cluster.placeById(key);
+    return cluster.placeByName(key, maxClients);
   }
 
   /** Sends the client to another node: S_REDIRECT, then close 4016 (the client follows at once). */
@@ -653,7 +620,7 @@ export class NetServer implements RoomHost {
 
   /** A new session in `room`; `seat`: the registry's reservation it uses up, whether the join succeeds or not. */
   private admit(peer: Peer, room: Room, options: unknown, identity: unknown, seat?: string): void {
-    if (this.occupancy(room) >= room.maxClients) {
+    if (this.registry.isFull(room)) {
       this.roomChanged(room, seat);
       this.end(peer, CloseCode.ROOM_FULL, `room ${room.id} is full (${room.maxClients} clients)`);
       return;
@@ -676,22 +643,17 @@ export class NetServer implements RoomHost {
     for (const bytes of early) this.sendBytes(client, bytes);
   }
 
-  /** Sessions that take a place in a room's maxClients. */
-  private occupancy(room: Room): number {
-    return this.limits.heldCountsAgainstMaxClients ? room.clients.length : room.clients.length - room.heldCount;
-  }
-
   /** The room to join: by id, or by name (a public one with room, else a new one). Null after closing the peer. */
   private pick(peer: Peer, key: string, options: unknown): Room | null {
-    const byId = this.byId.get(key);
+    const byId = this.registry.get(key);
     if (byId && !byId.disposed) {
-      if (this.occupancy(byId) >= byId.maxClients) {
+      if (this.registry.isFull(byId)) {
         this.end(peer, CloseCode.ROOM_FULL, `room ${key} is full (${byId.maxClients} clients)`);
         return null;
       }
       return byId;
     }
-    if (!this.defs.has(key)) {
+    if (!this.registry.isDefined(key)) {
       this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(key)}`);
       return null;
     }
@@ -700,7 +662,8 @@ export class NetServer implements RoomHost {
       this.end(peer, CloseCode.SERVER_FULL, 'the server is draining: it takes joins by room id and resumes only');
       return null;
     }
-    for (const r of this.byId.values()) if (r.name === key && !r.disposed && !r.private && !r.locked && this.occupancy(r) < r.maxClients) return r;
+    const open = this.registry.openRoomNamed(key);
+    if (open !== undefined) return open;
     const room = this.open(key, options, false);
     if (typeof room === 'string') {
       this.end(peer, CloseCode.SERVER_FULL, `every room named ${JSON.stringify(key)} is full and ${room}`);
@@ -819,11 +782,11 @@ export class NetServer implements RoomHost {
     }
     this.addresses.sweep(now);
     const draining = this.draining !== null;
-    for (const room of [...this.byId.values()]) {
+    for (const room of [...this.registry.values()]) {
       // Draining, an empty room goes at once, whatever its delay: nobody new will come.
       if (room.emptySince >= 0 && room.clients.length === 0 && (draining || now - room.emptySince > room.disposeDelayMs)) room.dispose();
     }
-    if (draining && this.byId.size === 0) {
+    if (draining && this.registry.size === 0) {
       const done = this.draining!;
       this.draining = () => {};
       void this.close('server drained').then(done);
