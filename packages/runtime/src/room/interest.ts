@@ -70,6 +70,21 @@ export class Interest<E extends object, D> {
     if (rec.gridCell !== null) for (const c of rec.gridCell.watchers) if (c.stamp !== stamp) yield c;
   }
 
+  /**
+   * A new entity goes to every client that should have it: the clients watching its cell and its
+   * owner (every client when it is global or the room has no grid). It has no viewers yet, and
+   * `consider` skips a client that has it, so no walk stamps are needed.
+   */
+  offerNew(rec: EntityRecord): void {
+    if (!this.grid || rec.global) {
+      for (let i = 0; i < this.clients.length; i++) this.consider(this.clients[i]!, rec);
+      return;
+    }
+    if (rec.owner) this.consider(rec.owner as RoomClient<D>, rec);
+    const cell = rec.gridCell;
+    if (cell !== null) for (let i = 0; i < cell.watchers.length; i++) this.consider(cell.watchers[i]!, rec);
+  }
+
   /** Entities that moved this tick (slots, and where they were: x, y, z each) may enter the views watching their cells. */
   moveEntities(moved: Int32Array, from: Float64Array, n: number): void {
     const grid = this.grid!;

@@ -159,8 +159,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     this.records.add(rec);
     if (this.grid) this.interest.place(rec);
-    this.interest.newStamp();
-    for (const c of this.interest.candidates(rec)) this.interest.consider(c, rec);
+    this.interest.offerNew(rec);
     return entity;
   }
 
@@ -408,6 +407,10 @@ export class RoomCore<E extends object = object, D = unknown> {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
       const due = advanceDue(c, now);
+      if (this.frames.quiet(c)) {
+        this.frames.passOver(c);
+        continue;
+      }
       let frame: Uint8Array | null;
       try {
         frame = this.frames.build(c);

@@ -47,11 +47,8 @@ export class World {
     const e = entity as Tracked;
     if (!this.entities.has(e.$id) || this.entities.get(e.$id) !== e) return false;
     this.entities.delete(e.$id);
-    const i = this.created.indexOf(e);
-    if (i >= 0) {
-      this.created.splice(i, 1);
-      this.createdSet.delete(e);
-    }
+    // Created this tick: it never reached anyone, so it just leaves the list (looked up only then).
+    if (this.createdSet.delete(e)) this.created.splice(this.created.indexOf(e), 1);
     else this.removed.push(e.$id);
     setWorld(e, null);
     e.$id = 0;
