@@ -129,6 +129,7 @@ const t0 = performance.now();
 room.durations.length = 0;
 room.sendDurations.length = 0;
 room.frameCounts.length = 0;
+room.checksumMs = 0;
 room.recording = true;
 process.stderr.write(`load: measuring ${duration} s\n`);
 await new Promise((r) => setTimeout(r, duration * 1000));
@@ -139,8 +140,29 @@ const bytes = sum((c) => c.stats.bytesOut) - bytes0;
 const skipped = sum((c) => c.stats.framesSkipped) - skipped0;
 const connected = room.clients.filter((c) => c.connected).length;
 const reports = (await Promise.all(children.map((c) => ask(c, 'report')))).map((m) => m.report!);
+const exited = Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)))));
 for (const c of children) c.send({ type: 'exit' });
 await server.close();
+await exited;
+
+// The floor in this same run, once the bots are gone: bare uWS sends of a frame-sized message
+// to as many sockets (load/send-floor.ts), to set the CPU per delivered frame beside.
+const framesSent = room.frameCounts.reduce((a, b) => a + b, 0);
+const frameBytes = Math.max(1, Math.round(bytes / Math.max(1, framesSent)));
+const floorFile = fileURLToPath(new URL('./load/send-floor.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url));
+const floor = await new Promise<{ send_us_p50: number; round_p50_ms: number; round_p99_ms: number } | null>((resolve) => {
+  const child = fork(floorFile, ['--clients', String(clients), '--bytes', String(frameBytes), '--rounds', '100'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.on('exit', () => {
+    const line = out.trim().split('\n').pop() ?? '';
+    try {
+      resolve(JSON.parse(line) as { send_us_p50: number; round_p50_ms: number; round_p99_ms: number });
+    } catch {
+      resolve(null);
+    }
+  });
+});
 
 const d = [...room.durations].sort((a, b) => a - b);
 const sends = [...room.sendDurations].sort((a, b) => a - b);
@@ -173,6 +195,14 @@ const result = {
   compute_p50_ms: round4(at(compute, 50)),
   compute_p99_ms: round4(at(compute, 99)),
   server_cpu_percent: round4((100 * (cpu.user + cpu.system)) / 1e6 / seconds),
+  // The bench's own checksum pass runs on the server's thread (outside the measured ticks):
+  // the server's CPU without it is what a game server would spend.
+  checksum_cpu_percent: round4((100 * room.checksumMs) / 1000 / seconds),
+  server_cpu_percent_without_checks: round4((100 * ((cpu.user + cpu.system) / 1000 - room.checksumMs)) / 1000 / seconds),
+  cpu_us_per_frame: round4((cpu.user + cpu.system - 1000 * room.checksumMs) / Math.max(1, framesSent)),
+  frame_bytes: frameBytes,
+  send_floor_us: floor === null ? null : round4(floor.send_us_p50),
+  send_floor_round_p99_ms: floor === null ? null : round4(floor.round_p99_ms),
   bytes_per_client_s: round4(bytes / clients / seconds),
   frames_skipped: skipped,
   bot_frames_per_s: round4(total('frames') / clients / seconds),
@@ -188,7 +218,13 @@ console.log('');
 console.log(`  server tick p50 / p99 / max   ${fmt(result.tick_p50_ms)} / ${fmt(result.tick_p99_ms)} / ${fmt(result.tick_max_ms)} ms   (goal: p99 <= 15 ms)`);
 console.log(`    of which socket sends        ${fmt(result.sends_p50_ms)} / ${fmt(result.sends_p99_ms)} ms (p50 / p99; ${fmt(result.send_us)} µs per frame on average, ${fmt(result.frames_per_tick)} frames per tick)`);
 console.log(`    the rest (sim, interest, encoding) ${fmt(result.compute_p50_ms)} / ${fmt(result.compute_p99_ms)} ms`);
-console.log(`  server CPU                    ${fmt(result.server_cpu_percent)}% of one core`);
+console.log(
+  `  server CPU                    ${fmt(result.server_cpu_percent)}% of one core; ${fmt(result.server_cpu_percent_without_checks)}% without the bench's own checksums (${fmt(result.checksum_cpu_percent)}%) (goal: <= 50%)`,
+);
+console.log(
+  `  CPU per frame delivered       ${fmt(result.cpu_us_per_frame)} µs (server CPU without the checksums / frames sent); the bare uWS send floor in this run: ` +
+    (floor === null ? 'not measured (send-floor failed)' : `${fmt(floor.send_us_p50)} µs per send (${clients} sockets, ${frameBytes}-byte messages, no room)`),
+);
 console.log(`  bytes per client per second   ${fmt(result.bytes_per_client_s)}`);
 console.log(`  frames per bot per second     ${fmt(result.bot_frames_per_s)}`);
 console.log(`  frames skipped (backpressure) ${skipped}`);

@@ -36,6 +36,8 @@ export class LoadRoom extends Room<Unit, undefined> {
   readonly frameCounts: number[] = [];
   recording = false;
   checksumsSent = 0;
+  /** Time (ms) spent on the bench's own checksums while `recording`: server CPU, but not the server's work. */
+  checksumMs = 0;
   private readonly check = new Checksum();
 
   override onCreate(options: unknown): void {
@@ -75,7 +77,9 @@ export class LoadRoom extends Room<Unit, undefined> {
       this.sendDurations.push(this.tickStats.lastSendMs);
       this.frameCounts.push(this.core.stats.lastFrames);
     }
+    const t0 = performance.now();
     this.sendChecksums();
+    if (this.recording) this.checksumMs += performance.now() - t0;
   }
 
   /** Outside the measured tick: checksums for the clients whose turn it is and who are settled. */
