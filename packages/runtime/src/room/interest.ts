@@ -299,7 +299,11 @@ export class Interest<E extends object, D> {
           for (let i = 0; i < n; i++) {
             const slot = slots[i]!;
             const f = slot * ROW_F64;
-            if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+            const x = F[f + F_X]!;
+            const y = F[f + F_Y]!;
+            const z = F[f + F_Z]!;
+            // Only what was inside the old view and is outside the new one: the band itself.
+            if (inView(CF, cb, C_SA, x, y, z) || !inView(P, cb, C_SA, x, y, z)) continue;
             const entry = entries.get(I[slot * ROW_I32 + I_ID]!);
             if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
           }
@@ -327,7 +331,11 @@ export class Interest<E extends object, D> {
           for (let i = 0; i < n; i++) {
             const slot = slots[i]!;
             const f = slot * ROW_F64;
-            if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+            const x = F[f + F_X]!;
+            const y = F[f + F_Y]!;
+            const z = F[f + F_Z]!;
+            // Only what is inside the new view and was outside the old one: the band itself.
+            if (!inView(CF, cb, C_EA, x, y, z) || inView(P, cb, C_EA, x, y, z)) continue;
             if (entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
             this.consider(client, T.recs[slot]!);
           }
