@@ -536,6 +536,13 @@ const decodes: DecodeDef[] = [
     replica: [[1, vec2(5, 6)], [2, vec2(3, 4)]],
   },
   {
+    name: 'room-same-id-twice',
+    purpose: "Id 1 is patched twice in one room frame, the second time after id 2 (id delta -1), as the reference server sends an owner's hidden fields in an entry of their own and then the tick's shared run: the entries apply in turn (x = 7, then y = 9)",
+    before: [ROOM_TWO_VEC2],
+    hex: '03020000' + '00' + '03' + '04' + '01' + '0000e040' + '04' + '02' + '00000041' + '02' + '02' + '00001041',
+    replica: [[1, vec2(7, 9)], [2, vec2(3, 8)]],
+  },
+  {
     name: 'room-reset',
     purpose: 'Flag bit 0 (reset) drops every entity before the frame applies: only id 2 remains',
     before: [ROOM_TWO_VEC2],

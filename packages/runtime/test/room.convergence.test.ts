@@ -69,12 +69,12 @@ function checkDelivered(h: RoomHarness, c: Client): void {
 }
 
 /** At rest: every entity inside a client's view (or global, owned, shown) is there, none beyond the view plus hysteresis. */
-function checkInterest(h: RoomHarness, c: Client): void {
+function checkInterest(h: RoomHarness, c: Client, globals: ReadonlySet<Unit>, grid: boolean): void {
   const rep = h.replicas.get(c)!;
   for (const u of h.units) {
     const id = h.room.world.idOf(u);
     const own = h.room.ownerOf(u) === c;
-    if (own || c.inView(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
+    if (own || !grid || globals.has(u) || c.inView(u.x, u.y, 0, false)) expect(rep.get(id), `client ${c.id} misses entity ${id}`).toBeDefined();
     else if (!c.inView(u.x, u.y, 0, true)) expect(rep.get(id), `client ${c.id} still has entity ${id}`).toBeUndefined();
   }
   expect(rep.get(h.room.world.idOf(h.board))).toBeDefined();
@@ -89,7 +89,10 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams:
   // Rooms without teams too: then clients share one encoding per change (the tick's fast path),
   // and team-only fields go to owners alone.
   const teams = rng.nextInt(0, 1) === 1;
-  const h = new RoomHarness({ cellSize: 20 + rng.nextDouble() * 200, teams });
+  // Some rooms have no grid: every entity is then every client's, as a global one is.
+  const grid = rng.nextInt(0, 3) !== 0;
+  const h = new RoomHarness({ cellSize: 20 + rng.nextDouble() * 200, teams, grid });
+  const globals = new Set<Unit>();
   ownerOf.room = h.room;
   for (let i = rng.nextInt(5, 40); i > 0; i--) h.addUnit(rng);
   const clients: Client[] = [];
@@ -138,6 +141,13 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams:
         const c = pick(clients);
         if (c) h.room.setTeam(c, rng.nextInt(1, 3));
       } else if (roll < 36) h.board.red++;
+      else if (roll < 37 && u) {
+        // Global units: their public changes go in the tick's shared run.
+        const global = !globals.has(u);
+        if (global) globals.add(u);
+        else globals.delete(u);
+        h.room.setGlobal(u, global);
+      }
     }
     // Sometimes the frame callback itself changes the room mid-tick: it pauses or resumes a
     // client, hides an entity from one, or removes an entity, as a transport or game might.
@@ -151,7 +161,7 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams:
         if (done) return;
         done = true;
         if (kind === 0 && target) target.paused = true;
-        else if (kind === 1 && target && u) h.room.hide(target, u);
+        else if (kind === 1 && target && u) h.room.hide(target, rng.nextInt(0, 2) === 0 ? h.board : u);
         else if (kind === 2 && u && rng.nextInt(0, 1)) {
           removedMidTick.set(h.room.world.idOf(u), u);
           ownerOf.owners.set(u, h.room.ownerOf(u)!);
@@ -171,7 +181,7 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams:
   }
 
   // The world stops changing (clients stop pinning entities too): every client converges.
-  for (const c of clients) for (const u of h.units) h.room.unpin(c, u);
+  for (const c of clients) for (const u of [...h.units, h.board]) h.room.unpin(c, u);
   for (const c of clients) c.paused = false;
   const bound = Math.max(...clients.map((c) => (h.units.length + 2) * c.rate));
   let steps = 0;
@@ -186,7 +196,7 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder): { teams:
   expect(settled(), `not settled after ${steps} steps`).toBe(true);
   for (const c of clients) {
     checkDelivered(h, c);
-    checkInterest(h, c);
+    checkInterest(h, c, globals, grid);
   }
   return { teams, limited };
 }

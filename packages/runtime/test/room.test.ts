@@ -632,6 +632,82 @@ describe('encode once, share', () => {
   });
 });
 
+describe('the shared run', () => {
+  /** A room without a grid (every client sees every unit) and without teams, a replica per client. */
+  function runRoom() {
+    const room = new RoomCore<Unit, string>({ schema: roomGen });
+    const reps = new Map<C, ReplicaWorld>();
+    const frames = new Map<C, Buffer>();
+    const client = (name: string) => {
+      const c = room.addClient(name);
+      reps.set(c, new ReplicaWorld(roomGen));
+      return c;
+    };
+    const unit = () => room.add(new Unit());
+    let now = 0;
+    const tick = (during?: (cl: C) => void) => {
+      frames.clear();
+      room.update((now += 50), (cl, f) => {
+        frames.set(cl, Buffer.from(f));
+        reps.get(cl)!.apply(f); // throws on a patch for an entity the client does not hold
+        during?.(cl);
+      });
+    };
+    const view = (cl: C, u: Unit) => reps.get(cl)!.get(room.world.idOf(u)) as roomGen.Unit | undefined;
+    return { room, reps, frames, client, unit, tick, view };
+  }
+
+  it('clients due every tick get the public changes of entities all see as one run written once; an owner gets its hidden fields in an entry of its own', () => {
+    const { room, frames, client, unit, tick, view } = runRoom();
+    const [a, b, c] = [client('a'), client('b'), client('c')];
+    const [u1, u2, u3] = [unit(), unit(), unit()];
+    room.setOwner(u1, a);
+    tick(); // join frames
+    tick(); // nothing changed: no frames
+    u1.x = 5;
+    u1.secret = 'OWNER-ONLY-X';
+    u2.hp = 7;
+    u3.secret = 'NOBODY-OWNS-THIS';
+    tick();
+    // b and c get the same frame; the run's bytes (after its first key) end a's frame too.
+    expect(frames.get(b)!.equals(frames.get(c)!)).toBe(true);
+    expect(frames.get(b)!.toString('latin1')).not.toContain('OWNER-ONLY');
+    expect(frames.get(a)!.toString('latin1')).toContain('OWNER-ONLY-X');
+    const run = frames.get(b)!.subarray(frames.get(b)!.length - 8);
+    expect(frames.get(a)!.subarray(frames.get(a)!.length - 8).equals(run)).toBe(true);
+    // Two public changes (u1, u2) for everyone, plus a's own entry for u1's secret.
+    expect([a.stats.lastSent, b.stats.lastSent, c.stats.lastSent]).toEqual([3, 2, 2]);
+    expect(frames.get(b)!.toString('latin1')).not.toContain('NOBODY-OWNS');
+    for (const cl of [a, b, c]) expect([view(cl, u1)!.x, view(cl, u2)!.hp]).toEqual([5, 7]);
+    expect([view(a, u1)!.secret, view(b, u1)!.secret, view(a, u3)!.secret]).toEqual(['OWNER-ONLY-X', undefined, undefined]);
+  });
+
+  it('a client a frame callback pauses before its own frame, or hides an entity of the run from, stays consistent and loses nothing', () => {
+    const { room, client, unit, tick, view, reps } = runRoom();
+    const [a, b, c] = [client('a'), client('b'), client('c')];
+    const [u1, u2] = [unit(), unit()];
+    tick();
+    u1.hp = 1;
+    tick(); // every client's last frame is now the last tick: all take the run
+    u1.hp = 2;
+    u2.hp = 3;
+    tick((cl) => {
+      if (cl !== a) return;
+      room.hide(b, u1);
+      c.paused = true;
+    });
+    expect([view(a, u1)!.hp, view(a, u2)!.hp]).toEqual([2, 3]);
+    expect(view(b, u1)).toBeUndefined();
+    expect(view(b, u2)!.hp).toBe(3);
+    expect(c.stats.frames).toBe(2);
+    // The paused client's share of the run arrives once it resumes.
+    c.paused = false;
+    tick();
+    expect([view(c, u1)!.hp, view(c, u2)!.hp]).toEqual([2, 3]);
+    expect(reps.get(b)!.entities.size).toBe(1);
+  });
+});
+
 describe('stats', () => {
   it('counts frames, bytes, entities sent and deferred per client, and tick time per room', () => {
     const { room, client, tick, at } = setup();

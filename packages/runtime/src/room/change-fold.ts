@@ -5,11 +5,12 @@
 import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { HISTORY, recordChange } from './change-history.js';
-import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, inView, type ClientTable } from './client-table.js';
+import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
 import { F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
-import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
+import { KNOWN, VIS_OTHER, VIS_OWNER, type EntityRecord, type RoomClient } from './records.js';
+import type { SharedRun } from './shared-run.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { doubled, type SpatialGrid } from './spatial-grid.js';
 import { fold, updateVis, visOf } from './view-entries.js';
@@ -43,6 +44,7 @@ export class ChangeFold<E extends object, D> {
     private readonly teams: boolean,
     private readonly interest: Interest<E, D>,
     private readonly direct: DirectLists,
+    private readonly run: SharedRun,
   ) {}
 
   begin(tick: number): void {
@@ -75,15 +77,25 @@ export class ChangeFold<E extends object, D> {
     // skips touching its view entries, the dominant cost at scale. A client that stops
     // qualifying, or whose last frame falls out of the history, folds its list into its entries.
     const plain = !this.filtered;
+    // A fast client due now whose last frame was the last tick wants exactly this tick's changes:
+    // it takes the shared run (shared-run.ts) instead of listing each public change of the
+    // entities every client sees. Needs the fold in id order (the run is) and no teams (team
+    // fields would split it); a reset client gets everything entering anyway.
+    const runs = !this.teams && this.direct.foldSorted;
+    const run = this.run;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       const on = !c.paused && c.budget === Infinity && this.tick - c.frameTick < HISTORY - 1;
       if (!on && c.directN > 0) this.direct.spill(c);
       c.fast = on;
       c.dueNow = !c.paused && now >= c.nextDue;
+      c.rider = false;
+      const rides = runs && on && c.dueNow && c.frameTick === this.tick - 1 && c.directN === 0 && !c.reset && c.hidden.size === 0;
+      if (rides) run.board(c);
       const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
-      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0));
+      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0));
     }
+    const allRide = run.riders === this.clients.length;
     const CF = this.ctable.f64;
     const byClient = this.ctable.clients;
     const masks = this.gMask;
@@ -140,12 +152,23 @@ export class ChangeFold<E extends object, D> {
         }
         continue;
       }
+      // An entity every client sees: its public change goes in the shared run for the riders,
+      // and a riding owner lists only what its hidden fields add; the walk below skips riders.
+      const every = run.riders > 0 && T.everyone[slot] === 1;
+      if (every) {
+        if (open) run.push(slot);
+        if (owner >= 0 && (CF[owner * CROW + C_FLAGS]! & RIDER) !== 0 && this.hiddenChanged(recs[slot]!, c0, c1)) {
+          this.direct.list(byClient[owner]!, slot);
+        }
+        if (allRide) continue;
+      }
       // One walk over the viewers' client slots: a moved entity may leave some; the others take
       // the change. Going down, a viewer swapped into a removed one's place was already seen.
       for (let j = vn - 1; j >= 0; j--) {
         const cs = j < INLINE ? I[b + I_V + j]! : T.overflow[slot]![j - INLINE]!;
         const cb = cs * CROW;
         const flags = CF[cb + C_FLAGS]!;
+        if (every && (flags & RIDER) !== 0) continue;
         if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
           const c = byClient[cs]!;
           const rec = recs[slot]!;
@@ -159,7 +182,7 @@ export class ChangeFold<E extends object, D> {
           if (cs === owner || teamOf !== undefined) {
             if (!sees(byClient[cs] as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) continue;
           } else if (!open) continue;
-          this.list(byClient[cs]!, slot);
+          this.direct.list(byClient[cs]!, slot);
           if ((flags & DUE) === 0) keep = true;
           continue;
         }
@@ -169,6 +192,12 @@ export class ChangeFold<E extends object, D> {
       if (keep) recordChange(recs[slot]!, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
+  }
+
+  /** Whether a change touches fields only the owner may see (the owner's share beyond the run). */
+  private hiddenChanged(rec: EntityRecord, c0: number, c1: number): boolean {
+    const a = rec.masks.allow;
+    return ((c0 & a[VIS_OWNER * 2]! & ~a[VIS_OTHER * 2]!) | (c1 & a[VIS_OWNER * 2 + 1]! & ~a[VIS_OTHER * 2 + 1]!)) !== 0;
   }
 
   /**
@@ -183,18 +212,11 @@ export class ChangeFold<E extends object, D> {
     const flags = this.ctable.f64[ownerSlot * CROW + C_FLAGS]!;
     if ((flags & FAST) !== 0) {
       if (!sees(c as RoomClient<D>, rec, this.teams, c0, c1)) return false;
-      this.list(c, rec.slot);
+      this.direct.list(c, rec.slot);
       return (flags & DUE) === 0;
     }
     if (entry.state === KNOWN) fold(entry, c0, c1, r0, r1, this.tick, this.teams);
     return false;
-  }
-
-  /** Lists a changed entity slot in a fast client's direct list, for its next frame. */
-  private list(c: RoomClient<unknown>, slot: number): void {
-    if (c.directN === 0) c.directSince = this.tick;
-    else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
-    c.direct[c.directN++] = slot;
   }
 
   /**

@@ -26,6 +26,8 @@ export const FAST = 1;
 export const DUE = 2;
 /** The view alone decides (no custom filter, nothing hidden, view current): the typed test is the whole test. */
 export const PLAIN = 4;
+/** Takes this tick's shared run (see shared-run.ts): run entities' public changes are not listed for it. */
+export const RIDER = 8;
 
 // Clients are shared by rooms of any client data type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,6 +6,7 @@ import { ChangeMasks, changesSince } from './change-history.js';
 import { I_ID, I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
 import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
+import { doubled } from './spatial-grid.js';
 import { fold } from './view-entries.js';
 
 /** What `claim` took: entities listed (in the client's `direct`), and how many of them go out through the list. */
@@ -33,6 +34,13 @@ export class DirectLists {
 
   begin(tick: number): void {
     this.tick = tick;
+  }
+
+  /** Lists a changed entity slot in a fast client's direct list, for its next frame. */
+  list(c: RoomClient<unknown>, slot: number): void {
+    if (c.directN === 0) c.directSince = this.tick;
+    else if (c.directN === c.direct.length) c.direct = doubled(c.direct);
+    c.direct[c.directN++] = slot;
   }
 
   /** A mark no row holds yet. */

@@ -66,6 +66,8 @@ export class EntityTable<R extends TableRecord = TableRecord> {
   readonly overflow: (Int32Array | null)[] = [];
   /** Nonzero for slots whose entity some client's view follows. */
   followed = new Uint8Array(1024);
+  /** Nonzero for slots whose entity every client sees (global, or any in a room without grid or filter): their public changes go in the shared run. */
+  everyone = new Uint8Array(1024);
   private size = 0;
   private readonly free: number[] = [];
   /** Released slots with the tick they were released at, oldest first (pairs). */
@@ -88,6 +90,7 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     capacity = 1024,
   ) {
     this.followed = new Uint8Array(capacity);
+    this.everyone = new Uint8Array(capacity);
     const buf = new ArrayBuffer(capacity * ROW_I32 * 4);
     this.f64 = new Float64Array(buf);
     this.i32 = new Int32Array(buf);
@@ -129,6 +132,7 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     this.i32[b + I_ID] = rec.id;
     this.i32[b + I_ETICK] = -1;
     this.followed[slot] = 0;
+    this.everyone[slot] = 0;
     this.i32[b + I_NESTED0] = rec.masks.nested0;
     this.i32[b + I_NESTED1] = rec.masks.nested1;
     this.overflow[slot] = null;
@@ -156,6 +160,9 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     const followed = new Uint8Array(this.followed.length * 2);
     followed.set(this.followed);
     this.followed = followed;
+    const everyone = new Uint8Array(this.everyone.length * 2);
+    everyone.set(this.everyone);
+    this.everyone = everyone;
   }
 
   viewer(slot: number, j: number): number {

@@ -8,6 +8,7 @@ import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EAFTER, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import type { SharedEncodings, Span } from './shared-encodings.js';
+import type { SharedRun } from './shared-run.js';
 import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { ageNested, visOf } from './view-entries.js';
@@ -30,6 +31,7 @@ export class FrameBuilder {
     private readonly table: EntityTable<EntityRecord>,
     private readonly enc: SharedEncodings,
     private readonly direct: DirectLists,
+    private readonly run: SharedRun,
     private readonly teams: boolean,
     private readonly hasGrid: boolean,
     private readonly priority: ((client: RoomClient<unknown>, entity: Tracked, distance2: number) => number) | undefined,
@@ -69,7 +71,7 @@ export class FrameBuilder {
   quiet(client: RoomClient<unknown>): boolean {
     return (
       client.pendingList.length === 0 && client.directN === 0 && client.leaving.length === 0 && !client.reset &&
-      client.lastInputSeq === client.ackSent && !hasOwnedNews(client)
+      client.lastInputSeq === client.ackSent && !hasOwnedNews(client) && !this.run.carries(client)
     );
   }
 
@@ -86,6 +88,12 @@ export class FrameBuilder {
    * client's replica is as current as the tick, and its next frame's tick says so.
    */
   build(client: RoomClient<unknown>): Uint8Array | null {
+    // The shared run goes last, after the client's own entries (an entity entering comes before
+    // its patch in the run). Encoded before anything else, so an entity it cannot encode throws
+    // before this client's state has changed.
+    const run = this.run;
+    const rides = run.carries(client);
+    if (rides) run.encode();
     const mark = this.direct.nextMark();
     const claim = this.claim;
     claim.listed = claim.claimed = 0;
@@ -151,7 +159,7 @@ export class FrameBuilder {
     sortKeys(keys, nSel);
     const I = this.table.i32;
     const recs = this.table.recs;
-    const count = nSel + claim.claimed;
+    const count = nSel + claim.claimed + (rides ? run.n : 0);
     w.reserve(8);
     w.varuint(count);
     prev = 0;
@@ -179,7 +187,9 @@ export class FrameBuilder {
           if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
           else {
             const rec = recs[direct[d]!]!;
-            this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
+            // A rider's listed entity of the run: only its hidden fields, the run has the rest.
+            if (rides && this.table.everyone[direct[d]!] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
+            else this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
           }
           start = span.start;
           end = span.end;
@@ -208,6 +218,13 @@ export class FrameBuilder {
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;
       e.pending = false;
+    }
+    if (rides) {
+      // The run as written once, but for its first key: a delta from this frame's last entry.
+      const rb = run.bytes;
+      w.reserve(10 + rb.pos);
+      w.varuint(entityKey(run.firstId - prev, 0));
+      w.copyFrom(rb, run.firstPatch, rb.pos);
     }
     client.frameTick = this.tick;
     client.leftSince.length = 0;

@@ -5,6 +5,7 @@
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, type RoomClient } from './records.js';
+import type { SharedRun } from './shared-run.js';
 import type { SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf } from './view-entries.js';
 
@@ -27,6 +28,7 @@ export class Interest<E extends object, D> {
     private readonly teams: boolean,
     private readonly records: ReadonlySet<EntityRecord>,
     private readonly clients: readonly RoomClient<D>[],
+    private readonly run: SharedRun,
   ) {}
 
   begin(tick: number): void {
@@ -173,6 +175,8 @@ export class Interest<E extends object, D> {
 
   leave(entry: ViewEntry): void {
     const client = entry.client;
+    // A rider losing an entity of the run: the run's patch would follow its removal.
+    if (client.rider && this.run.has(entry.rec.slot)) this.run.alight(client);
     detachViewer(entry);
     client.entries.delete(entry.rec.id);
     if (entry.state === KNOWN) client.leaving.push(entry.rec.id);

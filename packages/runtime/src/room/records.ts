@@ -204,6 +204,8 @@ export class RoomClient<D = unknown> {
   direct = new Int32Array(64);
   /** @internal How many of `direct` are in use (a count, so the array keeps its storage). */
   directN = 0;
+  /** @internal Takes this tick's shared run (see shared-run.ts). */
+  rider = false;
   /** @internal Due for a frame this tick (as of the fold). */
   dueNow = false;
   /** @internal Room tick of the direct list's first entry. */

@@ -13,6 +13,7 @@ import { FrameBuilder } from './frame-builder.js';
 import { Interest } from './interest.js';
 import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
+import { SharedRun } from './shared-run.js';
 import { markPending, updateVis } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, RoomClient } from './records.js';
@@ -103,6 +104,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly globals = new Set<EntityRecord>();
   private readonly enc: SharedEncodings;
   private readonly direct: DirectLists;
+  private readonly run: SharedRun;
   private readonly frames: FrameBuilder;
   private readonly interest: Interest<E, D>;
   private readonly changes: ChangeFold<E, D>;
@@ -119,7 +121,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.enc = new SharedEncodings(this.table, this.world);
     this.teams = options.teamOf !== undefined;
     this.direct = new DirectLists(this.table, this.world, this.teams);
-    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
+    this.run = new SharedRun(this.table, this.ctable, this.enc, this.direct);
+    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -129,8 +132,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
-    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients);
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients, this.run);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run);
   }
 
   // ── entities ──
@@ -150,6 +153,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.table.i32[row + I_OPEN1] = masks.allow[VIS_OTHER * 2 + 1]!;
     rec.global = opts.global === true;
     if (rec.global) this.globals.add(rec);
+    this.table.everyone[slot] = this.seenByAll(rec) ? 1 : 0;
     rec.owner = opts.owner ?? null;
     if (rec.owner) {
       rec.owner.owned.add(rec);
@@ -243,12 +247,18 @@ export class RoomCore<E extends object = object, D = unknown> {
     return takeOwned(client);
   }
 
+  /** Whether every client sees the entity, unless it hides it: its public changes can go in the shared run. */
+  private seenByAll(rec: EntityRecord): boolean {
+    return rec.global || (this.grid === null && this.options.filter === undefined);
+  }
+
   /** Makes an entity visible to every client (scoreboards, match state). */
   setGlobal(entity: E, global: boolean): void {
     const rec = this.need(entity, 'setGlobal');
     rec.global = global;
     if (global) this.globals.add(rec);
     else this.globals.delete(rec);
+    this.table.everyone[rec.slot] = this.seenByAll(rec) ? 1 : 0;
     this.interest.newStamp();
     for (const c of global ? this.clients : this.interest.candidates(rec)) this.interest.revisit(c, rec);
   }
@@ -396,6 +406,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.enc.begin(this.tickNo);
     this.direct.begin(this.tickNo);
     this.frames.begin(this.tickNo);
+    this.run.begin(this.tickNo);
     this.interest.begin(this.tickNo);
     this.changes.begin(this.tickNo);
     this.changes.fold(now, this.followed);
@@ -432,6 +443,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     // its list now, while this tick's masks are still on the entities: they are not kept for it.
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
+      // A rider without its frame has the run listed instead, then folded with the rest.
+      if (c.rider && c.frameTick !== this.tickNo) this.run.alight(c);
       if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.direct.spill(c);
     }
     this.world.commit();

@@ -43,6 +43,23 @@ export class SharedEncodings {
   }
 
   /**
+   * This tick's changes of an entity in fields a client with visibility class `vis` sees and
+   * others do not: a riding owner's share beyond the shared run (shared-run.ts).
+   */
+  hiddenSlice(rec: EntityRecord, vis: number, out: Span): void {
+    const e = rec.entity;
+    const live = e.$t === this.world.changes;
+    const a = rec.masks.allow;
+    const h0 = a[vis * 2]! & ~a[VIS_OTHER * 2]!;
+    const h1 = a[vis * 2 + 1]! & ~a[VIS_OTHER * 2 + 1]!;
+    const c0 = live ? e.$c0 & h0 : 0;
+    const c1 = live ? e.$c1 & h1 : 0;
+    const r0 = live ? e.$r0 & h0 & rec.masks.nested0 : 0;
+    const r1 = live ? e.$r1 & h1 & rec.masks.nested1 : 0;
+    this.sliceOf(rec, c0, c1, r0, r1, 0, out);
+  }
+
+  /**
    * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
    * them: encoded once per tick and `after`, the bytes shared by every such client. Most
    * clients' last frames fall on a few ticks: the first encoding lives in the table row, the

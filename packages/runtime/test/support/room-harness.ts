@@ -18,11 +18,12 @@ export class RoomHarness {
   now = 0;
   /** Every secret and plan ever written, by entity id and by team: for the byte scan. */
   /** `teams: false` leaves out `teamOf`: team-only fields then go to owners alone. */
-  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean; teams?: boolean }) {
+  /** `grid: false`: a room without a grid, where every client sees every entity it does not hide. */
+  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean; teams?: boolean; grid?: boolean }) {
     this.teams = opts.teams !== false;
     this.room = new RoomCore<Unit | Scoreboard, Data>({
       schema: gen,
-      grid: { cellSize: opts.cellSize },
+      ...(opts.grid !== false ? { grid: { cellSize: opts.cellSize } } : {}),
       ...(this.teams ? { teamOf: (e: Unit | Scoreboard) => (e instanceof Unit ? e.team : undefined) } : {}),
       ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
       ...(opts.filter ? { filter: opts.filter } : {}),
@@ -52,7 +53,8 @@ export class RoomHarness {
   }
 
   addClient(rng: Rng, budget?: number): Client {
-    const rate = [20, 10, 5][rng.nextInt(0, 2)]!;
+    // 60 Hz is every tick of `step`: such a client takes the tick's shared run.
+    const rate = [60, 20, 10, 5][rng.nextInt(0, 3)]!;
     const view = rng.nextInt(0, 1)
       ? { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, radius: 50 + rng.nextDouble() * 350 }
       : { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, halfWidth: 40 + rng.nextDouble() * 300, halfHeight: 40 + rng.nextDouble() * 300 };
