@@ -11,6 +11,7 @@ import { netschema as arenaCodec } from '@netschema/test-fixtures/schemas/arena.
 import { prng, TWO_PI, type ArenaState } from '../fixtures.js';
 import { inWindow, placeClients, windowMembers, WindowIndex, type RoomScenario } from '../room-scenario.js';
 import { collectGarbage, fmt, ms, now, round4 } from '../stats.js';
+import { applySent, SendBuffers } from '../send-buffers.js';
 import { CEntity } from '../targets/colyseus.js';
 import { arenaEntity } from '../targets/netschema.js';
 import { checkReplicas } from '../targets/room-target.js';
@@ -206,10 +207,10 @@ class NetschemaChurn implements ChurnSystem {
   private room: RoomCore<Entity, number> | null = null;
   private ents: Entity[] = [];
   private replicas: ReplicaWorld[] = [];
-  private kept: (Uint8Array | null)[] = [];
+  private sent = new SendBuffers(0);
   private now = 0;
   private readonly sink = (c: RoomClient<number>, frame: Uint8Array): void => {
-    this.kept[c.data] = frame.slice();
+    this.sent.put(c.data, frame);
     this.count++;
     this.bytes += frame.length;
   };
@@ -227,7 +228,7 @@ class NetschemaChurn implements ChurnSystem {
       room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } });
       this.replicas.push(new ReplicaWorld(arenaCodec));
     }
-    this.kept = new Array<Uint8Array | null>(CLIENTS).fill(null);
+    this.sent = new SendBuffers(CLIENTS);
     this.room = room;
     this.ents = ents;
   }
@@ -261,14 +262,7 @@ class NetschemaChurn implements ChurnSystem {
   }
 
   decode(): void {
-    const kept = this.kept;
-    for (let c = 0; c < kept.length; c++) {
-      const f = kept[c];
-      if (f) {
-        this.replicas[c]!.apply(f);
-        kept[c] = null;
-      }
-    }
+    applySent(this.sent, this.replicas);
   }
 
   verify(): string[] {

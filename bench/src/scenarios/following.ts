@@ -11,6 +11,7 @@ import { Entity } from '@netschema/test-fixtures/schemas/arena';
 import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { prng, TWO_PI, type ArenaState, type TickMoves } from '../fixtures.js';
 import { collectGarbage, ms, now } from '../stats.js';
+import { applySent, SendBuffers } from '../send-buffers.js';
 import { CEntity, writeEntities as writeCEntities } from '../targets/colyseus.js';
 import { arenaEntity, writeEntities } from '../targets/netschema.js';
 import { checkReplicas } from '../targets/room-target.js';
@@ -137,23 +138,15 @@ function runNetschema(fx: FollowFixture, members: readonly Int32Array[]): System
     clients.push(client);
     replicas.push(new ReplicaWorld(netschema));
   }
-  const kept: (Uint8Array | null)[] = new Array<Uint8Array | null>(CLIENTS).fill(null);
+  const outbox = new SendBuffers(CLIENTS);
   let count = 0;
   let bytes = 0;
   const sink = (c: RoomClient<number>, frame: Uint8Array): void => {
-    kept[c.data] = frame.slice();
+    outbox.put(c.data, frame);
     count++;
     bytes += frame.length;
   };
-  const decode = () => {
-    for (let c = 0; c < CLIENTS; c++) {
-      const f = kept[c];
-      if (f) {
-        replicas[c]!.apply(f);
-        kept[c] = null;
-      }
-    }
-  };
+  const decode = () => applySent(outbox, replicas);
   const problems: string[] = [];
   let clock = 0;
   room.update(clock, sink);

@@ -11,7 +11,7 @@ export const ownerMixed: Scenario = {
     runOwnerScenario(
       'owner_mixed',
       '100 clients, 1,000 heroes seen by all, 10 owned per client; per tick 100 owner-only hp changes and 50 public moves',
-      { clients: 100, heroes: 1000, hpPerTick: 100, movesPerTick: 50, warmup: 50, ticks: 200 },
+      { clients: 100, heroes: 1000, hpPerTick: 100, movesPerTick: 50, warmup: 300, ticks: 200 },
       options,
       { server: 'owner_mixed_ratio', bytes: 'owner_mixed_bytes_ratio' },
     ),

@@ -12,7 +12,7 @@ export const ownerOnly: Scenario = {
     runOwnerScenario(
       'owner_only',
       '100 clients, 1,000 heroes seen by all, 10 owned per client; per tick 20 owner-only hp changes, nothing public',
-      { clients: 100, heroes: 1000, hpPerTick: 20, movesPerTick: 0, warmup: 50, ticks: 200 },
+      { clients: 100, heroes: 1000, hpPerTick: 20, movesPerTick: 0, warmup: 300, ticks: 200 },
       options,
       { server: 'owner_only_ratio', bytes: 'owner_bytes_ratio' },
     ),

@@ -10,6 +10,7 @@ import { ReplicaWorld, RoomCore, type RoomClient } from '@netschema/runtime';
 import { prng, TWO_PI } from '../fixtures.js';
 import { Hero } from '../schemas/hero.js';
 import * as heroCodec from '../schemas/hero.netschema.js';
+import { applySent, SendBuffers } from '../send-buffers.js';
 import { collectGarbage, ms, now, round4 } from '../stats.js';
 import { COLYSEUS_ROOM_STATE, colyseusPatches, decodeKept, drawDistinct, runPaired, type SystemRun } from './paired.js';
 import type { ScenarioOptions, ScenarioReport } from './scenario.js';
@@ -256,10 +257,10 @@ class NetschemaOwner implements OwnerSystem {
   private ents: Hero[] = [];
   private ids = new Int32Array(0);
   private replicas: ReplicaWorld[] = [];
-  private kept: (Uint8Array | null)[] = [];
+  private sent = new SendBuffers(0);
   private now = 0;
   private readonly sink = (c: RoomClient<number>, frame: Uint8Array): void => {
-    this.kept[c.data] = frame.slice();
+    this.sent.put(c.data, frame);
     this.count++;
     this.bytes += frame.length;
     // As the host does after every frame (host/room.ts sendFrame): the ownership news, a message
@@ -291,7 +292,7 @@ class NetschemaOwner implements OwnerSystem {
       room.setOwner(e, clients[ownerOf(p, i)]!);
       ids[i] = room.world.idOf(e);
     }
-    this.kept = new Array<Uint8Array | null>(p.clients).fill(null);
+    this.sent = new SendBuffers(p.clients);
     this.room = room;
     this.ents = ents;
     this.ids = ids;
@@ -313,14 +314,7 @@ class NetschemaOwner implements OwnerSystem {
   }
 
   decode(): void {
-    const kept = this.kept;
-    for (let c = 0; c < kept.length; c++) {
-      const f = kept[c];
-      if (f) {
-        this.replicas[c]!.apply(f);
-        kept[c] = null;
-      }
-    }
+    applySent(this.sent, this.replicas);
   }
 
   verify(): string[] {

@@ -4,6 +4,7 @@ import type { RoomScenario } from '../room-scenario.js';
 import { EntityCodec, netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from './target.js';
+import { applySent, SendBuffers } from '../send-buffers.js';
 
 /** Entity's field bits: x, y, angle (a moved entity's patch), and all five (an entering entity). */
 const MOVED = 0b111;
@@ -72,7 +73,7 @@ export class FloorRoomTarget implements RoomTarget {
   private readonly frame = new Writer(1 << 14);
   private tick = 0;
   private replicas: ReplicaWorld[] = [];
-  private kept: (Uint8Array | null)[] = [];
+  private sent = new SendBuffers(0);
   private count = 0;
   private bytes = 0;
 
@@ -118,7 +119,7 @@ export class FloorRoomTarget implements RoomTarget {
     this.enters = new Uint32Array(this.words);
     this.leaving = new Int32Array(n);
     this.replicas = Array.from({ length: clients }, () => new ReplicaWorld(netschema));
-    this.kept = new Array<Uint8Array | null>(clients).fill(null);
+    this.sent = new SendBuffers(clients);
     this.tick = 0;
   }
 
@@ -324,7 +325,7 @@ export class FloorRoomTarget implements RoomTarget {
   }
 
   private keep(c: number, frame: Uint8Array): void {
-    this.kept[c] = frame.slice();
+    this.sent.put(c, frame);
     this.count++;
     this.bytes += frame.length;
   }
@@ -334,13 +335,7 @@ export class FloorRoomTarget implements RoomTarget {
   }
 
   decode(): void {
-    for (let c = 0; c < this.kept.length; c++) {
-      const f = this.kept[c];
-      if (f) {
-        this.replicas[c]!.apply(f);
-        this.kept[c] = null;
-      }
-    }
+    applySent(this.sent, this.replicas);
   }
 
   verify(expected: ArenaState, members: readonly Int32Array[]): string[] {
@@ -357,7 +352,7 @@ export class FloorRoomTarget implements RoomTarget {
 
   dispose(): void {
     this.replicas = [];
-    this.kept = [];
+    this.sent = new SendBuffers(0);
   }
 }
 

@@ -6,6 +6,7 @@ import { netschema } from '@netschema/test-fixtures/schemas/arena.netschema';
 import { writeEntities, writeQuantEntities } from './netschema.js';
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, quantProjection, type ReplicaFields } from './target.js';
+import { applySent, SendBuffers } from '../send-buffers.js';
 
 /** Frames per second of every client; the bench advances the room clock by one interval per tick. */
 const RATE = 20;
@@ -13,8 +14,8 @@ const RATE = 20;
 /**
  * netschema's room core: one `RoomCore` with a spatial grid; each client has a box view of the
  * scenario's window (no hysteresis, so its interest is exactly the window) and a `ReplicaWorld`.
- * The server tick is one `room.update`; the sink copies each frame (the bytes are valid only
- * during the call, as a transport would send or copy them).
+ * The server tick is one `room.update`; the sink copies each frame into the client's send
+ * buffer (the bytes are valid only during the call; a transport copies them likewise).
  */
 export class NetschemaRoomTarget implements RoomTarget {
   readonly name: string;
@@ -23,12 +24,12 @@ export class NetschemaRoomTarget implements RoomTarget {
   private ents: (Entity | QuantEntity)[] = [];
   private ids = new Int32Array(0);
   private replicas: ReplicaWorld[] = [];
-  private kept: (Uint8Array | null)[] = [];
+  private sent = new SendBuffers(0);
   private count = 0;
   private bytes = 0;
   private now = 0;
   private readonly sink = (c: RoomClient<number>, frame: Uint8Array): void => {
-    this.kept[c.data] = frame.slice();
+    this.sent.put(c.data, frame);
     this.count++;
     this.bytes += frame.length;
   };
@@ -72,7 +73,7 @@ export class NetschemaRoomTarget implements RoomTarget {
       room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: sc.half, halfHeight: sc.half, hysteresis: 0 } });
       this.replicas.push(new ReplicaWorld(netschema));
     }
-    this.kept = new Array<Uint8Array | null>(clients).fill(null);
+    this.sent = new SendBuffers(clients);
     this.room = room;
     this.ents = ents;
     this.ids = ids;
@@ -101,15 +102,7 @@ export class NetschemaRoomTarget implements RoomTarget {
   }
 
   decode(): void {
-    const kept = this.kept;
-    const reps = this.replicas;
-    for (let c = 0; c < kept.length; c++) {
-      const f = kept[c];
-      if (f) {
-        reps[c]!.apply(f);
-        kept[c] = null;
-      }
-    }
+    applySent(this.sent, this.replicas);
   }
 
   verify(expected: ArenaState, members: readonly Int32Array[]): string[] {
@@ -135,6 +128,6 @@ export class NetschemaRoomTarget implements RoomTarget {
     this.room = null;
     this.ents = [];
     this.replicas = [];
-    this.kept = [];
+    this.sent = new SendBuffers(0);
   }
 }

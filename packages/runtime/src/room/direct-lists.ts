@@ -52,7 +52,7 @@ export class DirectLists {
   spill(client: RoomClient<unknown>): void {
     const n = client.directN;
     client.directN = 0;
-    client.leftSince.length = 0;
+    if (client.leftSince.length !== 0) client.leftSince.length = 0;
     const mark = this.nextMark();
     const I = this.table.i32;
     for (let k = 0; k < n; k++) {
@@ -101,7 +101,7 @@ export class DirectLists {
       I[row + I_MARK] = 0;
       claimed--;
     }
-    left.length = 0;
+    if (left.length !== 0) left.length = 0;
     const pending = client.pendingList;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;

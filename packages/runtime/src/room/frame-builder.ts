@@ -78,7 +78,7 @@ export class FrameBuilder {
   /** Books a quiet client's tick as `build` books a frame that carries nothing. */
   passOver(client: RoomClient<unknown>): void {
     client.frameTick = this.tick;
-    client.leftSince.length = 0;
+    if (client.leftSince.length !== 0) client.leftSince.length = 0;
     client.stats.idle++;
   }
 
@@ -101,7 +101,7 @@ export class FrameBuilder {
     const directN = claim.listed;
     const pending = client.pendingList;
     const selected = this.selected;
-    selected.length = 0;
+    if (selected.length !== 0) selected.length = 0;
     const limited = client.budget !== Infinity;
     if (limited) {
       for (let i = 0; i < pending.length; i++) {
@@ -221,13 +221,14 @@ export class FrameBuilder {
     }
     if (rides) {
       // The run as written once, but for its first key: a delta from this frame's last entry.
-      const rb = run.bytes;
-      w.reserve(10 + rb.pos);
+      const rest = run.rest;
+      w.reserve(10 + rest.length);
       w.varuint(entityKey(run.firstId - prev, 0));
-      w.copyFrom(rb, run.firstPatch, rb.pos);
+      w.buf.set(rest, w.pos);
+      w.pos += rest.length;
     }
     client.frameTick = this.tick;
-    client.leftSince.length = 0;
+    if (client.leftSince.length !== 0) client.leftSince.length = 0;
     // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
     let n = 0;
     for (let i = 0; i < pending.length; i++) {
@@ -235,7 +236,8 @@ export class FrameBuilder {
       if (e.pending && e.state !== GONE) pending[n++] = e;
       else e.pending = false;
     }
-    pending.length = n;
+    // Setting a length, even the same one, is a runtime call: the tick makes thousands.
+    if (n !== pending.length) pending.length = n;
     const st = client.stats;
     if (count === 0 && leaving === 0 && !reset && client.lastInputSeq === client.ackSent && !hasOwnedNews(client)) {
       st.idle++;
@@ -249,7 +251,7 @@ export class FrameBuilder {
     st.lastDeferred = deferred;
     st.entered += entered;
     st.left += client.leaving.length;
-    client.leaving.length = 0;
+    if (leaving !== 0) client.leaving.length = 0;
     return w.view_(0);
   }
 }

@@ -20,10 +20,10 @@ export class SharedRun {
   /** Clients taking the run this tick. */
   riders = 0;
   /** The run's entries (keys and patches), written at the first rider's frame. */
-  readonly bytes = new Writer(1 << 12);
-  /** Id of the run's first entity, and where its patch starts (after its key). */
+  private readonly bytes = new Writer(1 << 12);
+  /** Id of the run's first entity, and the run's bytes after its first key (a view made once per tick). */
   firstId = 0;
-  firstPatch = 0;
+  rest: Uint8Array = new Uint8Array(0);
   private encoded = false;
   /** The tick each slot was last put in the run. */
   private inRun = new Int32Array(1024);
@@ -84,6 +84,7 @@ export class SharedRun {
     const arena = this.enc.arena;
     const span = this.span;
     let prev = 0;
+    let first = 0;
     for (let k = 0; k < this.n; k++) {
       const slot = this.slots[k]!;
       this.enc.openSlice(slot, this.tick - 1, span);
@@ -92,11 +93,12 @@ export class SharedRun {
       w.varuint(entityKey(id - prev, 0));
       if (k === 0) {
         this.firstId = id;
-        this.firstPatch = w.pos;
+        first = w.pos;
       }
       prev = id;
       w.copyFrom(arena, span.start, span.end);
     }
+    this.rest = w.buf.subarray(first, w.pos);
     this.encoded = true;
   }
 
