@@ -66,6 +66,8 @@ export class EntityTable<R extends TableRecord = TableRecord> {
   readonly overflow: (Int32Array | null)[] = [];
   /** Nonzero for slots whose entity some client's view follows. */
   followed = new Uint8Array(1024);
+  /** Each entity's index within its grid cell (`GridCell.addEntity`). */
+  cellPos = new Int32Array(1024);
   /** Nonzero for slots whose entity every client sees (global, or any in a room without grid or filter): their public changes go in the shared run. */
   everyone = new Uint8Array(1024);
   private size = 0;
@@ -91,6 +93,7 @@ export class EntityTable<R extends TableRecord = TableRecord> {
   ) {
     this.followed = new Uint8Array(capacity);
     this.everyone = new Uint8Array(capacity);
+    this.cellPos = new Int32Array(capacity);
     const buf = new ArrayBuffer(capacity * ROW_I32 * 4);
     this.f64 = new Float64Array(buf);
     this.i32 = new Int32Array(buf);
@@ -163,6 +166,9 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     const everyone = new Uint8Array(this.everyone.length * 2);
     everyone.set(this.everyone);
     this.everyone = everyone;
+    const cellPos = new Int32Array(this.cellPos.length * 2);
+    cellPos.set(this.cellPos);
+    this.cellPos = cellPos;
   }
 
   viewer(slot: number, j: number): number {

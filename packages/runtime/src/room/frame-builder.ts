@@ -11,7 +11,7 @@ import type { SharedEncodings, Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
-import { ageNested, visOf } from './view-entries.js';
+import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;
@@ -32,6 +32,7 @@ export class FrameBuilder {
     private readonly enc: SharedEncodings,
     private readonly direct: DirectLists,
     private readonly run: SharedRun,
+    private readonly pool: ViewEntryPool,
     private readonly teams: boolean,
     private readonly hasGrid: boolean,
     private readonly priority: ((client: RoomClient<unknown>, entity: Tracked, distance2: number) => number) | undefined,
@@ -234,7 +235,10 @@ export class FrameBuilder {
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;
       if (e.pending && e.state !== GONE) pending[n++] = e;
-      else e.pending = false;
+      else {
+        e.pending = false;
+        if (e.state === GONE) this.pool.give(e);
+      }
     }
     // Setting a length, even the same one, is a runtime call: the tick makes thousands.
     if (n !== pending.length) pending.length = n;

@@ -3,11 +3,11 @@
 // queried again, and a moved entity is offered to the clients watching its new cell. Pins
 // (show/hide), ownership, global entities and the game's filter have the last word.
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
-import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, type RoomClient } from './records.js';
 import type { SharedRun } from './shared-run.js';
-import type { SpatialGrid } from './spatial-grid.js';
-import { markPending, updateVis, visOf } from './view-entries.js';
+import type { GridCell, SpatialGrid } from './spatial-grid.js';
+import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 export class Interest<E extends object, D> {
   /** The room's tick, set by `begin`. */
@@ -29,6 +29,7 @@ export class Interest<E extends object, D> {
     private readonly records: ReadonlySet<EntityRecord>,
     private readonly clients: readonly RoomClient<D>[],
     private readonly run: SharedRun,
+    private readonly pool: ViewEntryPool,
   ) {}
 
   begin(tick: number): void {
@@ -50,7 +51,23 @@ export class Interest<E extends object, D> {
     const key = (F[f + F_CELL] = this.grid!.keyAt(x, y, z));
     rec.gridCell = this.grid!.cell(key);
     this.table.i32[rec.slot * ROW_I32 + I_CELLIX] = rec.gridCell.index;
-    rec.gridCell.addEntity(rec, rec.slot);
+    this.table.cellPos[rec.slot] = rec.gridCell.addEntity(rec, rec.slot, x, y, z);
+  }
+
+  /** Takes a removed entity out of its grid cell. */
+  unplace(rec: EntityRecord): void {
+    const cell = rec.gridCell;
+    if (cell === null) return;
+    this.leaveCell(cell, rec.slot);
+    this.grid!.release(rec.cell);
+    rec.gridCell = null;
+  }
+
+  /** Removes an entity slot from a cell, keeping the table's cell positions in step. */
+  private leaveCell(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number): void {
+    const at = this.table.cellPos[slot]!;
+    const moved = cell.removeAt(at);
+    if (moved >= 0) this.table.cellPos[moved] = at;
   }
 
   /** Clients that might want `rec`: its viewers and the clients watching its cell (or all, without a grid). */
@@ -82,9 +99,16 @@ export class Interest<E extends object, D> {
       for (let i = 0; i < this.clients.length; i++) this.consider(this.clients[i]!, rec);
       return;
     }
-    if (rec.owner) this.consider(rec.owner as RoomClient<D>, rec);
+    const owner = rec.owner as RoomClient<D> | null;
+    if (owner) this.consider(owner, rec);
     const cell = rec.gridCell;
-    if (cell !== null) for (let i = 0; i < cell.watchers.length; i++) this.consider(cell.watchers[i]!, rec);
+    if (cell === null) return;
+    // A new entity: only its owner may have it already.
+    const watchers = cell.watchers;
+    for (let i = 0; i < watchers.length; i++) {
+      const c = watchers[i]!;
+      if (c !== owner && this.relevant(c, rec, false)) this.enter(c, rec);
+    }
   }
 
   /** Entities that moved this tick (slots, and where they were: x, y, z each) may enter the views watching their cells. */
@@ -105,13 +129,13 @@ export class Interest<E extends object, D> {
       // The row keeps its cell: no map lookup while the entity stays inside it.
       if (key !== F[f + F_CELL]) {
         const rec = T.recs[slot]!;
-        cell.removeEntity(rec);
+        this.leaveCell(cell, slot);
         grid.release(F[f + F_CELL]!);
         F[f + F_CELL] = key;
         cell = rec.gridCell = grid.cell(key);
         I[slot * ROW_I32 + I_CELLIX] = cell.index;
-        cell.addEntity(rec, slot);
-      }
+        T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
+      } else cell.moveAt(T.cellPos[slot]!, x, y, z);
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       const watchers = cell.watchers;
       const ws = cell.slots;
@@ -165,7 +189,7 @@ export class Interest<E extends object, D> {
   }
 
   enter(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = new ViewEntry(client, rec);
+    const entry = this.pool.take(client, rec);
     entry.vis = visOf(client, rec, this.teams);
     client.entries.set(rec.id, entry, rec.slot);
     rec.viewers.push(entry);
@@ -174,14 +198,30 @@ export class Interest<E extends object, D> {
   }
 
   leave(entry: ViewEntry): void {
-    const client = entry.client;
-    // A rider losing an entity of the run: the run's patch would follow its removal.
-    if (client.rider && this.run.has(entry.rec.slot)) this.run.alight(client);
     detachViewer(entry);
-    client.entries.delete(entry.rec.id);
-    if (entry.state === KNOWN) client.leaving.push(entry.rec.id);
+    this.drop(entry);
+  }
+
+  /** A removed entity leaves every view at once: no viewer is looked up and detached one by one. */
+  leaveAll(rec: EntityRecord): void {
+    const viewers = rec.viewers;
+    for (let i = 0; i < viewers.length; i++) this.drop(viewers[i]!);
+    viewers.length = 0;
+    this.table.i32[rec.slot * ROW_I32 + I_VN] = 0;
+  }
+
+  /** An entry detached from its entity's viewers leaves its client. */
+  private drop(entry: ViewEntry): void {
+    const client = entry.client;
+    const rec = entry.rec;
+    // A rider losing an entity of the run: the run's patch would follow its removal.
+    if (client.rider && this.run.has(rec.slot)) this.run.alight(client);
+    client.entries.delete(rec.id);
+    if (entry.state === KNOWN) client.leaving.push(rec.id);
     entry.state = GONE;
-    if (client.directN > 0) client.leftSince.push(entry.rec.slot);
+    if (client.directN > 0) client.leftSince.push(rec.slot);
+    // An entry its client's pending list still holds comes back when the next frame drops it.
+    if (!entry.pending) this.pool.give(entry);
   }
 
   /**
@@ -252,14 +292,14 @@ export class Interest<E extends object, D> {
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {
-          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
+          const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const n = cell.entities.length;
           const slots = cell.entitySlots;
+          const pos = cell.pos;
           for (let i = 0; i < n; i++) {
             const slot = slots[i]!;
             if (byView) {
-              const f = slot * ROW_F64;
-              if (!inView(CF, cb, C_EA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
+              if (!inView(CF, cb, C_EA, pos[i * 3]!, pos[i * 3 + 1]!, pos[i * 3 + 2]!)) continue;
               if (client.entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
             }
             this.consider(client, T.recs[slot]!);
@@ -296,19 +336,17 @@ export class Interest<E extends object, D> {
       for (let cy = client.wy0; cy <= client.wy1; cy++) {
         for (let cz = client.wz0; cz <= client.wz1; cz++) {
           if (!inBand(P, CF, cb, C_SA, size, flat, cx, cy, cz)) continue;
-          const cell = grid.cells.get(grid.key(cx, cy, cz));
-          if (cell === undefined) continue;
+          const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const n = cell.entities.length;
           const slots = cell.entitySlots;
+          const pos = cell.pos;
           for (let i = 0; i < n; i++) {
-            const slot = slots[i]!;
-            const f = slot * ROW_F64;
-            const x = F[f + F_X]!;
-            const y = F[f + F_Y]!;
-            const z = F[f + F_Z]!;
+            const x = pos[i * 3]!;
+            const y = pos[i * 3 + 1]!;
+            const z = pos[i * 3 + 2]!;
             // Only what was inside the old view and is outside the new one: the band itself.
             if (inView(CF, cb, C_SA, x, y, z) || !inView(P, cb, C_SA, x, y, z)) continue;
-            const entry = entries.get(I[slot * ROW_I32 + I_ID]!);
+            const entry = entries.get(I[slots[i]! * ROW_I32 + I_ID]!);
             if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
           }
         }
@@ -329,15 +367,15 @@ export class Interest<E extends object, D> {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {
           if (!inBand(CF, P, cb, C_EA, size, flat, cx, cy, cz)) continue;
-          const cell = grid.cells.get(grid.key(cx, cy, cz))!;
+          const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const n = cell.entities.length;
           const slots = cell.entitySlots;
+          const pos = cell.pos;
           for (let i = 0; i < n; i++) {
             const slot = slots[i]!;
-            const f = slot * ROW_F64;
-            const x = F[f + F_X]!;
-            const y = F[f + F_Y]!;
-            const z = F[f + F_Z]!;
+            const x = pos[i * 3]!;
+            const y = pos[i * 3 + 1]!;
+            const z = pos[i * 3 + 2]!;
             // Only what is inside the new view and was outside the old one: the band itself.
             if (!inView(CF, cb, C_EA, x, y, z) || inView(P, cb, C_EA, x, y, z)) continue;
             if (entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
@@ -354,6 +392,9 @@ export class Interest<E extends object, D> {
     const same = client.wx0 === x0 && client.wx1 === x1 && client.wy0 === y0 && client.wy1 === y1 && client.wz0 === z0 && client.wz1 === z1;
     if (same && client.watched.length > 0) return;
     const had = client.watched.length > 0;
+    const prev = client.watchedCells;
+    const next = client.spareCells;
+    if (next.length !== 0) next.length = 0;
     if (had) {
       for (let cx = client.wx0; cx <= client.wx1; cx++) {
         for (let cy = client.wy0; cy <= client.wy1; cy++) {
@@ -373,10 +414,17 @@ export class Interest<E extends object, D> {
           const key = grid.key(cx, cy, cz);
           client.watched.push(key);
           const old = had && cx >= client.wx0 && cx <= client.wx1 && cy >= client.wy0 && cy <= client.wy1 && cz >= client.wz0 && cz <= client.wz1;
-          if (!old) grid.cell(key).watch(client, client.slot);
+          if (old) next.push(prev[boxIndex(client, cx, cy, cz)]!);
+          else {
+            const cell = grid.cell(key);
+            cell.watch(client, client.slot);
+            next.push(cell);
+          }
         }
       }
     }
+    client.watchedCells = next;
+    client.spareCells = prev;
     client.wx0 = x0;
     client.wx1 = x1;
     client.wy0 = y0;
@@ -393,9 +441,15 @@ export class Interest<E extends object, D> {
       grid.release(key);
     }
     client.watched.length = 0;
+    client.watchedCells.length = 0;
     client.wx1 = client.wy1 = client.wz1 = -1;
     client.wx0 = client.wy0 = client.wz0 = 0;
   }
+}
+
+/** Index of cell (cx, cy, cz) in a client's watched box (`watched`, `watchedCells`): x, then y, then z. */
+function boxIndex(c: RoomClient<unknown>, cx: number, cy: number, cz: number): number {
+  return ((cx - c.wx0) * (c.wy1 - c.wy0 + 1) + (cy - c.wy0)) * (c.wz1 - c.wz0 + 1) + (cz - c.wz0);
 }
 
 /**

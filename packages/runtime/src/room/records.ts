@@ -21,6 +21,8 @@ export class EntityRecord {
   slot = -1;
   /** Its grid cell, or null. */
   gridCell: GridCell<EntityRecord, AnyClient> | null = null;
+  /** In the room (false once removed, while its table slot is held back). */
+  live = true;
   /** Visible to every client whatever the interest rules. */
   global = false;
   owner: AnyClient | null = null;
@@ -108,9 +110,10 @@ export class ViewEntry {
   start = 0;
   end = 0;
 
+  // Reassigned only when a pooled entry is reused (ViewEntryPool).
   constructor(
-    readonly client: AnyClient,
-    readonly rec: EntityRecord,
+    public client: AnyClient,
+    public rec: EntityRecord,
   ) {}
 }
 
@@ -171,6 +174,10 @@ export class RoomClient<D = unknown> {
   /** @internal */ follow: EntityRecord | null = null;
   /** @internal Keys of the grid cells it watches: the box of cells wx0..wx1 × wy0..wy1 × wz0..wz1. */
   readonly watched: number[] = [];
+  /** @internal The cells of `watched`, index for index: a sweep reads them without map lookups. */
+  watchedCells: GridCell<EntityRecord, AnyClient>[] = [];
+  /** @internal The other array `rewatch` fills and swaps with `watchedCells`. */
+  spareCells: GridCell<EntityRecord, AnyClient>[] = [];
   /** @internal */ wx0 = 0;
   /** @internal */ wx1 = -1;
   /** @internal */ wy0 = 0;

@@ -14,7 +14,7 @@ import { Interest } from './interest.js';
 import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { SharedRun } from './shared-run.js';
-import { markPending, updateVis } from './view-entries.js';
+import { markPending, updateVis, ViewEntryPool } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, RoomClient } from './records.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
@@ -105,6 +105,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly enc: SharedEncodings;
   private readonly direct: DirectLists;
   private readonly run: SharedRun;
+  /** View entries that left, for the next to enter. */
+  private readonly pool = new ViewEntryPool();
   private readonly frames: FrameBuilder;
   private readonly interest: Interest<E, D>;
   private readonly changes: ChangeFold<E, D>;
@@ -122,7 +124,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.teams = options.teamOf !== undefined;
     this.direct = new DirectLists(this.table, this.world, this.teams);
     this.run = new SharedRun(this.table, this.ctable, this.enc, this.direct);
-    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
+    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.pool, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -132,7 +134,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
-    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients, this.run);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients, this.run, this.pool);
     this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run);
   }
 
@@ -171,7 +173,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   remove(entity: E): boolean {
     const rec = this.recordOf(entity);
     if (rec === undefined) return false;
-    for (let i = rec.viewers.length - 1; i >= 0; i--) this.interest.leave(rec.viewers[i]!);
+    this.interest.leaveAll(rec);
     for (const c of rec.followers) c.follow = null;
     // Pins of a removed entity would be kept forever, and a client with anything hidden stays
     // off the tick's fast path.
@@ -182,13 +184,10 @@ export class RoomCore<E extends object = object, D = unknown> {
     rec.pinnedBy.length = 0;
     this.followed -= rec.followers.length;
     rec.followers.length = 0;
-    if (this.grid && !Number.isNaN(rec.cell)) {
-      rec.gridCell!.removeEntity(rec);
-      this.grid.release(rec.cell);
-      rec.gridCell = null;
-    }
+    if (this.grid && !Number.isNaN(rec.cell)) this.interest.unplace(rec);
     this.records.delete(rec);
-    this.globals.delete(rec);
+    rec.live = false;
+    if (rec.global) this.globals.delete(rec);
     if (rec.owner) {
       rec.owner.owned.delete(rec);
       noteOwned(rec.owner, rec.id, false);
@@ -203,7 +202,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const slot = (entity as unknown as Tracked).$ext;
     if (typeof slot !== 'number') return undefined;
     const rec = this.table.recs[slot];
-    return rec !== null && rec !== undefined && rec.entity === (entity as unknown) && this.records.has(rec) ? rec : undefined;
+    return rec !== null && rec !== undefined && rec.entity === (entity as unknown) && rec.live ? rec : undefined;
   }
 
   private need(entity: E, what: string): EntityRecord {

@@ -15,6 +15,11 @@ export class GridCell<E, C> {
   slots = new Int32Array(8);
   /** The entities' table slots, index for index: a view's query reads these, not the records. */
   entitySlots = new Int32Array(8);
+  /**
+   * The entities' positions (x, y, z each), index for index: a moving view's sweep tests the
+   * entities of a cell from here, one run of memory, instead of each entity's table row.
+   */
+  pos = new Float64Array(24);
   constructor(
     /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
     readonly index: number,
@@ -30,14 +35,40 @@ export class GridCell<E, C> {
     swapRemoveWith(this.watchers, this.slots, client);
   }
 
-  addEntity(entity: E, slot: number): void {
-    if (this.entities.length === this.entitySlots.length) this.entitySlots = doubled(this.entitySlots);
-    this.entitySlots[this.entities.length] = slot;
+  /** Adds an entity at a position; returns its index in the cell (until another leaves). */
+  addEntity(entity: E, slot: number, x: number, y: number, z: number): number {
+    const i = this.entities.length;
+    if (i === this.entitySlots.length) {
+      this.entitySlots = doubled(this.entitySlots);
+      const pos = new Float64Array(this.pos.length * 2);
+      pos.set(this.pos);
+      this.pos = pos;
+    }
+    this.entitySlots[i] = slot;
     this.entities.push(entity);
+    this.moveAt(i, x, y, z);
+    return i;
   }
 
-  removeEntity(entity: E): void {
-    swapRemoveWith(this.entities, this.entitySlots, entity);
+  /** Notes where the entity at index `i` is now. */
+  moveAt(i: number, x: number, y: number, z: number): void {
+    const p = this.pos;
+    p[i * 3] = x;
+    p[i * 3 + 1] = y;
+    p[i * 3 + 2] = z;
+  }
+
+  /** Removes the entity at index `i`; the last one takes its place: returns that one's table slot, or -1. */
+  removeAt(i: number): number {
+    const last = this.entities.length - 1;
+    const moved = i === last ? -1 : this.entitySlots[last]!;
+    if (moved >= 0) {
+      this.entities[i] = this.entities[last]!;
+      this.entitySlots[i] = moved;
+      this.pos.copyWithin(i * 3, last * 3, last * 3 + 3);
+    }
+    this.entities.pop();
+    return moved;
   }
 }
 

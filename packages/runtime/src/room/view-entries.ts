@@ -1,7 +1,37 @@
 // A client's view entries: per (client, entity), what the client may see of the entity (its
 // visibility class) and what it has yet to receive (pending masks). The fold adds a tick's
 // changes; a frame sends and clears them.
-import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
+import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry, type EntityRecord, type RoomClient } from './records.js';
+
+/**
+ * View entries of entities that left a view, kept for the next that enters one: a view that
+ * moves every tick makes and drops thousands a second, and long-lived garbage is what costs the
+ * collector. An entry comes back once nothing refers to it: at once when it leaves, or, if its
+ * client's pending list still holds it, when that client's next frame drops it.
+ */
+export class ViewEntryPool {
+  private readonly free: ViewEntry[] = [];
+
+  take(client: RoomClient<unknown>, rec: EntityRecord): ViewEntry {
+    const e = this.free.pop();
+    if (e === undefined) return new ViewEntry(client, rec);
+    e.client = client;
+    e.rec = rec;
+    e.state = ENTERING;
+    e.c0 = e.c1 = e.r0 = e.r1 = 0;
+    e.pending = false;
+    e.priority = 0;
+    e.vis = VIS_OTHER;
+    e.foldTick = 0;
+    return e;
+  }
+
+  /** Takes back an entry that left (GONE) and that no list holds any more. */
+  give(e: ViewEntry): void {
+    // Bounded: a burst of leaving (a client gone, a teleport) need not be kept forever.
+    if (this.free.length < 65536) this.free.push(e);
+  }
+}
 
 /** The visibility class of an entity for a client: owner, team (in a room with teams), or other. */
 export function visOf(client: RoomClient<unknown>, rec: EntityRecord, teams: boolean): number {

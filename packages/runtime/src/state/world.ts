@@ -15,7 +15,8 @@ export class World {
   /** Every tracked object of this world changed this tick (filled by the accessors). */
   readonly changes: Tracked[] = [];
   private created: Tracked[] = [];
-  private readonly createdSet = new Set<Tracked>();
+  /** The first id given out this tick: ids only grow, so a live entity at or above it was created this tick. */
+  private firstNew = 1;
   private removed: number[] = [];
   private nextId = 1;
   private readonly codecs = new Map<unknown, ClassCodec>();
@@ -38,7 +39,6 @@ export class World {
     setWorld(e, this.changes);
     this.entities.set(e.$id, e);
     this.created.push(e);
-    this.createdSet.add(e);
     return entity;
   }
 
@@ -48,7 +48,7 @@ export class World {
     if (!this.entities.has(e.$id) || this.entities.get(e.$id) !== e) return false;
     this.entities.delete(e.$id);
     // Created this tick: it never reached anyone, so it just leaves the list (looked up only then).
-    if (this.createdSet.delete(e)) this.created.splice(this.created.indexOf(e), 1);
+    if (e.$id >= this.firstNew) this.created.splice(this.created.indexOf(e), 1);
     else this.removed.push(e.$id);
     setWorld(e, null);
     e.$id = 0;
@@ -108,7 +108,7 @@ export class World {
     }
     // Count first, then write: roots are the changed objects that are live entities not created this tick.
     const changes = this.changes;
-    const checkCreated = this.createdSet.size > 0;
+    const checkCreated = this.created.length > 0;
     let n = 0;
     for (let i = 0; i < changes.length; i++) if (this.isPatchRoot(changes[i]!, checkCreated)) n++;
     w.reserve(8);
@@ -134,7 +134,7 @@ export class World {
 
   private isPatchRoot(e: Tracked, checkCreated: boolean): boolean {
     // Created entities went out whole; a changed object may also have left the world since.
-    return e.$p === null && e.$id !== 0 && e.$t === this.changes && !(checkCreated && this.createdSet.has(e));
+    return e.$p === null && e.$id !== 0 && e.$t === this.changes && !(checkCreated && e.$id >= this.firstNew);
   }
 
   /** Ends the tick: clears every change record. */
@@ -146,9 +146,9 @@ export class World {
       o.$q = false;
     }
     changes.length = 0;
-    this.created.length = 0;
-    this.createdSet.clear();
-    this.removed.length = 0;
+    if (this.created.length !== 0) this.created.length = 0;
+    this.firstNew = this.nextId;
+    if (this.removed.length !== 0) this.removed.length = 0;
   }
 
   /** `encodePatch` then `commit`. */
