@@ -4,7 +4,7 @@
 // (show/hide), ownership, global entities and the game's filter have the last word.
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
-import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, type RoomClient } from './records.js';
+import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, liveRecords, type RoomClient } from './records.js';
 import type { SharedRun } from './shared-run.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
@@ -26,7 +26,6 @@ export class Interest<E extends object, D> {
     private readonly gz: (e: E) => number,
     private readonly filter: ((client: RoomClient<D>, entity: E) => boolean) | undefined,
     private readonly teams: boolean,
-    private readonly records: ReadonlySet<EntityRecord>,
     private readonly clients: readonly RoomClient<D>[],
     private readonly run: SharedRun,
     private readonly pool: ViewEntryPool,
@@ -271,7 +270,7 @@ export class Interest<E extends object, D> {
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
     out.length = 0;
     if (!grid) {
-      for (const rec of this.records) this.consider(client, rec);
+      for (const rec of liveRecords(this.table)) this.consider(client, rec);
       return;
     }
     if (!client.hasView) {

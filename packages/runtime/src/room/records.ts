@@ -80,6 +80,22 @@ export class EntityRecord {
 
 export const SLICE_FIELDS = 7;
 
+/**
+ * The room's entities' records, read from its table: a snapshot for walks off the tick path (a
+ * joining client without a grid, `refresh`). The table is the one index of them, so adding and
+ * removing an entity updates no set.
+ */
+export function liveRecords(table: EntityTable<EntityRecord>): EntityRecord[] {
+  const out: EntityRecord[] = [];
+  const recs = table.recs;
+  for (let s = 0; s < recs.length; s++) {
+    const rec = recs[s];
+    if (rec !== null && rec !== undefined && rec.live) out.push(rec);
+  }
+  // In the order they were added (ids only grow), as a walk over the room should be: slots are reused.
+  return out.sort((a, b) => a.id - b.id);
+}
+
 export const ENTERING = 1;
 export const KNOWN = 2;
 export const GONE = 3;

@@ -16,7 +16,7 @@ import { SharedEncodings } from './shared-encodings.js';
 import { SharedRun } from './shared-run.js';
 import { markPending, updateVis, ViewEntryPool } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, RoomClient } from './records.js';
+import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, liveRecords, RoomClient } from './records.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
 
@@ -95,7 +95,6 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly gx: (e: E) => number;
   private readonly gy: (e: E) => number;
   private readonly gz: (e: E) => number;
-  private readonly records = new Set<EntityRecord>();
   /** Hot per-entity state by slot (entity.$ext holds the slot). */
   private readonly table = new EntityTable<EntityRecord>(HISTORY + 2);
   /** Views and flags by client slot. */
@@ -134,7 +133,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
-    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.records, this.clients, this.run, this.pool);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool);
     this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run);
   }
 
@@ -163,7 +162,6 @@ export class RoomCore<E extends object = object, D = unknown> {
       this.table.i32[row + I_OWNER] = rec.owner.slot;
     }
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
-    this.records.add(rec);
     if (this.grid) this.interest.place(rec);
     this.interest.offerNew(rec);
     return entity;
@@ -185,7 +183,6 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.followed -= rec.followers.length;
     rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) this.interest.unplace(rec);
-    this.records.delete(rec);
     rec.live = false;
     if (rec.global) this.globals.delete(rec);
     if (rec.owner) {
@@ -271,7 +268,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     c.slot = this.ctable.alloc(c);
     this.clients.push(c);
     if (opts.view) c.setView(opts.view);
-    if (!this.grid) for (const rec of this.records) this.interest.consider(c, rec);
+    if (!this.grid) for (const rec of liveRecords(this.table)) this.interest.consider(c, rec);
     else for (const rec of this.globals) this.interest.consider(c, rec);
     return c;
   }
@@ -361,7 +358,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Re-evaluates a client's interest (after the game changed what `filter` answers). */
   refresh(client: RoomClient<D>): void {
     if (this.grid) client.viewDirty = true;
-    else for (const rec of this.records) this.interest.revisit(client, rec);
+    else for (const rec of liveRecords(this.table)) this.interest.revisit(client, rec);
   }
 
   /**
@@ -465,7 +462,7 @@ export class RoomCore<E extends object = object, D = unknown> {
    * elsewhere is not retried forever in silence.
    */
   private dropUnencodable(cause: unknown): void {
-    const faults = findEncodeFaults(this.records);
+    const faults = findEncodeFaults(liveRecords(this.table));
     if (faults.length === 0) throw cause;
     for (const fault of faults) {
       this.remove(fault.entity as E);
