@@ -329,7 +329,21 @@ export class Interest<E extends object, D> {
     const entries = client.entries;
     const size = grid.cellSize;
     const flat = grid.dimensions === 2;
+    // The views' centres and extents, read once: the per-entity tests below are `inView`'s box
+    // test (a sweep is for box views only) with the rows' values in locals.
+    const nx = CF[cb + C_X]!;
+    const ny = CF[cb + C_Y]!;
+    const nz = CF[cb + C_Z]!;
+    const ox = P[cb + C_X]!;
+    const oy = P[cb + C_Y]!;
+    const oz = P[cb + C_Z]!;
     // Leaving: the cells the old view watched, except those inside the new staying box.
+    let ha = CF[cb + C_SA]!;
+    let hb = CF[cb + C_SA + 1]!;
+    let hc = CF[cb + C_SA + 2]!;
+    let pa = P[cb + C_SA]!;
+    let pb = P[cb + C_SA + 1]!;
+    let pc = P[cb + C_SA + 2]!;
     const out = this.leaving;
     for (let cx = client.wx0; cx <= client.wx1; cx++) {
       for (let cy = client.wy0; cy <= client.wy1; cy++) {
@@ -344,7 +358,8 @@ export class Interest<E extends object, D> {
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
             // Only what was inside the old view and is outside the new one: the band itself.
-            if (inView(CF, cb, C_SA, x, y, z) || !inView(P, cb, C_SA, x, y, z)) continue;
+            if (Math.abs(x - nx) <= ha && Math.abs(y - ny) <= hb && Math.abs(z - nz) <= hc) continue;
+            if (!(Math.abs(x - ox) <= pa && Math.abs(y - oy) <= pb && Math.abs(z - oz) <= pc)) continue;
             const entry = entries.get(I[slots[i]! * ROW_I32 + I_ID]!);
             if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
           }
@@ -362,6 +377,12 @@ export class Interest<E extends object, D> {
     const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
     this.rewatch(client, x0, x1, y0, y1, z0, z1);
     // Entering: the cells around the new view, except those inside the old entering box.
+    ha = CF[cb + C_EA]!;
+    hb = CF[cb + C_EA + 1]!;
+    hc = CF[cb + C_EA + 2]!;
+    pa = P[cb + C_EA]!;
+    pb = P[cb + C_EA + 1]!;
+    pc = P[cb + C_EA + 2]!;
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {
@@ -376,7 +397,8 @@ export class Interest<E extends object, D> {
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
             // Only what is inside the new view and was outside the old one: the band itself.
-            if (!inView(CF, cb, C_EA, x, y, z) || inView(P, cb, C_EA, x, y, z)) continue;
+            if (!(Math.abs(x - nx) <= ha && Math.abs(y - ny) <= hb && Math.abs(z - nz) <= hc)) continue;
+            if (Math.abs(x - ox) <= pa && Math.abs(y - oy) <= pb && Math.abs(z - oz) <= pc) continue;
             if (entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
             this.consider(client, T.recs[slot]!);
           }
