@@ -117,6 +117,25 @@ describe('grid interest', () => {
     expect(c.stats.left).toBe(1);
   });
 
+  it('a removal reaches the viewers at the next tick, all at once; the entity is out of the room at once', () => {
+    const { room, client, tick, at, has } = setup();
+    const cs = [client('a', { view: { x: 0, y: 0, radius: 100 } }), client('b', { view: { x: 5, y: 5, radius: 100 } })];
+    const e = at(10, 10);
+    tick();
+    room.remove(e);
+    // Out of the room (no pin, owner or follow can name it), but its viewers still list it until the tick.
+    expect(room.ownerOf(e)).toBeUndefined();
+    expect(() => room.show(cs[0]!, e)).toThrow(/not in the room/);
+    expect(cs.map((c) => c.knownEntities().length)).toEqual([1, 1]);
+    // A view query before the tick (b moves away and back) does not bring it back.
+    cs[1]!.moveView(500, 500);
+    cs[1]!.moveView(5, 5);
+    tick();
+    expect(cs.map((c) => has(c, e))).toEqual([false, false]);
+    expect(cs.map((c) => c.knownEntities().length)).toEqual([0, 0]);
+    expect(cs.map((c) => c.stats.left)).toEqual([1, 1]);
+  });
+
   it('a client whose view moves sees what is around its new position, and a following view tracks its entity', () => {
     const { room, client, tick, at, has } = setup();
     const c = client('a', { view: { x: 0, y: 0, radius: 60 } });

@@ -116,6 +116,10 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly teams: boolean;
   private readonly budget: number;
   private nextClientId = 1;
+  /** Entities removed since the last tick, whose viewers the next tick tells. */
+  private readonly removed: EntityRecord[] = [];
+  /** Inside `update`: a removal then reaches its viewers at once. */
+  private ticking = false;
 
   constructor(private readonly options: RoomCoreOptions<E, D>) {
     this.world = new World(options.schema);
@@ -167,11 +171,16 @@ export class RoomCore<E extends object = object, D = unknown> {
     return entity;
   }
 
-  /** Removes an entity; clients that knew it get a removal in their next frame. */
+  /**
+   * Removes an entity; clients that knew it get a removal in their next frame. Its viewers are
+   * told at the next tick, all removals of the tick together (at once when called during a tick,
+   * from a frame callback), so removing costs the same whoever watched the entity.
+   */
   remove(entity: E): boolean {
     const rec = this.recordOf(entity);
     if (rec === undefined) return false;
-    this.interest.leaveAll(rec);
+    if (this.ticking) this.interest.leaveAll(rec);
+    else this.removed.push(rec);
     for (const c of rec.followers) c.follow = null;
     // Pins of a removed entity would be kept forever, and a client with anything hidden stays
     // off the tick's fast path.
@@ -405,6 +414,12 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.run.begin(this.tickNo);
     this.interest.begin(this.tickNo);
     this.changes.begin(this.tickNo);
+    this.ticking = true;
+    const removed = this.removed;
+    if (removed.length !== 0) {
+      for (let i = 0; i < removed.length; i++) this.interest.leaveAll(removed[i]!);
+      removed.length = 0;
+    }
     this.changes.fold(now, this.followed);
     if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedN);
     for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
@@ -443,6 +458,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       if (c.rider && c.frameTick !== this.tickNo) this.run.alight(c);
       if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.direct.spill(c);
     }
+    this.ticking = false;
     this.world.commit();
     const s = this.stats;
     s.ticks++;
