@@ -10,6 +10,11 @@ import type { GridCell } from './spatial-grid.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyClient = RoomClient<any>;
 
+// Rarely used lists of a record start as these shared empty ones (frozen: a push would throw),
+// replaced by an own array on first use: a spawn allocates less.
+const NO_CLIENTS = Object.freeze([]) as unknown as AnyClient[];
+const NO_NUMBERS = Object.freeze([]) as unknown as number[];
+
 /** The room's bookkeeping for one entity, found in O(1) from the entity (`$ext` holds its table slot). */
 export class EntityRecord {
   /**
@@ -43,11 +48,11 @@ export class EntityRecord {
   dAfter1 = 0;
   dStart1 = 0;
   dEnd1 = 0;
-  readonly directCache: number[] = [];
+  directCache: number[] = NO_NUMBERS;
   /** Clients whose view follows this entity. */
-  readonly followers: AnyClient[] = [];
+  followers: AnyClient[] = NO_CLIENTS;
   /** Clients that show or hide it whatever their view says (`show` / `hide`). */
-  readonly pinnedBy: AnyClient[] = [];
+  pinnedBy: AnyClient[] = NO_CLIENTS;
 
   /** The class has nested fields (whose pending changes age into whole sends). */
   readonly nested: boolean;

@@ -188,9 +188,9 @@ export class RoomCore<E extends object = object, D = unknown> {
       c.shown.delete(rec);
       c.hidden.delete(rec);
     }
-    rec.pinnedBy.length = 0;
+    if (rec.pinnedBy.length !== 0) rec.pinnedBy.length = 0;
     this.followed -= rec.followers.length;
-    rec.followers.length = 0;
+    if (rec.followers.length !== 0) rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) this.interest.unplace(rec);
     rec.live = false;
     if (rec.global) this.globals.delete(rec);
@@ -316,7 +316,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (!client.hasView) throw new Error(`follow: client ${client.id} has no view yet; call setView with a radius or box first`);
     if (client.follow) this.unfollow(client);
     client.follow = rec;
-    rec.followers.push(client);
+    if (rec.followers.length === 0) rec.followers = [client];
+    else rec.followers.push(client);
     this.table.followed[rec.slot] = 1;
     this.followed++;
     client.moveView(rec.x, rec.y, rec.z);
@@ -335,7 +336,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'show');
     client.hidden.delete(rec);
     client.shown.add(rec);
-    if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
+    pin(rec, client);
     this.interest.revisit(client, rec);
   }
 
@@ -344,7 +345,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'hide');
     client.shown.delete(rec);
     client.hidden.add(rec);
-    if (!rec.pinnedBy.includes(client)) rec.pinnedBy.push(client);
+    pin(rec, client);
     this.interest.revisit(client, rec);
   }
 
@@ -487,8 +488,11 @@ export class RoomCore<E extends object = object, D = unknown> {
       else console.error(`netschema: ${error.message}`);
     }
   }
-
-  // ── frames ──
-
 }
 
+/** Notes that `client` pins `rec` (show or hide), once. */
+function pin(rec: EntityRecord, client: RoomClient<unknown>): void {
+  if (rec.pinnedBy.includes(client)) return;
+  if (rec.pinnedBy.length === 0) rec.pinnedBy = [client];
+  else rec.pinnedBy.push(client);
+}

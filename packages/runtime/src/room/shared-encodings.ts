@@ -131,7 +131,9 @@ export class SharedEncodings {
       rec.dStart1 = start;
       rec.dEnd1 = w.pos;
     } else {
-      const cache = T.recs[slot]!.directCache;
+      const rec = T.recs[slot]!;
+      // The record starts with a shared empty cache: its own on first use.
+      const cache = rec.directCache.length === 0 ? (rec.directCache = []) : rec.directCache;
       cache[(n - 2) * 3] = after;
       cache[(n - 2) * 3 + 1] = start;
       cache[(n - 2) * 3 + 2] = w.pos;
