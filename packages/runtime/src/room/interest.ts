@@ -191,6 +191,7 @@ export class Interest<E extends object, D> {
     const entry = this.pool.take(client, rec);
     entry.vis = visOf(client, rec, this.teams);
     client.entries.set(rec.id, entry, rec.slot);
+    entry.at = rec.viewers.length;
     rec.viewers.push(entry);
     this.table.pushViewer(rec.slot, client.slot);
     markPending(entry);

@@ -130,6 +130,8 @@ export class ViewEntry {
   /** Where this entry's bytes sit in the tick's arena while its frame is assembled. */
   start = 0;
   end = 0;
+  /** Its index in its entity's `viewers` (and the table row's viewer slots), so leaving is O(1). */
+  at = 0;
 
   // Reassigned only when a pooled entry is reused (ViewEntryPool).
   constructor(
@@ -142,10 +144,13 @@ export class ViewEntry {
 export function detachViewer(entry: ViewEntry): void {
   const rec = entry.rec;
   const viewers = rec.viewers;
-  const i = viewers.indexOf(entry);
-  if (i < 0) return;
-  viewers[i] = viewers[viewers.length - 1]!;
-  viewers.pop();
+  const i = entry.at;
+  if (viewers[i] !== entry) return;
+  const last = viewers.pop()!;
+  if (last !== entry) {
+    viewers[i] = last;
+    last.at = i;
+  }
   rec.table.removeViewerAt(rec.slot, i);
 }
 
