@@ -102,11 +102,20 @@ export class Interest<E extends object, D> {
     if (owner) this.consider(owner, rec);
     const cell = rec.gridCell;
     if (cell === null) return;
-    // A new entity: only its owner may have it already.
+    // A new entity: only its owner may have it already. Where the view alone decides (no
+    // filter, no pins), the verdict is the view's test, on a position read once.
+    const F = this.table.f64;
+    const f = rec.slot * ROW_F64;
+    const x = F[f + F_X]!;
+    const y = F[f + F_Y]!;
+    const z = F[f + F_Z]!;
+    const byView = this.filter === undefined;
     const watchers = cell.watchers;
     for (let i = 0; i < watchers.length; i++) {
       const c = watchers[i]!;
-      if (c !== owner && this.relevant(c, rec, false)) this.enter(c, rec);
+      if (c === owner) continue;
+      const yes = byView && c.hasView && c.hidden.size === 0 && c.shown.size === 0 ? c.shape.contains(x, y, z, false) : this.relevant(c, rec, false);
+      if (yes) this.enter(c, rec);
     }
   }
 
