@@ -19,6 +19,7 @@ import { intOption, parseBenchArgs } from './room-bench.js';
 import { fmt, round4 } from './stats.js';
 import type { BotsConfig, BotsReport } from './load/bots.js';
 import { LoadRoom } from './load/load-room.js';
+import { TailWatch } from './load/tail.js';
 import * as schema from './schemas/load.netschema.js';
 
 const HELP = `usage: load [options]
@@ -129,12 +130,17 @@ const t0 = performance.now();
 room.durations.length = 0;
 room.sendDurations.length = 0;
 room.frameCounts.length = 0;
+room.tickEnds.length = 0;
 room.checksumMs = 0;
+const tail = new TailWatch();
+tail.start();
 room.recording = true;
 process.stderr.write(`load: measuring ${duration} s\n`);
 await new Promise((r) => setTimeout(r, duration * 1000));
 room.recording = false;
+tail.stop();
 const seconds = (performance.now() - t0) / 1000;
+const tailReport = tail.report(room.durations, room.tickEnds, room.frameCounts, seconds);
 const cpu = process.cpuUsage(cpu0);
 const bytes = sum((c) => c.stats.bytesOut) - bytes0;
 const skipped = sum((c) => c.stats.framesSkipped) - skipped0;
@@ -210,6 +216,13 @@ const result = {
   unchecked: total('unchecked'),
   desyncs,
   disconnects: total('disconnects'),
+  gc_percent: round4(tailReport.gc_percent),
+  gc_max_pause_ms: round4(tailReport.gc_max_pause_ms),
+  slow_ticks: tailReport.slow_ticks,
+  slow_ticks_with_gc: tailReport.slow_ticks_with_gc,
+  slow_tick_gc_ms_mean: round4(tailReport.slow_tick_gc_ms_mean),
+  slow_tick_frames_mean: round4(tailReport.slow_tick_frames_mean),
+  tick_frames_mean: round4(tailReport.tick_frames_mean),
   loadavg: round4(load1()),
 };
 console.log(`load: ${clients} bots, ${entities} units (${moved} moved per ${hz} Hz frame interval, ${movedPerTick} per tick), frames at ${hz} Hz per client, room ticks at ${tickRate} Hz; ${fmt(seconds)} s measured after ${warmup} s warm-up`);
@@ -218,6 +231,10 @@ console.log('');
 console.log(`  server tick p50 / p99 / max   ${fmt(result.tick_p50_ms)} / ${fmt(result.tick_p99_ms)} / ${fmt(result.tick_max_ms)} ms   (goal: p99 <= 15 ms)`);
 console.log(`    of which socket sends        ${fmt(result.sends_p50_ms)} / ${fmt(result.sends_p99_ms)} ms (p50 / p99; ${fmt(result.send_us)} µs per frame on average, ${fmt(result.frames_per_tick)} frames per tick)`);
 console.log(`    the rest (sim, interest, encoding) ${fmt(result.compute_p50_ms)} / ${fmt(result.compute_p99_ms)} ms`);
+console.log(
+  `    the slowest 1% (${result.slow_ticks} ticks): ${fmt(result.slow_tick_frames_mean)} frames each against ${fmt(result.tick_frames_mean)} on average; ` +
+    `${result.slow_ticks_with_gc} had a GC pause inside (${fmt(result.slow_tick_gc_ms_mean)} ms on average); GC overall ${fmt(result.gc_percent)}% of the time, longest pause ${fmt(result.gc_max_pause_ms)} ms`,
+);
 console.log(
   `  server CPU                    ${fmt(result.server_cpu_percent)}% of one core; ${fmt(result.server_cpu_percent_without_checks)}% without the bench's own checksums (${fmt(result.checksum_cpu_percent)}%) (goal: <= 50%)`,
 );

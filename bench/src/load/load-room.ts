@@ -34,6 +34,8 @@ export class LoadRoom extends Room<Unit, undefined> {
   readonly durations: number[] = [];
   readonly sendDurations: number[] = [];
   readonly frameCounts: number[] = [];
+  /** When each recorded tick ended (performance.now()), for lining ticks up with GC pauses. */
+  readonly tickEnds: number[] = [];
   recording = false;
   checksumsSent = 0;
   /** Time (ms) spent on the bench's own checksums while `recording`: server CPU, but not the server's work. */
@@ -76,6 +78,7 @@ export class LoadRoom extends Room<Unit, undefined> {
       this.durations.push(this.tickStats.lastTickMs);
       this.sendDurations.push(this.tickStats.lastSendMs);
       this.frameCounts.push(this.core.stats.lastFrames);
+      this.tickEnds.push(performance.now());
     }
     const t0 = performance.now();
     this.sendChecksums();
