@@ -57,7 +57,7 @@ export const INLINE = ROW_I32 - I_V;
 export class EntityTable<R extends TableRecord = TableRecord> {
   f64: Float64Array;
   i32: Int32Array;
-  /** The record of each slot in use (or quarantined), null for free slots. */
+  /** The record of each slot: live, held back after its removal, or dead on a free slot (for reuse); null for a slot never used. */
   readonly recs: (R | null)[] = [];
   /** The entity and codec of each slot: what encoding needs, without reaching through the record. */
   readonly ents: (Tracked | null)[] = [];
@@ -99,11 +99,14 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     this.i32 = new Int32Array(buf);
   }
 
-  alloc(rec: R, tick: number): number {
+  /**
+   * A slot for a new record, filled by `fill`. A reused slot still holds its last record in
+   * `recs` (dead, and referred to by nothing that outlives the hold), which the caller may reuse.
+   */
+  take(tick: number): number {
     const q = this.quarantine;
     while (this.qHead < q.length && q[this.qHead + 1]! + this.holdTicks < tick) {
       const s = q[this.qHead]!;
-      this.recs[s] = null;
       this.ents[s] = null;
       this.codecs[s] = null;
       this.free.push(s);
@@ -124,6 +127,11 @@ export class EntityTable<R extends TableRecord = TableRecord> {
       this.ents.push(null);
       this.codecs.push(null);
     }
+    return slot;
+  }
+
+  /** Puts a record in the slot `take` gave, and resets the slot's row. */
+  fill(slot: number, rec: R): void {
     this.recs[slot] = rec;
     this.ents[slot] = rec.entity;
     this.codecs[slot] = rec.codec;
@@ -139,7 +147,6 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     this.i32[b + I_NESTED0] = rec.masks.nested0;
     this.i32[b + I_NESTED1] = rec.masks.nested1;
     this.overflow[slot] = null;
-    return slot;
   }
 
   /**

@@ -55,16 +55,41 @@ export class EntityRecord {
   pinnedBy: AnyClient[] = NO_CLIENTS;
 
   /** The class has nested fields (whose pending changes age into whole sends). */
-  readonly nested: boolean;
+  nested: boolean;
 
+  // The entity and its class are set again only when a dead record is reused (`reuse`).
   constructor(
-    readonly entity: Tracked,
-    readonly id: number,
-    readonly codec: ClassCodec,
-    readonly masks: RoomClassMasks,
+    public entity: Tracked,
+    public id: number,
+    public codec: ClassCodec,
+    public masks: RoomClassMasks,
     readonly table: EntityTable<EntityRecord>,
   ) {
     this.nested = (masks.nested0 | masks.nested1) !== 0;
+  }
+
+  /**
+   * This record, dead since its slot was released, made the record of a new entity: a spawn
+   * then allocates no record, no lists and no history. Nothing refers to a dead record once its
+   * slot's hold has passed (see `EntityTable.take`); its lists are empty since its removal.
+   */
+  reuse(entity: Tracked, id: number, codec: ClassCodec, masks: RoomClassMasks): this {
+    this.entity = entity;
+    this.id = id;
+    this.codec = codec;
+    this.masks = masks;
+    this.nested = (masks.nested0 | masks.nested1) !== 0;
+    this.slot = -1;
+    this.gridCell = null;
+    this.live = true;
+    this.global = false;
+    this.owner = null;
+    this.team = undefined;
+    this.sliceTick = -1;
+    this.sliceN = 0;
+    if (this.hist !== null) this.hist.fill(-1);
+    this.dAfter1 = this.dStart1 = this.dEnd1 = 0;
+    return this;
   }
 
   // Position and cell live in the table row, where the tick reads them.

@@ -149,8 +149,10 @@ export class RoomCore<E extends object = object, D = unknown> {
     const t = entity as unknown as Tracked;
     const codec = this.world.codecOf(entity);
     const masks = classMasks(codec);
-    const rec = new EntityRecord(t, t.$id, codec, masks, this.table);
-    const slot = this.table.alloc(rec, this.tickNo);
+    const slot = this.table.take(this.tickNo);
+    const dead = this.table.recs[slot];
+    const rec = dead && !dead.live ? dead.reuse(t, t.$id, codec, masks) : new EntityRecord(t, t.$id, codec, masks, this.table);
+    this.table.fill(slot, rec);
     rec.slot = slot;
     t.$ext = slot;
     const row = slot * ROW_I32;
