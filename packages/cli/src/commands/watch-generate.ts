@@ -6,6 +6,8 @@ import type { CliIo } from './io.js';
 import { reportResult } from './report-result.js';
 
 const DEBOUNCE_MS = 50;
+/** Longest wait for the watcher to be armed on the first inputs before saying it watches. */
+const READY_WAIT_MS = 5000;
 
 /**
  * Generates, then regenerates whenever an input changes: the schema files, files they take
@@ -74,7 +76,18 @@ export async function watchGenerate(options: GenerateOptions, io: CliIo, quiet: 
     watched = new Set(inputs);
   };
 
+  // The first inputs are watched once chokidar has looked at each (it stats them first): an edit
+  // made before then would go unnoticed, so "watching" is said only after. Bounded, so a watcher
+  // that never reports ready cannot hold the command.
+  const armed = new Promise<void>((resolve) => {
+    const timeout = setTimeout(resolve, READY_WAIT_MS).unref();
+    watcher.once('ready', () => {
+      clearTimeout(timeout);
+      resolve();
+    });
+  });
   await run();
+  if (watched.size > 0) await armed;
   if (!quiet) io.stdout.write(`netschema: watching ${inputs.size} file${inputs.size === 1 ? '' : 's'} for changes (Ctrl+C to stop)\n`);
   return new Promise<number>((resolveDone) => {
     const stop = (): void => {
