@@ -4,7 +4,7 @@
 // (show/hide), ownership, global entities and the game's filter have the last word.
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
-import { EntityRecord, GONE, KNOWN, ViewEntry, detachViewer, liveRecords, type RoomClient } from './records.js';
+import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
 import type { SharedRun } from './shared-run.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
@@ -331,7 +331,6 @@ export class Interest<E extends object, D> {
   private sweep(client: RoomClient<D>): void {
     const grid = this.grid!;
     const T = this.table;
-    const F = T.f64;
     const I = T.i32;
     const CF = this.ctable.f64;
     const P = this.ctable.prev;
