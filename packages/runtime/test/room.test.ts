@@ -136,6 +136,32 @@ describe('grid interest', () => {
     expect(cs.map((c) => c.stats.left)).toEqual([1, 1]);
   });
 
+  it('a spawn is offered to the views around it at the next tick, once, from where it was added', () => {
+    const { room, client, tick, at, has, frames } = setup();
+    const cs = [client('a', { view: { x: 0, y: 0, radius: 100 } }), client('b', { view: { x: 5, y: 5, radius: 100 } })];
+    const far = client('far', { view: { x: 600, y: 600, radius: 50 } });
+    tick();
+    const e = at(10, 10, 'spawned');
+    // In the room at once, but no view holds it before the tick.
+    expect(room.ownerOf(e)).toBeNull();
+    expect(cs.map((c) => c.entries.size)).toEqual([0, 0]);
+    // Given to one client before the tick (shown, owned): the tick's offer does not add it twice.
+    room.show(cs[0]!, e);
+    room.setOwner(e, cs[1]!);
+    expect(cs.map((c) => c.entries.size)).toEqual([1, 1]);
+    // Moved after it was added: it is offered where it was, then moves like any entity.
+    const moved = at(20, 20, 'moved');
+    moved.x = 620;
+    moved.y = 610;
+    tick();
+    expect(cs.map((c) => [has(c, e), has(c, moved)])).toEqual([[true, false], [true, false]]);
+    expect(has(far, moved)).toBe(true);
+    expect(cs.map((c) => c.knownEntities().length)).toEqual([1, 1]);
+    expect(cs.map((c) => c.stats.entered)).toEqual([1, 1]);
+    expect(far.stats.entered).toBe(1);
+    expect(frames.has(far)).toBe(true);
+  });
+
   it('a client whose view moves sees what is around its new position, and a following view tracks its entity', () => {
     const { room, client, tick, at, has } = setup();
     const c = client('a', { view: { x: 0, y: 0, radius: 60 } });

@@ -90,10 +90,11 @@ export class Interest<E extends object, D> {
 
   /**
    * A new entity goes to every client that should have it: the clients watching its cell and its
-   * owner (every client when it is global or the room has no grid). It has no viewers yet, and
-   * `consider` skips a client that has it, so no walk stamps are needed.
+   * owner (every client when it is global or the room has no grid). `consider` skips a client
+   * that has it, so no walk stamps are needed. `late`: the offer was deferred to the tick, and
+   * clients may have it already (pinned, owned or global since it was added).
    */
-  offerNew(rec: EntityRecord): void {
+  offerNew(rec: EntityRecord, late: boolean): void {
     if (!this.grid || rec.global) {
       for (let i = 0; i < this.clients.length; i++) this.consider(this.clients[i]!, rec);
       return;
@@ -102,18 +103,20 @@ export class Interest<E extends object, D> {
     if (owner) this.consider(owner, rec);
     const cell = rec.gridCell;
     if (cell === null) return;
-    // A new entity: only its owner may have it already. Where the view alone decides (no
-    // filter, no pins), the verdict is the view's test, on a position read once.
+    // A new entity: only its owner may have it already, unless the offer is late and some
+    // client was given it since. Where the view alone decides (no filter, no pins), the verdict
+    // is the view's test, on a position read once.
     const F = this.table.f64;
     const f = rec.slot * ROW_F64;
     const x = F[f + F_X]!;
     const y = F[f + F_Y]!;
     const z = F[f + F_Z]!;
     const byView = this.filter === undefined;
+    const known = late && this.table.i32[rec.slot * ROW_I32 + I_VN]! > 0;
     const watchers = cell.watchers;
     for (let i = 0; i < watchers.length; i++) {
       const c = watchers[i]!;
-      if (c === owner) continue;
+      if (c === owner || (known && this.table.hasViewer(rec.slot, c.slot))) continue;
       const yes = byView && c.hasView && c.hidden.size === 0 && c.shown.size === 0 ? c.shape.contains(x, y, z, false) : this.relevant(c, rec, false);
       if (yes) this.enter(c, rec);
     }

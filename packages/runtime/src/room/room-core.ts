@@ -118,6 +118,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private nextClientId = 1;
   /** Entities removed since the last tick, whose viewers the next tick tells. */
   private readonly removed: EntityRecord[] = [];
+  /** Entities added since the last tick, which the next tick offers to the clients around them. */
+  private readonly added: EntityRecord[] = [];
   /** Inside `update`: a removal then reaches its viewers at once. */
   private ticking = false;
 
@@ -143,7 +145,12 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   // ── entities ──
 
-  /** Adds an entity to the room's world; clients that may see it get it in their next frame. */
+  /**
+   * Adds an entity to the room's world; clients that may see it get it in their next frame. It
+   * is offered to them at the next tick, every spawn of the tick together (at once when called
+   * during a tick, from a frame callback), as removals are: spawning costs the same whoever
+   * will watch the entity, and the tick's enters run back to back.
+   */
   add<T extends E>(entity: T, opts: { owner?: RoomClient<D> | null; global?: boolean } = {}): T {
     this.world.add(entity);
     const t = entity as unknown as Tracked;
@@ -169,7 +176,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     if (this.grid) this.interest.place(rec);
-    this.interest.offerNew(rec);
+    if (this.ticking) this.interest.offerNew(rec, false);
+    else this.added.push(rec);
     return entity;
   }
 
@@ -422,6 +430,13 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (removed.length !== 0) {
       for (let i = 0; i < removed.length; i++) this.interest.leaveAll(removed[i]!);
       removed.length = 0;
+    }
+    // Before the fold: an entity that moved since it was added is then seen to move from where
+    // it was offered. One removed again before this tick is skipped.
+    const added = this.added;
+    if (added.length !== 0) {
+      for (let i = 0; i < added.length; i++) if (added[i]!.live) this.interest.offerNew(added[i]!, true);
+      added.length = 0;
     }
     this.changes.fold(now, this.followed);
     if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedN);
