@@ -95,6 +95,41 @@ describe('World and ReplicaWorld', () => {
     expect(m.byName.get('Soldier')!.masks).toEqual(sink.SoldierCodec.masks);
   });
 
+  it('under churn it finds entities by id, forgets removed ones, and keeps them in the order they were added', () => {
+    const world = new World(arena);
+    const live: Entity[] = [];
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 300; i++) live.push(world.add(new Entity()));
+    const goneIds: number[] = [];
+    // Many rounds of removing a random third and adding as many: the index drops its holes
+    // along the way, and nothing it holds may move or go missing.
+    for (let round = 0; round < 40; round++) {
+      for (let k = 0; k < 100; k++) {
+        const [e] = live.splice(Math.floor(rand() * live.length), 1);
+        goneIds.push(world.idOf(e!));
+        expect(world.remove(e!)).toBe(true);
+        expect(world.remove(e!)).toBe(false);
+      }
+      for (let k = 0; k < 100; k++) live.push(world.add(new Entity()));
+      world.commit();
+    }
+    expect(world.size).toBe(300);
+    const ids = live.map((e) => world.idOf(e));
+    expect([...world.values()]).toEqual([...live].sort((a, b) => world.idOf(a) - world.idOf(b)));
+    for (const e of live) expect(world.get(world.idOf(e))).toBe(e);
+    for (const id of goneIds) expect(world.get(id)).toBeUndefined();
+    // Ids never seen, or held by no entity now, find nothing.
+    expect(world.get(Math.max(...ids) + 1)).toBeUndefined();
+    expect(world.get(0)).toBeUndefined();
+    expect(world.get(Number.NaN)).toBeUndefined();
+    expect(world.get(1)).toBe(live.find((e) => world.idOf(e) === 1));
+    // The full frame lists them in that order too: ids ascending, deltas positive.
+    const rep = new ReplicaWorld(arena);
+    rep.apply(world.encodeFull());
+    expect([...rep.entities.keys()]).toEqual([...ids].sort((a, b) => a - b));
+  });
+
   it('a removed entity can join another world and is sent whole there', () => {
     const w1 = new World(arena);
     const w2 = new World(arena);

@@ -11,7 +11,8 @@ import { codecFor, schemaModuleOf } from './link.js';
  */
 export class World {
   readonly schema: SchemaModule;
-  private readonly entities = new Map<number, Tracked>();
+  /** The live entities, by id: see `EntityIndex`. */
+  private readonly entities = new EntityIndex();
   /** Every tracked object of this world changed this tick (filled by the accessors). */
   readonly changes: Tracked[] = [];
   private created: Tracked[] = [];
@@ -37,7 +38,7 @@ export class World {
     if (e.$id !== 0 || e.$p !== null) throw new Error(`${entity.constructor.name} is already in a world or owned by another object`);
     e.$id = this.nextId++;
     setWorld(e, this.changes);
-    this.entities.set(e.$id, e);
+    this.entities.add(e);
     this.created.push(e);
     return entity;
   }
@@ -45,8 +46,7 @@ export class World {
   /** Removes an entity; clients get a removal in the next patch. */
   remove(entity: object): boolean {
     const e = entity as Tracked;
-    if (!this.entities.has(e.$id) || this.entities.get(e.$id) !== e) return false;
-    this.entities.delete(e.$id);
+    if (!this.entities.delete(e)) return false;
     // Created this tick: it never reached anyone, so it just leaves the list (looked up only then).
     if (e.$id >= this.firstNew) this.created.splice(this.created.indexOf(e), 1);
     else this.removed.push(e.$id);
@@ -156,5 +156,80 @@ export class World {
     const bytes = this.encodePatch();
     this.commit();
     return bytes;
+  }
+}
+
+/**
+ * The world's entities in id order, which is the order they were added (ids only grow): an
+ * array with holes where entities left, beside a typed array of their ids for binary search.
+ * Adding appends; finding and removing search the ids, a few probes in contiguous memory; a
+ * sweep drops the holes once they outnumber the entities. Under churn (entities removed and
+ * spawned every tick) a `Map` spent most of `room.add` growing and rehashing its table.
+ */
+class EntityIndex {
+  private ents: (Tracked | null)[] = [];
+  private ids = new Float64Array(256);
+  /** Slots in use, holes included. */
+  private n = 0;
+  size = 0;
+
+  add(e: Tracked): void {
+    if (this.n === this.ids.length) {
+      const grown = new Float64Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.n] = e.$id;
+    this.ents[this.n++] = e;
+    this.size++;
+  }
+
+  get(id: number): Tracked | undefined {
+    const i = this.find(id);
+    return i < 0 ? undefined : (this.ents[i] ?? undefined);
+  }
+
+  /** Removes `e` if it is the entity held under its id; returns whether it was. */
+  delete(e: Tracked): boolean {
+    const i = this.find(e.$id);
+    if (i < 0 || this.ents[i] !== e) return false;
+    this.ents[i] = null;
+    this.size--;
+    if (this.n > 64 && this.n - this.size > this.size) this.compact();
+    return true;
+  }
+
+  *values(): IterableIterator<Tracked> {
+    for (let i = 0; i < this.n; i++) {
+      const e = this.ents[i];
+      if (e !== null && e !== undefined) yield e;
+    }
+  }
+
+  /** Index of `id` among the slots (a hole's id stays until the next compaction), or -1. */
+  private find(id: number): number {
+    const ids = this.ids;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid]!;
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private compact(): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      const e = this.ents[i];
+      if (e === null || e === undefined) continue;
+      this.ents[m] = e;
+      this.ids[m++] = this.ids[i]!;
+    }
+    this.ents.length = m;
+    this.n = m;
   }
 }
