@@ -177,8 +177,18 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (this.options.teamOf) rec.team = this.options.teamOf(entity);
     if (this.grid) this.interest.place(rec);
     if (this.ticking) this.interest.offerNew(rec, false);
-    else this.added.push(rec);
+    else if (this.watched(rec)) this.added.push(rec);
     return entity;
+  }
+
+  /**
+   * Whether any client may want a new entity now: its owner, any client for a global one or in
+   * a room without a grid, else the clients watching its cell. A client that comes to want it
+   * later (a view set or moved, a pin, ownership) gets it through that change.
+   */
+  private watched(rec: EntityRecord): boolean {
+    if (rec.owner !== null || rec.global || this.grid === null) return rec.owner !== null || this.clients.length > 0;
+    return rec.gridCell !== null && rec.gridCell.watchers.length > 0;
   }
 
   /**
