@@ -124,10 +124,19 @@ describe('World and ReplicaWorld', () => {
     expect(world.get(0)).toBeUndefined();
     expect(world.get(Number.NaN)).toBeUndefined();
     expect(world.get(1)).toBe(live.find((e) => world.idOf(e) === 1));
+    // Walking while removing: every entity is visited once, though removals sweep the holes.
+    const visited: number[] = [];
+    for (const e of world.values()) {
+      visited.push(world.idOf(e));
+      if (visited.length % 2 === 0) world.remove(e);
+    }
+    expect(visited).toEqual([...ids].sort((a, b) => a - b));
+    expect(world.size).toBe(150);
+    for (const e of live) if (world.idOf(e) !== 0) expect(world.get(world.idOf(e))).toBe(e);
     // The full frame lists them in that order too: ids ascending, deltas positive.
     const rep = new ReplicaWorld(arena);
     rep.apply(world.encodeFull());
-    expect([...rep.entities.keys()]).toEqual([...ids].sort((a, b) => a - b));
+    expect([...rep.entities.keys()]).toEqual(visited.filter((_, i) => i % 2 === 0));
   });
 
   it('a removed entity can join another world and is sent whole there', () => {

@@ -59,8 +59,9 @@ export class World {
     return this.entities.get(id);
   }
 
+  /** Every entity, in the order added: a snapshot, so the caller may add and remove while it walks. */
   values(): IterableIterator<object> {
-    return this.entities.values();
+    return this.entities.list().values();
   }
 
   idOf(entity: object): number {
@@ -79,7 +80,7 @@ export class World {
     w.u8(FRAME_FULL);
     w.varuint(this.entities.size);
     let prev = 0;
-    for (const e of this.entities.values()) {
+    for (const e of this.entities.list()) {
       this.writeEntity(w, e, prev);
       prev = e.$id;
     }
@@ -199,11 +200,14 @@ class EntityIndex {
     return true;
   }
 
-  *values(): IterableIterator<Tracked> {
+  /** The entities in id order, as a new array (a removal may sweep the holes while a caller walks). */
+  list(): Tracked[] {
+    const out: Tracked[] = [];
     for (let i = 0; i < this.n; i++) {
       const e = this.ents[i];
-      if (e !== null && e !== undefined) yield e;
+      if (e !== null && e !== undefined) out.push(e);
     }
+    return out;
   }
 
   /** Index of `id` among the slots (a hole's id stays until the next compaction), or -1. */
