@@ -47,6 +47,22 @@ describe('EntryMap (a client view entries by entity id)', () => {
     }
   });
 
+  it('reserving room for many entries keeps the ones it holds and grows once for the rest', () => {
+    const m = new EntryMap<ViewEntry>();
+    for (let id = 1; id <= 20; id++) m.set(id * 7, entry(id * 7), id);
+    m.reserve(1000);
+    const capacity = m.capacity;
+    expect(capacity).toBeGreaterThanOrEqual(2 * 1020);
+    for (let id = 1; id <= 20; id++) expect([m.get(id * 7), m.has(id * 7 + 1)]).toEqual([entry(id * 7), false]);
+    for (let id = 21; id <= 1020; id++) m.set(id * 7, entry(id * 7), id);
+    expect(m.capacity).toBe(capacity);
+    expect(m.size).toBe(1020);
+    for (let id = 1; id <= 1020; id++) expect(m.get(id * 7)).toEqual(entry(id * 7));
+    // Reserving what it has room for already changes nothing.
+    m.reserve(0);
+    expect(m.capacity).toBe(capacity);
+  });
+
   it('iterates a snapshot: removing entries while walking visits every entry once', () => {
     const m = new EntryMap<ViewEntry>();
     for (let id = 1; id <= 100; id++) m.set(id, entry(id));

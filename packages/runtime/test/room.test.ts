@@ -162,6 +162,33 @@ describe('grid interest', () => {
     expect(frames.has(far)).toBe(true);
   });
 
+  it('a global entity reaches every one of many clients once, and leaves cleanly as clients go', () => {
+    const { room, client, tick, at, has } = setup();
+    // More clients than an entity row holds inline: its viewer list overflows, sized at once.
+    const cs = Array.from({ length: 30 }, (_, i) => client(`c${i}`, { view: { x: 900, y: 900, radius: 10 } }));
+    tick();
+    const spawned = Array.from({ length: 40 }, (_, i) => {
+      const e = new Entity();
+      e.x = i * 20;
+      e.name = `g${i}`;
+      return room.add(e, { global: true });
+    });
+    const late = at(300, 300, 'late');
+    room.setGlobal(late, true);
+    tick();
+    expect(cs.every((c) => [...spawned, late].every((e) => has(c, e)))).toBe(true);
+    expect(cs.map((c) => c.stats.entered)).toEqual(cs.map(() => 41));
+    for (const c of cs.slice(0, 25)) room.removeClient(c);
+    spawned[3]!.x = 61;
+    room.remove(spawned[5]!);
+    tick();
+    for (const c of cs.slice(25)) {
+      expect(has(c, spawned[5]!)).toBe(false);
+      expect(has(c, spawned[3]!)).toBe(true);
+      expect(c.knownEntities().length).toBe(40);
+    }
+  });
+
   it('a client whose view moves sees what is around its new position, and a following view tracks its entity', () => {
     const { room, client, tick, at, has } = setup();
     const c = client('a', { view: { x: 0, y: 0, radius: 60 } });

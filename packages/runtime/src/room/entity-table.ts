@@ -196,6 +196,16 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     o[j - INLINE] = client;
   }
 
+  /** Makes room for `n` viewers of a slot at once (an entity about to enter every client's view). */
+  reserveViewers(slot: number, n: number): void {
+    if (n <= INLINE) return;
+    const o = this.overflow[slot];
+    if (o !== null && o !== undefined && o.length >= n - INLINE) return;
+    const grown = new Int32Array(n - INLINE);
+    if (o) grown.set(o);
+    this.overflow[slot] = grown;
+  }
+
   pushViewer(slot: number, client: number): void {
     const b = slot * ROW_I32 + I_VN;
     const n = this.i32[b]!;

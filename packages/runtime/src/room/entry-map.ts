@@ -70,6 +70,13 @@ export class EntryMap<V> {
     if (++this.size * 2 > keys.length) this.rehash(keys.length * 2);
   }
 
+  /** Makes room for `n` more entries at once (a client about to enter many), instead of doubling step by step. */
+  reserve(n: number): void {
+    let capacity = this.keys.length;
+    while ((this.size + n) * 2 > capacity) capacity *= 2;
+    if (capacity !== this.keys.length) this.rehash(capacity);
+  }
+
   delete(id: number): boolean {
     let i = this.find(id);
     if (i < 0) return false;

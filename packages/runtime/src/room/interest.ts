@@ -96,6 +96,7 @@ export class Interest<E extends object, D> {
    */
   offerNew(rec: EntityRecord, late: boolean): void {
     if (!this.grid || rec.global) {
+      this.table.reserveViewers(rec.slot, this.clients.length);
       for (let i = 0; i < this.clients.length; i++) this.consider(this.clients[i]!, rec);
       return;
     }

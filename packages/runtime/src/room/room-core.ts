@@ -445,6 +445,10 @@ export class RoomCore<E extends object = object, D = unknown> {
     // it was offered. One removed again before this tick is skipped.
     const added = this.added;
     if (added.length !== 0) {
+      // Entities every client is offered: each client's entries grow once for all of them.
+      let all = 0;
+      for (let i = 0; i < added.length; i++) if (this.grid === null || added[i]!.global) all++;
+      if (all > 16) for (let i = 0; i < this.clients.length; i++) this.clients[i]!.entries.reserve(all);
       for (let i = 0; i < added.length; i++) if (added[i]!.live) this.interest.offerNew(added[i]!, true);
       added.length = 0;
     }

@@ -10,7 +10,10 @@ export const KEY_SPAN = 1 << 20;
  */
 export function sortKeys(keys: Float64Array, n: number): void {
   if (n > 96) {
-    keys.subarray(0, n).sort();
+    // Often already in order (a join's entering entities arrive by id): one pass tells.
+    let i = 1;
+    while (i < n && keys[i - 1]! <= keys[i]!) i++;
+    if (i < n) keys.subarray(0, n).sort();
     return;
   }
   for (let i = 1; i < n; i++) {
