@@ -187,7 +187,8 @@ export class RoomCore<E extends object = object, D = unknown> {
    * later (a view set or moved, a pin, ownership) gets it through that change.
    */
   private watched(rec: EntityRecord): boolean {
-    if (rec.owner !== null || rec.global || this.grid === null) return rec.owner !== null || this.clients.length > 0;
+    if (rec.owner !== null) return true;
+    if (rec.global || this.grid === null) return this.clients.length > 0;
     return rec.gridCell !== null && rec.gridCell.watchers.length > 0;
   }
 
@@ -445,7 +446,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     // it was offered. One removed again before this tick is skipped.
     const added = this.added;
     if (added.length !== 0) {
-      // Entities every client is offered: each client's entries grow once for all of them.
+      // Entities every client is offered: each client's entries grow once for all of them (for
+      // a few, the pass over the clients is not worth it).
       let all = 0;
       for (let i = 0; i < added.length; i++) if (this.grid === null || added[i]!.global) all++;
       if (all > 16) for (let i = 0; i < this.clients.length; i++) this.clients[i]!.entries.reserve(all);
