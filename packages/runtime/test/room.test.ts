@@ -87,6 +87,50 @@ describe('grid interest', () => {
     expect(has(c, inside)).toBe(false);
   });
 
+  it('a box view moved or resized within the cells it watches takes what walks into its new part, and not into its old one', () => {
+    // Cells of 50: every box here lies in the cells x 0..1, y 0, so no move changes the cells watched.
+    const { room, client, tick, at, has } = setup();
+    const c = client('a', { view: { x: 50, y: 25, halfWidth: 10, halfHeight: 15, hysteresis: 0 } }); // [40, 60] × [10, 40]
+    const a = at(80, 25);
+    const b = at(42, 25);
+    const d = at(70, 45);
+    tick();
+    expect([has(c, a), has(c, b), has(c, d)]).toEqual([false, true, false]);
+    c.setView({ x: 70, y: 25, halfWidth: 25, halfHeight: 15, hysteresis: 0 }); // [45, 95] × [10, 40]
+    tick();
+    expect([has(c, a), has(c, b)]).toEqual([true, false]);
+    // Settled, the view tests what steps in where it is now, not where it was.
+    b.x = 44; // out of the new box, inside the old one
+    a.x = 97; // leaves
+    tick();
+    a.x = 90; // back in, through the new part
+    tick();
+    expect([has(c, a), has(c, b)]).toEqual([true, false]);
+    c.setView({ x: 70, y: 25, halfWidth: 25, halfHeight: 24, hysteresis: 0 }); // taller: y in [1, 49]
+    d.y = 60;
+    tick();
+    tick();
+    d.y = 48; // into the grown part
+    tick();
+    expect(has(c, d)).toBe(true);
+    // While the client hides an entity its view no longer decides alone: the hidden one walks in
+    // and stays out. Unpinned, the view decides again, for that entity too.
+    room.hide(c, b);
+    tick();
+    b.x = 60;
+    tick();
+    expect(has(c, b)).toBe(false);
+    room.unpin(c, b);
+    tick();
+    expect(has(c, b)).toBe(true);
+    b.x = 44;
+    tick();
+    expect(has(c, b)).toBe(false);
+    b.x = 60;
+    tick();
+    expect(has(c, b)).toBe(true);
+  });
+
   it('a teleport across the world leaves one client and enters another in the same tick', () => {
     const { client, tick, at, has } = setup();
     const a = client('a', { view: { x: 0, y: 0, radius: 100 } });

@@ -1,4 +1,5 @@
 import type { RoomClient } from './records.js';
+import { VIEW_FIELDS } from './spatial-grid.js';
 
 /**
  * Each client's view and flags as numbers in one typed array, refreshed at the start of every
@@ -41,6 +42,12 @@ export class ClientTable {
    * look where the view moved (see `Interest.query`).
    */
   prev = new Float64Array(64 * CROW);
+  /**
+   * Each client's view as the grid cells it watches hold it (`GridCell.views`, VIEW_FIELDS per
+   * slot): the entering box of a box view the view alone decides for (PLAIN), else a NaN centre.
+   * Set with the flags at the start of every tick, so it is current when moved entities are tested.
+   */
+  views = new Float64Array(64 * VIEW_FIELDS).fill(NaN);
   /** The client in each slot, null when free. */
   readonly clients: (AnyClient | null)[] = [];
   private readonly free: number[] = [];
@@ -57,11 +64,15 @@ export class ClientTable {
         const prev = new Float64Array(grown.length);
         prev.set(this.prev);
         this.prev = prev;
+        const views = new Float64Array(this.views.length * 2).fill(NaN);
+        views.set(this.views);
+        this.views = views;
       }
     }
     this.clients[slot] = c;
     this.f64.fill(0, slot * CROW, (slot + 1) * CROW);
     this.prev.fill(0, slot * CROW, (slot + 1) * CROW);
+    this.views.fill(NaN, slot * VIEW_FIELDS, (slot + 1) * VIEW_FIELDS);
     return slot;
   }
 
@@ -71,10 +82,28 @@ export class ClientTable {
     this.free.push(slot);
   }
 
-  /** Copies a client's view and flags into its row. */
+  /** Copies a client's view and flags into its row, and into the cells it watches when that changed. */
   sync(c: AnyClient, flags: number): void {
-    this.f64[c.slot * CROW + C_FLAGS] = flags;
+    const f = this.f64;
+    const b = c.slot * CROW;
+    f[b + C_FLAGS] = flags;
     this.syncView(c);
+    const v = this.views;
+    const o = c.slot * VIEW_FIELDS;
+    if ((flags & PLAIN) !== 0 && f[b + C_ROUND] === 0) {
+      if (v[o] === f[b + C_X] && v[o + 1] === f[b + C_Y] && v[o + 2] === f[b + C_Z] && v[o + 3] === f[b + C_EA] && v[o + 4] === f[b + C_EB] && v[o + 5] === f[b + C_EC]) return;
+      v[o] = f[b + C_X]!;
+      v[o + 1] = f[b + C_Y]!;
+      v[o + 2] = f[b + C_Z]!;
+      v[o + 3] = f[b + C_EA]!;
+      v[o + 4] = f[b + C_EB]!;
+      v[o + 5] = f[b + C_EC]!;
+    } else {
+      if (Number.isNaN(v[o])) return;
+      v[o] = NaN;
+    }
+    const cells = c.watchedCells;
+    for (let i = 0; i < cells.length; i++) cells[i]!.updateView(c.slot, v);
   }
 
   /** Keeps the client's current view as the one its last query saw; `exact`: see `prev`. */

@@ -6,7 +6,7 @@ import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type 
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
 import type { SharedRun } from './shared-run.js';
-import type { GridCell, SpatialGrid } from './spatial-grid.js';
+import { VIEW_FIELDS, type GridCell, type SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 export class Interest<E extends object, D> {
@@ -149,16 +149,36 @@ export class Interest<E extends object, D> {
         T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
       } else cell.moveAt(T.cellPos[slot]!, x, y, z);
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
+      // A client the view alone decides for already has every entity inside its view as of the
+      // last tick (entering, adding, querying and unhiding see to it), so only an entity that
+      // was outside before can be new to it: for a box view, the cell's copy of the view
+      // (`GridCell.views`, the same test as `inView`) is the whole test.
       const watchers = cell.watchers;
       const ws = cell.slots;
+      const V = cell.views;
+      const fx = from[k * 3]!;
+      const fy = from[k * 3 + 1]!;
+      const fz = from[k * 3 + 2]!;
       for (let i = 0; i < watchers.length; i++) {
+        const o = i * VIEW_FIELDS;
+        const vx = V[o]!;
+        if (vx === vx) {
+          const ex = V[o + 3]!;
+          const ey = V[o + 4]!;
+          const ez = V[o + 5]!;
+          const vy = V[o + 1]!;
+          const vz = V[o + 2]!;
+          // Without branches: which way each test goes is a coin toss, and mispredicting costs more than testing.
+          const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
+          const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
+          if (inside > was && !T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
+          continue;
+        }
         const cs = ws[i]!;
         const cb = cs * CROW;
         if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-          // The typed test is the whole test. A client the view alone decides for already has
-          // every entity inside its view as of the last tick (entering, adding, querying and
-          // unhiding see to it), so only an entity that was outside before can be new to it.
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!) && !T.hasViewer(slot, cs)) {
+          // A round view: its row's test.
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
             this.enter(watchers[i]!, T.recs[slot]!);
           }
           continue;
@@ -451,7 +471,7 @@ export class Interest<E extends object, D> {
           if (old) next.push(prev[boxIndex(client, cx, cy, cz)]!);
           else {
             const cell = grid.cell(key);
-            cell.watch(client, client.slot);
+            cell.watch(client, client.slot, this.ctable.views);
             next.push(cell);
           }
         }
