@@ -164,8 +164,10 @@ export class ChangeFold<E extends object, D> {
       }
       // One walk over the viewers' client slots: a moved entity may leave some; the others take
       // the change. Going down, a viewer swapped into a removed one's place was already seen.
+      // Removing a viewer moves the last one into its place, which never grows the overflow.
+      const over = vn > INLINE ? T.overflow[slot]! : null;
       for (let j = vn - 1; j >= 0; j--) {
-        const cs = j < INLINE ? I[b + I_V + j]! : T.overflow[slot]![j - INLINE]!;
+        const cs = j < INLINE ? I[b + I_V + j]! : over![j - INLINE]!;
         const cb = cs * CROW;
         const flags = CF[cb + C_FLAGS]!;
         if (every && (flags & RIDER) !== 0) continue;

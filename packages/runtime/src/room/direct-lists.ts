@@ -126,10 +126,13 @@ export class DirectLists {
     }
     const keys = this.dkeys;
     const I = this.table.i32;
-    for (let k = 0; k < n; k++) keys[k] = I[direct[k]! * ROW_I32 + I_ID]! * KEY_SPAN + k;
-    sortKeys(keys, n);
     const sorted = this.scratch;
-    sorted.set(direct.subarray(0, n));
+    for (let k = 0; k < n; k++) {
+      const slot = direct[k]!;
+      keys[k] = I[slot * ROW_I32 + I_ID]! * KEY_SPAN + k;
+      sorted[k] = slot;
+    }
+    sortKeys(keys, n);
     let m = 0;
     let prevId = -1;
     for (let j = 0; j < n; j++) {
