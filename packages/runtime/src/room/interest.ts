@@ -156,12 +156,13 @@ export class Interest<E extends object, D> {
       const watchers = cell.watchers;
       const ws = cell.slots;
       const V = cell.views;
+      const boxes = cell.boxes > 0;
       const fx = from[k * 3]!;
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
       for (let i = 0; i < watchers.length; i++) {
         const o = i * VIEW_FIELDS;
-        const vx = V[o]!;
+        const vx = boxes ? V[o]! : NaN;
         if (vx === vx) {
           const ex = V[o + 3]!;
           const ey = V[o + 4]!;

@@ -24,6 +24,8 @@ export class GridCell<E, C> {
    * the views of its cell's watchers in one run of memory instead of one client row each.
    */
   views = new Float64Array(8 * VIEW_FIELDS);
+  /** How many watchers' views are boxes (not NaN): with none, a moved entity's test skips `views`. */
+  boxes = 0;
   /** The entities' table slots, index for index: a view's query reads these, not the records. */
   entitySlots = new Int32Array(8);
   /**
@@ -48,12 +50,14 @@ export class GridCell<E, C> {
     this.slots[i] = slot;
     this.watchers.push(client);
     copyView(views, slot * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
+    if (!Number.isNaN(views[slot * VIEW_FIELDS])) this.boxes++;
   }
 
   unwatch(client: C): void {
     const i = this.watchers.indexOf(client);
     if (i < 0) return;
     const last = this.watchers.length - 1;
+    if (!Number.isNaN(this.views[i * VIEW_FIELDS])) this.boxes--;
     this.watchers[i] = this.watchers[last]!;
     this.slots[i] = this.slots[last]!;
     copyView(this.views, last * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
@@ -64,6 +68,7 @@ export class GridCell<E, C> {
   updateView(slot: number, views: Float64Array): void {
     for (let i = 0; i < this.watchers.length; i++) {
       if (this.slots[i] === slot) {
+        this.boxes += +!Number.isNaN(views[slot * VIEW_FIELDS]) - +!Number.isNaN(this.views[i * VIEW_FIELDS]);
         copyView(views, slot * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
         return;
       }
