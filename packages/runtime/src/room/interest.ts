@@ -392,8 +392,10 @@ export class Interest<E extends object, D> {
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
             // Only what was inside the old view and is outside the new one: the band itself.
-            if (Math.abs(x - nx) <= ha && Math.abs(y - ny) <= hb && Math.abs(z - nz) <= hc) continue;
-            if (!(Math.abs(x - ox) <= pa && Math.abs(y - oy) <= pb && Math.abs(z - oz) <= pc)) continue;
+            // Without branches, as in `moveEntities`: in a band cell either way is a coin toss.
+            const inside = +(Math.abs(x - nx) <= ha) & +(Math.abs(y - ny) <= hb) & +(Math.abs(z - nz) <= hc);
+            const was = +(Math.abs(x - ox) <= pa) & +(Math.abs(y - oy) <= pb) & +(Math.abs(z - oz) <= pc);
+            if (was <= inside) continue;
             const entry = entries.get(I[slots[i]! * ROW_I32 + I_ID]!);
             if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
           }
@@ -431,8 +433,9 @@ export class Interest<E extends object, D> {
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
             // Only what is inside the new view and was outside the old one: the band itself.
-            if (!(Math.abs(x - nx) <= ha && Math.abs(y - ny) <= hb && Math.abs(z - nz) <= hc)) continue;
-            if (Math.abs(x - ox) <= pa && Math.abs(y - oy) <= pb && Math.abs(z - oz) <= pc) continue;
+            const inside = +(Math.abs(x - nx) <= ha) & +(Math.abs(y - ny) <= hb) & +(Math.abs(z - nz) <= hc);
+            const was = +(Math.abs(x - ox) <= pa) & +(Math.abs(y - oy) <= pb) & +(Math.abs(z - oz) <= pc);
+            if (inside <= was) continue;
             if (entries.has(I[slot * ROW_I32 + I_ID]!)) continue;
             this.consider(client, T.recs[slot]!);
           }
