@@ -161,19 +161,22 @@ export class Interest<E extends object, D> {
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
       for (let i = 0; i < watchers.length; i++) {
-        const o = i * VIEW_FIELDS;
-        const vx = boxes ? V[o]! : NaN;
-        if (vx === vx) {
-          const ex = V[o + 3]!;
-          const ey = V[o + 4]!;
-          const ez = V[o + 5]!;
-          const vy = V[o + 1]!;
-          const vz = V[o + 2]!;
-          // Without branches: which way each test goes is a coin toss, and mispredicting costs more than testing.
-          const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
-          const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
-          if (inside > was && !T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
-          continue;
+        // (`vx` is read only under `boxes`: a NaN in its place would box every view's centre.)
+        if (boxes) {
+          const o = i * VIEW_FIELDS;
+          const vx = V[o]!;
+          if (vx === vx) {
+            const ex = V[o + 3]!;
+            const ey = V[o + 4]!;
+            const ez = V[o + 5]!;
+            const vy = V[o + 1]!;
+            const vz = V[o + 2]!;
+            // Without branches: which way each test goes is a coin toss, and mispredicting costs more than testing.
+            const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
+            const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
+            if (inside > was && !T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
+            continue;
+          }
         }
         const cs = ws[i]!;
         const cb = cs * CROW;
