@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Paired A/B of the room tick between two builds, for steps smaller than this VM's drift between
+// whole runs. Two rooms, one from each build, hold the same world and get the same moves; every
+// tick both update, one after the other (the order flips each tick), and the median of the
+// per-tick time ratios B / A is reported, with whether both sent the same bytes.
+//
+//   node scripts/build-tsc.mjs && cp -r dist dist-a      # the old build, then change and rebuild
+//   node scripts/ab-room.mjs dist-a dist [--ticks 400] [--clients 100] [--hz 60] [--tick-rate 60]
+//
+// Swap the two builds between runs: an A/A run gives about 1.05, the second room's bias.
+// The world is bench:load's (10,000 units, box views of 224 units, no hysteresis, grid cell
+// 112): --hz 20 --clients 1000 is bench:load's shape, --hz 60 --clients 100 the arena's.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+
+const { values: o, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    ticks: { type: 'string', default: '400' },
+    clients: { type: 'string', default: '100' },
+    hz: { type: 'string', default: '60' },
+    'tick-rate': { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '120' },
+  },
+});
+if (positionals.length !== 2) {
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N]');
+  process.exit(2);
+}
+const num = (name) => {
+  const v = Number(o[name]);
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`ab-room: --${name} must be a positive integer, got ${o[name]}`);
+    process.exit(2);
+  }
+  return v;
+};
+const [ticks, clients, hz, tickRate, warmup] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup'].map(num);
+const N = 10_000;
+const W = 1000;
+const HALF = 112;
+const moved = Math.round((1000 * hz) / tickRate);
+
+const from = (dist, file) => import(pathToFileURL(path.resolve(dist, file)).href);
+const { prng } = await from(positionals[0], 'bench/src/fixtures.js');
+
+/** A room of one build, with the world and clients every side gets from the same seed. */
+async function side(dist) {
+  const { RoomCore } = await from(dist, 'packages/runtime/src/index.js');
+  const { netschema } = await from(dist, 'bench/src/schemas/load.netschema.js');
+  const { Unit } = await from(dist, 'bench/src/schemas/load.js');
+  const rand = prng(1);
+  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: HALF } });
+  const units = [];
+  for (let i = 0; i < N; i++) {
+    const u = new Unit();
+    u.x = rand() * W;
+    u.y = rand() * W;
+    u.angle = rand() * 6.283;
+    u.hp = (rand() * 100) | 0;
+    u.name = `unit${i}`;
+    units.push(room.add(u));
+  }
+  for (let c = 0; c < clients; c++) {
+    room.addClient(c, { view: { x: HALF + rand() * (W - 2 * HALF), y: HALF + rand() * (W - 2 * HALF), halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } });
+  }
+  // The sink copies each frame, as a socket send does.
+  const buf = new Uint8Array(1 << 16);
+  const s = { room, units, bytes: 0, times: [], sink: null };
+  let pos = 0;
+  s.sink = (_c, f) => {
+    if (pos + f.length > buf.length) pos = 0;
+    buf.set(f, pos);
+    pos += f.length;
+    s.bytes += f.length;
+  };
+  return s;
+}
+
+const sides = [await side(positionals[0]), await side(positionals[1])];
+const rand = prng(7);
+const idx = new Int32Array(moved);
+const step = new Float64Array(moved * 3);
+const ratios = [];
+let now = 0;
+for (let t = 0; t < warmup + ticks; t++) {
+  for (let i = 0; i < moved; i++) {
+    idx[i] = (rand() * N) | 0;
+    step[i * 3] = (rand() - 0.5) * 8;
+    step[i * 3 + 1] = (rand() - 0.5) * 8;
+    step[i * 3 + 2] = rand() * 6.283;
+  }
+  for (const s of sides) {
+    for (let i = 0; i < moved; i++) {
+      const u = s.units[idx[i]];
+      u.x = Math.min(W, Math.max(0, u.x + step[i * 3]));
+      u.y = Math.min(W, Math.max(0, u.y + step[i * 3 + 1]));
+      u.angle = step[i * 3 + 2];
+    }
+  }
+  const dt = [0, 0];
+  for (const k of t & 1 ? [1, 0] : [0, 1]) {
+    const s = sides[k];
+    const t0 = performance.now();
+    s.room.update(now, s.sink);
+    dt[k] = performance.now() - t0;
+  }
+  if (t >= warmup) {
+    sides[0].times.push(dt[0]);
+    sides[1].times.push(dt[1]);
+    ratios.push(dt[1] / dt[0]);
+  }
+  now += 1000 / tickRate;
+}
+const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+const r4 = (v) => Math.round(v * 1e4) / 1e4;
+console.log(
+  JSON.stringify({
+    bench: 'ab-room',
+    a: positionals[0],
+    b: positionals[1],
+    clients,
+    hz,
+    tick_rate: tickRate,
+    ticks,
+    a_ms: r4(median(sides[0].times)),
+    b_ms: r4(median(sides[1].times)),
+    ratio_b_a: r4(median(ratios)),
+    same_bytes: sides[0].bytes === sides[1].bytes,
+  }),
+);
