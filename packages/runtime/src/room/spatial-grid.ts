@@ -43,9 +43,7 @@ export class GridCell<E, C> {
     const i = this.watchers.length;
     if (i === this.slots.length) {
       this.slots = doubled(this.slots);
-      const grown = new Float64Array(this.views.length * 2);
-      grown.set(this.views);
-      this.views = grown;
+      this.views = doubledF64(this.views);
     }
     this.slots[i] = slot;
     this.watchers.push(client);
@@ -80,9 +78,7 @@ export class GridCell<E, C> {
     const i = this.entities.length;
     if (i === this.entitySlots.length) {
       this.entitySlots = doubled(this.entitySlots);
-      const pos = new Float64Array(this.pos.length * 2);
-      pos.set(this.pos);
-      this.pos = pos;
+      this.pos = doubledF64(this.pos);
     }
     this.entitySlots[i] = slot;
     this.entities.push(entity);
@@ -183,6 +179,13 @@ export class SpatialGrid<E, C> {
 /** A typed array twice as long, with the same contents. */
 export function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** `doubled` for doubles. */
+function doubledF64(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
 }
