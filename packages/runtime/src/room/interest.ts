@@ -161,7 +161,8 @@ export class Interest<E extends object, D> {
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
       for (let i = 0; i < watchers.length; i++) {
-        // (`vx` is read only under `boxes`: a NaN in its place would box every view's centre.)
+        // `vx` is read only inside `boxes`: with NaN chosen in its place, TurboFan kept it boxed,
+        // one allocation per watcher.
         if (boxes) {
           const o = i * VIEW_FIELDS;
           const vx = V[o]!;
@@ -171,7 +172,8 @@ export class Interest<E extends object, D> {
             const ez = V[o + 5]!;
             const vy = V[o + 1]!;
             const vz = V[o + 2]!;
-            // Without branches: which way each test goes is a coin toss, and mispredicting costs more than testing.
+            // Without branches: which way each test goes is a coin toss, and mispredicting
+            // costs more than testing.
             const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
             if (inside > was && !T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
