@@ -38,7 +38,11 @@ describe('EntryMap (a client view entries by entity id)', () => {
       for (let i = 0; i < m.capacity; i++) {
         const e = m.valueAt(i);
         expect(m.usedAt(i)).toBe(e !== undefined);
-        if (e === undefined) continue;
+        if (e === undefined) {
+          expect(m.keyAt(i)).toBe(0);
+          continue;
+        }
+        expect(ref.get(m.keyAt(i))).toBe(e);
         walked.add(e);
         // The slot stays with its entry through growth and backward shifts.
         expect(m.slotAt(i)).toBe((e as unknown as { id: number }).id % 1000);

@@ -119,6 +119,11 @@ export class EntryMap<V> {
     return this.vals[i];
   }
 
+  /** The id at table position `i`, 0 when it holds no entry. */
+  keyAt(i: number): number {
+    return this.keys[i]!;
+  }
+
   /** Whether table position `i` holds an entry. */
   usedAt(i: number): boolean {
     return this.keys[i] !== 0;
