@@ -1,6 +1,7 @@
 /**
  * `pnpm bench:load`: a real server under real load. One arena room on a NetServer (uWS, on
- * 127.0.0.1) with `entities` units, `moved` of them stepping each tick at `hz`; `clients` bots
+ * 127.0.0.1) with `entities` units, `moved` of them stepping per frame interval (1 / `hz`),
+ * spread over the ticks by their real intervals; `clients` bots
  * in separate processes, each a real WebSocket connection with a box view of about 5% of the
  * world (~500 units), decoding every frame and checking its replica against the checksums the
  * server sends (each bot about once a second).
@@ -26,7 +27,8 @@ const HELP = `usage: load [options]
 
   --clients N       bot clients (default 1000)
   --entities N      units in the world (default 10000)
-  --moved N         units moved per frame interval (default 1000; spread over the ticks)
+  --moved N         units moved per frame interval (default 1000: 20,000 per second at 20 Hz),
+                    spread over the ticks by their real intervals, so late ticks move more
   --hz N            frames per second each client receives (default 20)
   --tick-rate N     room ticks (simulation steps) per second (default 60); each client's
                     frames land on every (tick-rate / hz)-th tick, clients spread over them
@@ -65,7 +67,6 @@ const entities = int('entities', opts.entities, 1);
 const moved = int('moved', opts.moved, 0);
 const hz = int('hz', opts.hz, 1, 240);
 const tickRate = int('tick-rate', opts['tick-rate'], hz, 1000);
-const movedPerTick = Math.round((moved * hz) / tickRate);
 const duration = int('duration', opts.duration, 1, 3600);
 const warmup = int('warmup', opts.warmup, 0, 600);
 const procs = Math.min(int('procs', opts.procs, 1, 64), clients);
@@ -76,7 +77,7 @@ const WORLD = 1000;
 // Every bot connects from this machine: lift the per-address caps meant for internet clients.
 const server = await NetServer.listen({ schema, maxPayloadLength: 64 * 1024, messageRate: 1000, messageBurst: 1000, maxConnectionsPerAddress: clients + 1, joinRate: 1000, joinBurst: clients + 1 });
 server.define('load', LoadRoom, { tickRate, patchRate: hz, maxClients: clients, grid: { cellSize: half } });
-const room = server.create('load', { entities, moved: movedPerTick, hz, world: WORLD, half, seed }) as LoadRoom;
+const room = server.create('load', { entities, movedPerSecond: moved * hz, hz, world: WORLD, half, seed }) as LoadRoom;
 const url = `ws://127.0.0.1:${server.port}/ws`;
 
 const botFile = fileURLToPath(new URL('./load/bots.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url));
@@ -132,6 +133,7 @@ room.sendDurations.length = 0;
 room.frameCounts.length = 0;
 room.tickEnds.length = 0;
 room.checksumMs = 0;
+const moves0 = room.moves;
 const tail = new TailWatch();
 tail.start();
 room.recording = true;
@@ -140,6 +142,7 @@ await new Promise((r) => setTimeout(r, duration * 1000));
 room.recording = false;
 tail.stop();
 const seconds = (performance.now() - t0) / 1000;
+const movesPerS = (room.moves - moves0) / seconds;
 const tailReport = tail.report(room.durations, room.tickEnds, room.frameCounts, seconds);
 const cpu = process.cpuUsage(cpu0);
 const bytes = sum((c) => c.stats.bytesOut) - bytes0;
@@ -186,7 +189,7 @@ const result = {
   connected_at_end: connected,
   entities,
   moved_per_frame_interval: moved,
-  moved_per_tick: movedPerTick,
+  moved_per_s: round4(movesPerS),
   hz,
   tick_rate: tickRate,
   seconds: round4(seconds),
@@ -225,7 +228,7 @@ const result = {
   tick_frames_mean: round4(tailReport.tick_frames_mean),
   loadavg: round4(load1()),
 };
-console.log(`load: ${clients} bots, ${entities} units (${moved} moved per ${hz} Hz frame interval, ${movedPerTick} per tick), frames at ${hz} Hz per client, room ticks at ${tickRate} Hz; ${fmt(seconds)} s measured after ${warmup} s warm-up`);
+console.log(`load: ${clients} bots, ${entities} units (${moved} moved per ${hz} Hz frame interval: ${fmt(moved * hz)} per second asked, ${fmt(movesPerS)} made), frames at ${hz} Hz per client, room ticks at ${tickRate} Hz; ${fmt(seconds)} s measured after ${warmup} s warm-up`);
 console.log(`machine: ${describeMachine(mach)}; server and bots share it (${procs} bot processes at nice 10)`);
 console.log('');
 console.log(`  server tick p50 / p99 / max   ${fmt(result.tick_p50_ms)} / ${fmt(result.tick_p99_ms)} / ${fmt(result.tick_max_ms)} ms   (goal: p99 <= 15 ms)`);

@@ -91,7 +91,7 @@ const nodeNice = int('node-nice', opts['node-nice'], -20, 19);
 const KEEP_UP = 0.95;
 
 const side = Math.round(1000 * Math.sqrt(roomSize / 1000));
-const world = { entities: roomSize * 10, moved: Math.round((roomSize * hz) / tickRate), hz, world: side, half: 112, seed: 1 };
+const world = { entities: roomSize * 10, movedPerSecond: roomSize * hz, hz, world: side, half: 112, seed: 1 };
 
 const log = (m: string) => process.stderr.write(`load-nodes: ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,7 +133,7 @@ const capacities = new Map<number, number[]>(configs.map((n) => [n, []]));
 let run = 0;
 try {
   redis = await startRedis();
-  log(`redis-server on ${redis.url}; rooms of ${roomSize} clients, each ${world.entities} units on ${side} × ${side}, ${world.moved} moved per tick at ${tickRate} Hz`);
+  log(`redis-server on ${redis.url}; rooms of ${roomSize} clients, each ${world.entities} units on ${side} × ${side}, ${world.movedPerSecond} moved per second, ticks at ${tickRate} Hz`);
   search: for (let r = 1; r <= repeats; r++) {
     for (const n of configs) {
       let held = 0;
@@ -160,7 +160,7 @@ try {
 const mach = machine();
 const summary = configs.map((n) => ({ nodes: n, capacities: capacities.get(n)!, median_clients: median(capacities.get(n)!) }));
 console.log('');
-console.log(`load-nodes: rooms of ${roomSize} (${world.entities} units each, ${world.moved} moved per tick, ${hz} Hz frames, ${tickRate} Hz ticks); goal: worst node's tick-turn p99 <= ${goal} ms, >= ${KEEP_UP * 100} % of ticks run, 0 desyncs`);
+console.log(`load-nodes: rooms of ${roomSize} (${world.entities} units each, ${world.movedPerSecond} moved per second, ${hz} Hz frames, ${tickRate} Hz ticks); goal: worst node's tick-turn p99 <= ${goal} ms, >= ${KEEP_UP * 100} % of ticks run, 0 desyncs`);
 console.log(`machine: ${describeMachine(mach)}; nodes (nice ${nodeNice}), ${procs} bot processes (nice 10) and Redis share it; load average ${fmt(load0)} before, ${fmt(load1())} after; ${fmt((performance.now() - t0) / 60_000)} min`);
 for (const s of summary) console.log(`  ${s.nodes} node${s.nodes > 1 ? 's' : ''}: holds ${s.capacities.join(', ')} clients (median ${s.median_clients})`);
 console.log(JSON.stringify({ bench: 'load-nodes', compiler: import.meta.url.endsWith('.ts') ? 'tsx' : 'tsc', ...mach, room: roomSize, world, hz, tick_rate: tickRate, goal_ms: goal, step, duration, node_nice: nodeNice, configs: summary, loadavg_before: round4(load0), loadavg_after: round4(load1()) }));
