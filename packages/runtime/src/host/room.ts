@@ -5,7 +5,6 @@ import type { RoomClient } from '../room/records.js';
 import { RoomCore, type RoomCoreOptions } from '../room/room-core.js';
 import { Writer } from '../wire/writer.js';
 import { numberOption } from './check-option.js';
-import { FrameOutbox } from './frame-outbox.js';
 import type { RoomHost as Host, SendResult } from './room-host.js';
 
 /** Options of a room type, given to `server.define`. Everything of RoomCore but the schema. */
@@ -97,10 +96,7 @@ export class Room<E extends object = object, U = unknown> {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastTick = 0;
   private readonly out = new Writer(256);
-  /** The tick's frames, sent once all are built (frame-outbox.ts says why). */
-  private readonly outbox = new FrameOutbox<Client<U>>();
-  private readonly sink = (rc: { data: Client<U> }, frame: Uint8Array): void => this.outbox.push(rc.data, frame);
-  private readonly frameSender = (c: Client<U>, frame: Uint8Array): void => this.sendFrame(c, frame);
+  private readonly sink = (rc: { data: Client<U> }, frame: Uint8Array): void => this.sendFrame(rc.data, frame);
 
   /** Called once when the room is created, with the first joiner's options. */
   onCreate?(options: unknown): void;
@@ -335,7 +331,6 @@ export class Room<E extends object = object, U = unknown> {
     } catch (e) {
       this.host.report(e, `room ${this.name} (${this.id}) update`);
     }
-    this.outbox.flush(this.frameSender);
     const s = this.tickStats;
     s.lastTickMs = performance.now() - t0;
     s.recent[s.ticks % s.recent.length] = s.lastTickMs;
