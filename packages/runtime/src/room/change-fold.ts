@@ -4,7 +4,7 @@
 // for interest, and views that follow them move first.
 import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
-import { HISTORY, recordChange } from './change-history.js';
+import { HISTORY, type ChangeHistory } from './change-history.js';
 import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
 import { F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
@@ -45,6 +45,7 @@ export class ChangeFold<E extends object, D> {
     private readonly interest: Interest<E, D>,
     private readonly direct: DirectLists,
     private readonly run: SharedRun,
+    private readonly history: ChangeHistory,
   ) {}
 
   begin(tick: number): void {
@@ -148,7 +149,7 @@ export class ChangeFold<E extends object, D> {
         // Only fields hidden from everyone but the owner changed (an @ownerOnly hp), in place:
         // no other viewer takes anything, so only the owner is visited, not every viewer.
         if (owner >= 0 && this.foldForOwner(recs[slot]!, owner, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!)) {
-          recordChange(recs[slot]!, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+          this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         }
         continue;
       }
@@ -191,7 +192,7 @@ export class ChangeFold<E extends object, D> {
         const entry = recs[slot]!.viewers[j]!;
         if (entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tick, this.teams);
       }
-      if (keep) recordChange(recs[slot]!, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+      if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
   }

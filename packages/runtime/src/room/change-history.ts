@@ -1,7 +1,6 @@
 // The last HISTORY ticks of each entity's change masks, so a client whose last frame was a few
 // ticks ago can be sent exactly what changed since, without per-client bookkeeping.
 import type { Tracked } from '../tracking/tracked.js';
-import type { EntityRecord } from './records.js';
 
 /**
  * Ticks of change masks each entity remembers. A client whose last frame is older than this
@@ -17,55 +16,98 @@ export class ChangeMasks {
   r1 = 0;
 }
 
-/** Notes a changed entity's masks for tick `tick` in its history ring. */
-export function recordChange(rec: EntityRecord, tick: number, c0: number, c1: number, r0: number, r1: number): void {
-  let h = rec.hist;
-  if (h === null) h = rec.hist = new Int32Array(HISTORY * 5).fill(-1);
-  const k = (tick % HISTORY) * 5;
-  h[k] = tick;
-  h[k + 1] = c0;
-  h[k + 2] = c1;
-  h[k + 3] = r0;
-  h[k + 4] = r1;
+/** Ints per slot's history: HISTORY entries of (tick, c0, c1, r0, r1). */
+const BLOCK = HISTORY * 5;
+
+/** What `changesSince` reads of an entity's record. */
+export interface HistoryRecord {
+  readonly slot: number;
+  readonly entity: Tracked;
+  readonly masks: { readonly nested0: number; readonly nested1: number };
 }
 
 /**
- * The masks of an entity's changes after tick `after` up to tick `now`, into `out` (returned).
- * Nested fields changed in earlier ticks go whole (their inner changes are gone); this tick's,
- * read live from the entity while it is in `live` (the world's change list), keep their operations.
+ * The change histories of a room's entities, by table slot, in blocks of one typed array. A
+ * listing client that is not due makes the fold note every change in its view; reading or
+ * writing a history is then one cache line found from the slot, where a history array hung on
+ * each record took three (the record, the array object, its elements) on a working set far
+ * larger than the caches. A slot gets its block at its first note and keeps it across reuse:
+ * the table reuses a slot only after HISTORY + 2 ticks, so every entry the last entity left is
+ * older than any tick a reader of the new one visits.
  */
-export function changesSince(rec: EntityRecord, after: number, now: number, live: readonly Tracked[], out: ChangeMasks): ChangeMasks {
-  let c0 = 0;
-  let c1 = 0;
-  let r0 = 0;
-  let r1 = 0;
-  const h = rec.hist;
-  if (h !== null && after < now - 1) {
-    const n0 = rec.masks.nested0;
-    const n1 = rec.masks.nested1;
-    // Earlier ticks from the ring, visiting only those after `after`: usually a few.
-    const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
-    for (let t = from; t < now; t++) {
-      const k = (t % HISTORY) * 5;
-      if (h[k] !== t) continue;
-      const a = h[k + 1]!;
-      const b = h[k + 2]!;
-      c0 |= a;
-      c1 |= b;
-      r0 |= (a & n0) | h[k + 3]!;
-      r1 |= (b & n1) | h[k + 4]!;
+export class ChangeHistory {
+  /** Each slot's block number plus one; 0 before its first note. */
+  private ix = new Int32Array(1024);
+  private data = new Int32Array(64 * BLOCK);
+  private blocks = 0;
+
+  /** Notes a changed entity's masks for tick `tick` in its history ring. */
+  record(slot: number, tick: number, c0: number, c1: number, r0: number, r1: number): void {
+    if (slot >= this.ix.length) {
+      const ix = new Int32Array(Math.max(slot + 1, this.ix.length * 2));
+      ix.set(this.ix);
+      this.ix = ix;
     }
+    let b = this.ix[slot]!;
+    if (b === 0) {
+      if ((this.blocks + 1) * BLOCK > this.data.length) {
+        const data = new Int32Array(this.data.length * 2);
+        data.set(this.data);
+        this.data = data;
+      }
+      b = this.ix[slot] = ++this.blocks;
+      this.data.fill(-1, (b - 1) * BLOCK, b * BLOCK);
+    }
+    const h = this.data;
+    const k = (b - 1) * BLOCK + (tick % HISTORY) * 5;
+    h[k] = tick;
+    h[k + 1] = c0;
+    h[k + 2] = c1;
+    h[k + 3] = r0;
+    h[k + 4] = r1;
   }
-  const o = rec.entity;
-  if (o.$t === live && after < now) {
-    c0 |= o.$c0;
-    c1 |= o.$c1;
-    r0 |= o.$r0;
-    r1 |= o.$r1;
+
+  /**
+   * The masks of an entity's changes after tick `after` up to tick `now`, into `out` (returned).
+   * Nested fields changed in earlier ticks go whole (their inner changes are gone); this tick's,
+   * read live from the entity while it is in `live` (the world's change list), keep their operations.
+   */
+  since(rec: HistoryRecord, after: number, now: number, live: readonly Tracked[], out: ChangeMasks): ChangeMasks {
+    let c0 = 0;
+    let c1 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    const slot = rec.slot;
+    const b = slot < this.ix.length ? this.ix[slot]! : 0;
+    if (b !== 0 && after < now - 1) {
+      const h = this.data;
+      const base = (b - 1) * BLOCK;
+      const n0 = rec.masks.nested0;
+      const n1 = rec.masks.nested1;
+      // Earlier ticks from the ring, visiting only those after `after`: usually a few.
+      const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
+      for (let t = from; t < now; t++) {
+        const k = base + (t % HISTORY) * 5;
+        if (h[k] !== t) continue;
+        const a = h[k + 1]!;
+        const bb = h[k + 2]!;
+        c0 |= a;
+        c1 |= bb;
+        r0 |= (a & n0) | h[k + 3]!;
+        r1 |= (bb & n1) | h[k + 4]!;
+      }
+    }
+    const o = rec.entity;
+    if (o.$t === live && after < now) {
+      c0 |= o.$c0;
+      c1 |= o.$c1;
+      r0 |= o.$r0;
+      r1 |= o.$r1;
+    }
+    out.c0 = c0;
+    out.c1 = c1;
+    out.r0 = r0;
+    out.r1 = r1;
+    return out;
   }
-  out.c0 = c0;
-  out.c1 = c1;
-  out.r0 = r0;
-  out.r1 = r1;
-  return out;
 }

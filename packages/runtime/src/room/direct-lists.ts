@@ -2,7 +2,7 @@
 // tick, and its frame sends each with the fields changed since its last frame, read from the
 // entity's history, instead of keeping per-entity state for it between frames.
 import type { World } from '../state/world.js';
-import { ChangeMasks, changesSince } from './change-history.js';
+import { ChangeMasks, type ChangeHistory } from './change-history.js';
 import { I_ID, I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
 import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
@@ -30,6 +30,7 @@ export class DirectLists {
     private readonly table: EntityTable<EntityRecord>,
     private readonly world: World,
     private readonly teams: boolean,
+    private readonly history: ChangeHistory,
   ) {}
 
   begin(tick: number): void {
@@ -62,7 +63,7 @@ export class DirectLists {
       const rec = this.table.recs[slot]!;
       const entry = client.entries.get(rec.id);
       if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
-      const m = changesSince(rec, client.frameTick, this.tick, this.world.changes, this.since);
+      const m = this.history.since(rec, client.frameTick, this.tick, this.world.changes, this.since);
       fold(entry, m.c0, m.c1, m.r0, m.r1, this.tick, this.teams);
     }
   }
@@ -110,7 +111,7 @@ export class DirectLists {
       I[row + I_MARK] = 0;
       claimed--;
       if (e.state !== KNOWN) continue;
-      const masks = changesSince(e.rec, client.frameTick, this.tick, this.world.changes, this.since);
+      const masks = this.history.since(e.rec, client.frameTick, this.tick, this.world.changes, this.since);
       fold(e, masks.c0, masks.c1, masks.r0, masks.r1, this.tick, this.teams);
     }
     out.listed = m;

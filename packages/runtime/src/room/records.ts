@@ -38,8 +38,6 @@ export class EntityRecord {
   readonly slices: number[] = [];
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
-  /** Change masks of recent ticks, a ring of [tick, c0, c1, r0, r1]; null until it first changes. */
-  hist: Int32Array | null = null;
   /**
    * Shared encodings of its listed changes this tick, by the tick they start after: the first
    * in the table row (I_EAFTER..), the second in the fields below, more in `directCache` as
@@ -87,7 +85,6 @@ export class EntityRecord {
     this.team = undefined;
     this.sliceTick = -1;
     this.sliceN = 0;
-    if (this.hist !== null) this.hist.fill(-1);
     this.dAfter1 = this.dStart1 = this.dEnd1 = 0;
     return this;
   }

@@ -4,7 +4,7 @@ import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { classMasks } from './class-masks.js';
 import { ClientTable } from './client-table.js';
-import { HISTORY } from './change-history.js';
+import { ChangeHistory, HISTORY } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
@@ -99,6 +99,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly table = new EntityTable<EntityRecord>(HISTORY + 2);
   /** Views and flags by client slot. */
   private readonly ctable = new ClientTable();
+  /** Recent change masks by entity slot, for clients whose last frame was a few ticks ago. */
+  private readonly history = new ChangeHistory();
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
   private readonly enc: SharedEncodings;
@@ -125,9 +127,9 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   constructor(private readonly options: RoomCoreOptions<E, D>) {
     this.world = new World(options.schema);
-    this.enc = new SharedEncodings(this.table, this.world);
+    this.enc = new SharedEncodings(this.table, this.world, this.history);
     this.teams = options.teamOf !== undefined;
-    this.direct = new DirectLists(this.table, this.world, this.teams);
+    this.direct = new DirectLists(this.table, this.world, this.teams, this.history);
     this.run = new SharedRun(this.table, this.ctable, this.enc, this.direct);
     this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.pool, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
@@ -140,7 +142,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool);
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history);
   }
 
   // ── entities ──

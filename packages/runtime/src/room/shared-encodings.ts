@@ -2,7 +2,7 @@
 // tick into one arena and copied into every frame that needs the same bytes.
 import type { World } from '../state/world.js';
 import { Writer } from '../wire/writer.js';
-import { ChangeMasks, changesSince } from './change-history.js';
+import { ChangeMasks, type ChangeHistory } from './change-history.js';
 import { I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
 import { SLICE_FIELDS, VIS_OTHER, type EntityRecord } from './records.js';
 
@@ -22,6 +22,7 @@ export class SharedEncodings {
   constructor(
     private readonly table: EntityTable<EntityRecord>,
     private readonly world: World,
+    private readonly history: ChangeHistory,
   ) {}
 
   /** Starts tick `tick`: the last tick's encodings are dropped. */
@@ -36,7 +37,7 @@ export class SharedEncodings {
       this.openSlice(rec.slot, after, out);
       return;
     }
-    const m = changesSince(rec, after, this.tick, this.world.changes, this.since);
+    const m = this.history.since(rec, after, this.tick, this.world.changes, this.since);
     const a0 = rec.masks.allow[vis * 2]!;
     const a1 = rec.masks.allow[vis * 2 + 1]!;
     this.sliceOf(rec, m.c0 & a0, m.c1 & a1, m.r0 & a0 & rec.masks.nested0, m.r1 & a1 & rec.masks.nested1, 0, out);
@@ -106,7 +107,7 @@ export class SharedEncodings {
         r1 = e.$r1;
       }
     } else {
-      const m = changesSince(T.recs[slot]!, after, this.tick, this.world.changes, this.since);
+      const m = this.history.since(T.recs[slot]!, after, this.tick, this.world.changes, this.since);
       c0 = m.c0;
       c1 = m.c1;
       r0 = m.r0;
