@@ -17,11 +17,11 @@ export interface LoadRoomOptions {
   seed: number;
 }
 
-
 /**
  * The load benchmark's room: `entities` units in a square world, `movedPerSecond` of them
- * stepping each second, every client a fixed box view. After each tick, clients that just got their `hz`-th frame
- * since the last check get a checksum of what they should now hold: about once a second each.
+ * stepping each second, every client a fixed box view. After each tick, clients that just got
+ * their `hz`-th frame since the last check get a checksum of what they should now hold: about
+ * once a second each.
  */
 export class LoadRoom extends Room<Unit, undefined> {
   private units: Unit[] = [];
