@@ -1,9 +1,6 @@
 import { FRAME_HEAD_BOUND, Writer, entityKey, writeRoomFrameHead } from '@netschema/runtime';
 import { Unit } from '../schemas/load.netschema.js';
-
-/** A unit's field bits: x, y, angle (a moved unit's patch), and all five (an entering unit). */
-const MOVED = 0b111;
-const ALL = 0b11111;
+import { FloorGrid, MOVED, writeWhole } from '../targets/floor-parts.js';
 /** Ticks of change lists kept: a client looks back over the ticks since its last frame. */
 const RING = 4;
 
@@ -48,7 +45,7 @@ export class LoadFloor {
   private readonly cx: Float64Array;
   private readonly cy: Float64Array;
   private readonly half: number;
-  private readonly side: number;
+  private readonly grid: FloorGrid;
   private readonly period: number;
   private readonly clients: number;
   private readonly watched: Int32Array[] = [];
@@ -86,19 +83,11 @@ export class LoadFloor {
     this.cy = o.cy;
     this.half = o.half;
     this.period = o.period;
-    this.side = Math.ceil(o.world / o.half) + 1;
+    this.grid = new FloorGrid(o.half, o.world);
     this.clients = o.cx.length;
     this.last = new Int32Array(this.clients);
-    for (let c = 0; c < this.clients; c++) {
-      const list: number[] = [];
-      const x0 = this.coord(o.cx[c]! - o.half);
-      const x1 = this.coord(o.cx[c]! + o.half);
-      const y0 = this.coord(o.cy[c]! - o.half);
-      const y1 = this.coord(o.cy[c]! + o.half);
-      for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) list.push(gx * this.side + gy);
-      this.watched.push(Int32Array.from(list));
-    }
-    const cells = this.side * this.side;
+    for (let c = 0; c < this.clients; c++) this.watched.push(this.grid.watched(o.cx[c]!, o.cy[c]!, o.half));
+    const cells = this.grid.side * this.grid.side;
     for (let r = 0; r < RING; r++) {
       this.ring.push({ unit: new Int32Array(n), ox: new Float64Array(n), oy: new Float64Array(n), n: 0, stamp: new Int32Array(cells).fill(-1), head: new Int32Array(cells), nodeK: new Int32Array(2 * n), next: new Int32Array(2 * n) });
     }
@@ -115,11 +104,6 @@ export class LoadFloor {
     this.wholeE = new Int32Array(n);
   }
 
-  private coord(v: number): number {
-    const c = Math.floor(v / this.half);
-    return c < 0 ? 0 : c >= this.side ? this.side - 1 : c;
-  }
-
   private inside(c: number, x: number, y: number): boolean {
     const dx = x - this.cx[c]!;
     const dy = y - this.cy[c]!;
@@ -127,14 +111,7 @@ export class LoadFloor {
   }
 
   private writeWhole(w: Writer, i: number): void {
-    w.reserve(24);
-    w.varuint(Unit.$id);
-    w.varuint(ALL);
-    w.f32(this.x[i]!);
-    w.f32(this.y[i]!);
-    w.f32(this.angle[i]!);
-    w.u8(this.hp[i]!);
-    w.string(this.names[i]!);
+    writeWhole(w, Unit.$id, this.x[i]!, this.y[i]!, this.angle[i]!, this.hp[i]!, this.names[i]!);
   }
 
   /** Tick 0: every client's first frame, whole (not part of what is timed). */
@@ -192,8 +169,8 @@ export class LoadFloor {
     let m = 0;
     for (let k = 0; k < r.n; k++) {
       const i = r.unit[k]!;
-      const before = this.coord(r.ox[k]!) * this.side + this.coord(r.oy[k]!);
-      const now = this.coord(this.x[i]!) * this.side + this.coord(this.y[i]!);
+      const before = this.grid.cellAt(r.ox[k]!, r.oy[k]!);
+      const now = this.grid.cellAt(this.x[i]!, this.y[i]!);
       m = this.listUnder(r, now, k, m);
       if (before !== now) m = this.listUnder(r, before, k, m);
     }

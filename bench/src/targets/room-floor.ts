@@ -5,10 +5,8 @@ import { EntityCodec, netschema } from '@netschema/test-fixtures/schemas/arena.n
 import { checkReplicas, type RoomTarget } from './room-target.js';
 import { F32_PROJECTION, type ReplicaFields } from './target.js';
 import { applySent, SendBuffers } from '../send-buffers.js';
+import { FloorGrid, MOVED, writeWhole } from './floor-parts.js';
 
-/** Entity's field bits: x, y, angle (a moved entity's patch), and all five (an entering entity). */
-const MOVED = 0b111;
-const ALL = 0b11111;
 
 /**
  * A floor, not a system: the least work this scenario's frames take in netschema's wire format,
@@ -37,8 +35,7 @@ export class FloorRoomTarget implements RoomTarget {
   private hp = new Uint8Array(0);
   private names: readonly string[] = [];
   private sc: RoomScenario | null = null;
-  private cell = 1;
-  private side = 1;
+  private grid = new FloorGrid(1, 1);
   /** Each entity's grid cell. */
   private cellOf = new Int32Array(0);
   /** Each client's cells (indices into the grid). */
@@ -86,10 +83,9 @@ export class FloorRoomTarget implements RoomTarget {
     this.hp = s.hp.slice();
     this.names = s.name;
     this.sc = sc;
-    this.cell = sc.half;
-    this.side = Math.ceil(sc.worldSize / this.cell) + 1;
+    this.grid = new FloorGrid(sc.half, sc.worldSize);
     this.cellOf = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.cellOf[i] = this.cellAt(this.x[i]!, this.y[i]!);
+    for (let i = 0; i < n; i++) this.cellOf[i] = this.grid.cellAt(this.x[i]!, this.y[i]!);
     const clients = sc.cx.length;
     this.clients = clients;
     this.words = Math.ceil(n / 32);
@@ -98,21 +94,13 @@ export class FloorRoomTarget implements RoomTarget {
     this.gPos = new Float64Array(4 * n);
     this.gCell0 = new Int32Array(n);
     this.watched = [];
-    for (let c = 0; c < clients; c++) {
-      const list: number[] = [];
-      const x0 = this.coord(sc.cx[c]! - sc.half);
-      const x1 = this.coord(sc.cx[c]! + sc.half);
-      const y0 = this.coord(sc.cy[c]! - sc.half);
-      const y1 = this.coord(sc.cy[c]! + sc.half);
-      for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) list.push(gx * this.side + gy);
-      this.watched.push(Int32Array.from(list));
-    }
+    for (let c = 0; c < clients; c++) this.watched.push(this.grid.watched(sc.cx[c]!, sc.cy[c]!, sc.half));
     this.dirty = new Uint8Array(n);
     this.changed = new Int32Array(n);
     this.changedN = 0;
     for (const a of ['gI', 'gS', 'gE', 'eS', 'eE'] as const) this[a] = new Int32Array(n);
-    this.stamp = new Int32Array(this.side * this.side);
-    this.head = new Int32Array(this.side * this.side);
+    this.stamp = new Int32Array(this.grid.side * this.grid.side);
+    this.head = new Int32Array(this.grid.side * this.grid.side);
     this.nodeK = new Int32Array(2 * n);
     this.next = new Int32Array(2 * n);
     this.bits = new Uint32Array(this.words);
@@ -123,30 +111,14 @@ export class FloorRoomTarget implements RoomTarget {
     this.tick = 0;
   }
 
-  private coord(v: number): number {
-    const c = Math.floor(v / this.cell);
-    return c < 0 ? 0 : c >= this.side ? this.side - 1 : c;
-  }
-
-  private cellAt(x: number, y: number): number {
-    return this.coord(x) * this.side + this.coord(y);
-  }
-
   private inside(c: number, i: number): boolean {
     const sc = this.sc!;
     return Math.abs(this.x[i]! - sc.cx[c]!) <= sc.half && Math.abs(this.y[i]! - sc.cy[c]!) <= sc.half;
   }
 
-  /** An entity whole, as an entering entry's bytes: class id, then every field. */
+  /** An entity whole, as an entering entry's bytes. */
   private writeWhole(w: Writer, i: number): void {
-    w.reserve(24);
-    w.varuint(EntityCodec.id);
-    w.varuint(ALL);
-    w.f32(this.x[i]!);
-    w.f32(this.y[i]!);
-    w.f32(this.angle[i]!);
-    w.u8(this.hp[i]!);
-    w.string(this.names[i]!);
+    writeWhole(w, EntityCodec.id, this.x[i]!, this.y[i]!, this.angle[i]!, this.hp[i]!, this.names[i]!);
   }
 
   private header(w: Writer, reset: boolean): void {
@@ -221,7 +193,7 @@ export class FloorRoomTarget implements RoomTarget {
       gPos[4 * k + 1] = this.py[i]!;
       gPos[4 * k + 2] = this.px[i] = this.x[i]!;
       gPos[4 * k + 3] = this.py[i] = this.y[i]!;
-      const now = this.cellAt(this.x[i]!, this.y[i]!);
+      const now = this.grid.cellAt(this.x[i]!, this.y[i]!);
       const before = cellOf[i]!;
       gCell0[k] = before;
       m = this.listUnder(now, k, m);
