@@ -19,7 +19,7 @@ export class ChangeMasks {
 /** Ints per slot's history: HISTORY entries of (tick, c0, c1, r0, r1). */
 const BLOCK = HISTORY * 5;
 
-/** What `changesSince` reads of an entity's record. */
+/** What `ChangeHistory.since` reads of an entity's record. */
 export interface HistoryRecord {
   readonly slot: number;
   readonly entity: Tracked;
@@ -78,7 +78,7 @@ export class ChangeHistory {
     let r0 = 0;
     let r1 = 0;
     const slot = rec.slot;
-    const b = slot < this.ix.length ? this.ix[slot]! : 0;
+    const b = slot >= 0 && slot < this.ix.length ? this.ix[slot]! : 0;
     if (b !== 0 && after < now - 1) {
       const h = this.data;
       const base = (b - 1) * BLOCK;
@@ -89,12 +89,12 @@ export class ChangeHistory {
       for (let t = from; t < now; t++) {
         const k = base + (t % HISTORY) * 5;
         if (h[k] !== t) continue;
-        const a = h[k + 1]!;
-        const bb = h[k + 2]!;
-        c0 |= a;
-        c1 |= bb;
-        r0 |= (a & n0) | h[k + 3]!;
-        r1 |= (bb & n1) | h[k + 4]!;
+        const m0 = h[k + 1]!;
+        const m1 = h[k + 2]!;
+        c0 |= m0;
+        c1 |= m1;
+        r0 |= (m0 & n0) | h[k + 3]!;
+        r1 |= (m1 & n1) | h[k + 4]!;
       }
     }
     const o = rec.entity;
