@@ -51,7 +51,7 @@ export class LoadFloor {
   private readonly watched: Int32Array[] = [];
   private readonly last: Int32Array;
   private tick = 0;
-  // This tick's moves: unit, its position before the tick's first move of it.
+  /** The tick each unit last moved in: only its first move of a tick is listed, with where it was before. */
   private readonly movedAt: Int32Array;
   /** The tick each ring slot holds. */
   private readonly ringTick = new Int32Array(RING).fill(-1);
