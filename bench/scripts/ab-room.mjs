@@ -5,11 +5,13 @@
 // per-tick time ratios B / A is reported, with whether both sent the same bytes.
 //
 //   node scripts/build-tsc.mjs && cp -r dist dist-a      # the old build, then change and rebuild
-//   node scripts/ab-room.mjs dist-a dist [--ticks 400] [--clients 100] [--hz 60] [--tick-rate 60]
+//   node scripts/ab-room.mjs dist-a dist [--ticks 400] [--clients 100] [--hz 60] [--tick-rate 60] [--jitter 0]
 //
 // Swap the two builds between runs: an A/A run gives about 1.05, the second room's bias.
 // The world is bench:load's (10,000 units, box views of 224 units, no hysteresis, grid cell
 // 112): --hz 20 --clients 1000 is bench:load's shape, --hz 60 --clients 100 the arena's.
+// --jitter F spreads each tick's interval uniformly over (1 ± F) of its nominal length, as a
+// real server's timer does: clients due together then had their last frames on different ticks.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +24,7 @@ const { values: o, positionals } = parseArgs({
     hz: { type: 'string', default: '60' },
     'tick-rate': { type: 'string', default: '60' },
     warmup: { type: 'string', default: '120' },
+    jitter: { type: 'string', default: '0' },
   },
 });
 if (positionals.length !== 2) {
@@ -37,6 +40,11 @@ const num = (name) => {
   return v;
 };
 const [ticks, clients, hz, tickRate, warmup] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup'].map(num);
+const jitter = Number(o.jitter);
+if (!(jitter >= 0 && jitter < 1)) {
+  console.error(`ab-room: --jitter must be a fraction in [0, 1), got ${o.jitter}`);
+  process.exit(2);
+}
 const N = 10_000;
 const W = 1000;
 const HALF = 112;
@@ -111,7 +119,7 @@ for (let t = 0; t < warmup + ticks; t++) {
     sides[1].times.push(dt[1]);
     ratios.push(dt[1] / dt[0]);
   }
-  now += 1000 / tickRate;
+  now += (1000 / tickRate) * (1 + jitter * (2 * rand() - 1));
 }
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
@@ -124,6 +132,7 @@ console.log(
     hz,
     tick_rate: tickRate,
     ticks,
+    jitter,
     a_ms: r4(median(sides[0].times)),
     b_ms: r4(median(sides[1].times)),
     ratio_b_a: r4(median(ratios)),

@@ -690,6 +690,47 @@ describe('shared encodings of changes since different frames', () => {
     }
     expect(checked).toBeGreaterThan(1000);
   });
+
+  it('clients whose last frames differ by ticks the entity did not change in share one encoding; a change between them splits it', () => {
+    const { room, client, tick, at, frames, reps } = setup();
+    const view = { x: 0, y: 0, radius: 500 };
+    const [a, b, c] = [client('a', { view }), client('b', { view }), client('c', { view })];
+    const e = at(10, 10);
+    const id = room.world.idOf(e);
+    tick();
+    // Each tick, only the clients named get a frame (their due time says so).
+    const dueOnly = (...due: RoomClient<string>[]) => {
+      for (const x of [a, b, c]) x.nextDue = due.includes(x) ? 0 : Infinity;
+      tick();
+    };
+    dueOnly(a, b, c);
+    e.hp = 5;
+    dueOnly(a, b, c);
+    // Every last frame on one tick: one encoding of hp.
+    const one = room.stats.lastEncodedBytes;
+    expect(one).toBeGreaterThan(0);
+    dueOnly(a);
+    dueOnly(b);
+    e.hp = 7;
+    dueOnly(a, b, c);
+    // Last frames two, three and four ticks back, and the entity changed in none of those ticks
+    // before this one: still one encoding, copied into the three frames.
+    expect(frames.size).toBe(3);
+    expect(room.stats.lastEncodedBytes).toBe(one);
+    dueOnly(a);
+    e.x = 20;
+    dueOnly(b);
+    e.hp = 9;
+    dueOnly(a, b, c);
+    // b had x: hp alone, the size of the first encoding. a and c did not: x and hp, once for
+    // both. a's frame is built first, and its encoding must not serve b.
+    expect(frames.size).toBe(3);
+    const both = room.stats.lastEncodedBytes - one;
+    expect(both).toBeGreaterThan(one);
+    expect(frames.get(a)!.length - frames.get(b)!.length).toBe(both - one);
+    expect(frames.get(c)!.subarray(-both)).toEqual(frames.get(a)!.subarray(-both));
+    for (const x of [a, b, c]) expect([(reps.get(x)!.get(id) as Entity).hp, (reps.get(x)!.get(id) as Entity).x]).toEqual([9, 20]);
+  });
 });
 
 describe('bandwidth budget and priority', () => {

@@ -16,6 +16,12 @@ export class ChangeMasks {
   r1 = 0;
 }
 
+/** Last-frame ticks lo..hi that see the same changes of an entity (`ChangeHistory.window`). */
+export class AfterWindow {
+  lo = 0;
+  hi = 0;
+}
+
 /** Ints per slot's history: HISTORY entries of (tick, c0, c1, r0, r1). */
 const BLOCK = HISTORY * 5;
 
@@ -65,6 +71,35 @@ export class ChangeHistory {
     h[k + 2] = c1;
     h[k + 3] = r0;
     h[k + 4] = r1;
+  }
+
+  /**
+   * The last-frame ticks [lo, hi] around `after` that `since(…, after, now, …)` treats alike: it
+   * visits the same noted ticks for each, as none of them lies in (lo, hi]. Clients whose last
+   * frames were a tick or two apart can then share one encoding of an entity that changed in
+   * neither. Only `after` itself where `since` would not read the ring (outside its window).
+   */
+  window(slot: number, after: number, now: number, out: AfterWindow): AfterWindow {
+    out.lo = out.hi = after;
+    if (after < now - HISTORY || after >= now) return out;
+    let lo = now - HISTORY;
+    let hi = now - 1;
+    const b = slot >= 0 && slot < this.ix.length ? this.ix[slot]! : 0;
+    if (b !== 0) {
+      const h = this.data;
+      const base = (b - 1) * BLOCK;
+      for (let t = now - HISTORY + 1; t < now; t++) {
+        if (h[base + (t % HISTORY) * 5] !== t) continue;
+        if (t <= after) lo = t;
+        else {
+          hi = t - 1;
+          break;
+        }
+      }
+    }
+    out.lo = lo;
+    out.hi = hi;
+    return out;
   }
 
   /**

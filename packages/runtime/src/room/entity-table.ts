@@ -27,17 +27,22 @@ export const F_Z = 2;
 /** Grid cell key, NaN without one. */
 export const F_CELL = 3;
 
-// Ints (index within the row's 32); 0..7 overlap the doubles above.
-/** Viewer count. */
-export const I_VN = 8;
+// Ints (index within the row's 32); 0..7 overlap the doubles above. What a frame reads of each
+// entity it lists (owner, id, mark, the shared encoding) sits in the first 64 bytes with the
+// position, so listing an entity in a frame touches one cache line of its row where it can.
 /** Owner's client slot, or -1. */
-export const I_OWNER = 9;
-export const I_ID = 10;
+export const I_OWNER = 8;
+export const I_ID = 9;
 /** Stamp of the frame being built that must skip this entity's direct-list entry. */
-export const I_MARK = 11;
-/** This tick's shared encoding for clients without hidden fields: tick, after-tick, start, end. */
-export const I_ETICK = 12;
-export const I_EAFTER = 13;
+export const I_MARK = 10;
+/**
+ * This tick's shared encoding for clients without hidden fields: tick, start, end, and the
+ * last-frame ticks it serves, I_ELO..I_EHI (every client whose last frame falls between them
+ * gets the same changes: the entity changed in none of those ticks).
+ */
+export const I_ETICK = 11;
+export const I_ELO = 12;
+export const I_EHI = 13;
 export const I_ESTART = 14;
 export const I_EEND = 15;
 /** Fields any client may see (the class's mask for VIS_OTHER), two words. */
@@ -50,8 +55,9 @@ export const I_CELLIX = 19;
 /** Nested fields of its class, two words. */
 export const I_NESTED0 = 20;
 export const I_NESTED1 = 21;
-/** Viewers' client slots, the first INLINE of them; more live in the slot's overflow array. */
-export const I_V = 22;
+/** Viewer count, beside the viewers' client slots: the first INLINE of them; more live in the slot's overflow array. */
+export const I_VN = 22;
+export const I_V = 23;
 export const INLINE = ROW_I32 - I_V;
 
 export class EntityTable<R extends TableRecord = TableRecord> {

@@ -5,7 +5,7 @@ import { FRAME_BUDGET_HEAD, FRAME_HEAD_BOUND, FRAME_ITEM_BOUND, entityKey, write
 import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
-import { I_EAFTER, I_EEND, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
+import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import type { SharedEncodings, Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
@@ -184,7 +184,7 @@ export class FrameBuilder {
         const id = I[row + I_ID]!;
         let start = I[row + I_ESTART]!;
         let end = I[row + I_EEND]!;
-        if (!(shared && I[row + I_ETICK] === tick && I[row + I_EAFTER] === after && I[row + I_OWNER] !== cs)) {
+        if (!(shared && I[row + I_ETICK] === tick && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
           if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
           else {
             const rec = recs[direct[d]!]!;

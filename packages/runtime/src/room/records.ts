@@ -39,11 +39,13 @@ export class EntityRecord {
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
   /**
-   * Shared encodings of its listed changes this tick, by the tick they start after: the first
-   * in the table row (I_EAFTER..), the second in the fields below, more in `directCache` as
-   * [after, start, end] triples. The row's I_ECOUNT says how many, while its I_ETICK is this tick.
+   * Shared encodings of its listed changes this tick, each for the last-frame ticks lo..hi it
+   * serves: the first in the table row (I_ELO..), the second in the fields below, more in
+   * `directCache` as [lo, hi, start, end] quads. The row's I_ECOUNT says how many, while its
+   * I_ETICK is this tick.
    */
-  dAfter1 = 0;
+  dLo1 = 0;
+  dHi1 = -1;
   dStart1 = 0;
   dEnd1 = 0;
   directCache: number[] = NO_NUMBERS;
@@ -85,7 +87,8 @@ export class EntityRecord {
     this.team = undefined;
     this.sliceTick = -1;
     this.sliceN = 0;
-    this.dAfter1 = this.dStart1 = this.dEnd1 = 0;
+    this.dLo1 = this.dStart1 = this.dEnd1 = 0;
+    this.dHi1 = -1;
     return this;
   }
 

@@ -2,8 +2,8 @@
 // tick into one arena and copied into every frame that needs the same bytes.
 import type { World } from '../state/world.js';
 import { Writer } from '../wire/writer.js';
-import { ChangeMasks, type ChangeHistory } from './change-history.js';
-import { I_EAFTER, I_ECOUNT, I_EEND, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
+import { AfterWindow, ChangeMasks, type ChangeHistory } from './change-history.js';
+import { I_ECOUNT, I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
 import { SLICE_FIELDS, VIS_OTHER, type EntityRecord } from './records.js';
 
 /** Where an encoding lies in the arena. */
@@ -18,6 +18,7 @@ export class SharedEncodings {
   /** The tick the arena's encodings belong to. */
   private tick = 0;
   private readonly since = new ChangeMasks();
+  private readonly window = new AfterWindow();
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -62,8 +63,10 @@ export class SharedEncodings {
 
   /**
    * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
-   * them: encoded once per tick and `after`, the bytes shared by every such client. Most
-   * clients' last frames fall on a few ticks: the first encoding lives in the table row, the
+   * them: encoded once per tick for every `after` that sees the same changes (the history's
+   * window around it), the bytes shared by every such client. Clients' last frames fall a tick
+   * or two apart when the room ticks faster than they receive; an entity that changed in none of
+   * those ticks is encoded once for all of them. The first encoding lives in the table row, the
    * second in the record, more in its cache. Reads the table only, unless history is needed.
    */
   openSlice(slot: number, after: number, out: Span): void {
@@ -72,23 +75,23 @@ export class SharedEncodings {
     const b = slot * ROW_I32;
     const tick = this.tick;
     const n = I[b + I_ETICK] === tick ? I[b + I_ECOUNT]! : 0;
-    if (n > 0 && I[b + I_EAFTER] === after) {
+    if (n > 0 && after >= I[b + I_ELO]! && after <= I[b + I_EHI]!) {
       out.start = I[b + I_ESTART]!;
       out.end = I[b + I_EEND]!;
       return;
     }
     if (n > 1) {
       const rec = T.recs[slot]!;
-      if (rec.dAfter1 === after) {
+      if (after >= rec.dLo1 && after <= rec.dHi1) {
         out.start = rec.dStart1;
         out.end = rec.dEnd1;
         return;
       }
       const cache = rec.directCache;
       for (let i = 0; i < n - 2; i++) {
-        if (cache[i * 3] === after) {
-          out.start = cache[i * 3 + 1]!;
-          out.end = cache[i * 3 + 2]!;
+        if (after >= cache[i * 4]! && after <= cache[i * 4 + 1]!) {
+          out.start = cache[i * 4 + 2]!;
+          out.end = cache[i * 4 + 3]!;
           return;
         }
       }
@@ -120,24 +123,28 @@ export class SharedEncodings {
     T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & I[b + I_NESTED0]!, r1 & o1 & I[b + I_NESTED1]!);
     out.start = start;
     out.end = w.pos;
+    const win = this.history.window(slot, after, tick, this.window);
     I[b + I_ETICK] = tick;
     I[b + I_ECOUNT] = n + 1;
     if (n === 0) {
-      I[b + I_EAFTER] = after;
+      I[b + I_ELO] = win.lo;
+      I[b + I_EHI] = win.hi;
       I[b + I_ESTART] = start;
       I[b + I_EEND] = w.pos;
     } else if (n === 1) {
       const rec = T.recs[slot]!;
-      rec.dAfter1 = after;
+      rec.dLo1 = win.lo;
+      rec.dHi1 = win.hi;
       rec.dStart1 = start;
       rec.dEnd1 = w.pos;
     } else {
       const rec = T.recs[slot]!;
       // The record starts with a shared empty cache: its own on first use.
       const cache = rec.directCache.length === 0 ? (rec.directCache = []) : rec.directCache;
-      cache[(n - 2) * 3] = after;
-      cache[(n - 2) * 3 + 1] = start;
-      cache[(n - 2) * 3 + 2] = w.pos;
+      cache[(n - 2) * 4] = win.lo;
+      cache[(n - 2) * 4 + 1] = win.hi;
+      cache[(n - 2) * 4 + 2] = start;
+      cache[(n - 2) * 4 + 3] = w.pos;
     }
   }
 
