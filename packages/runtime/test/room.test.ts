@@ -731,6 +731,38 @@ describe('shared encodings of changes since different frames', () => {
     expect(frames.get(c)!.subarray(-both)).toEqual(frames.get(a)!.subarray(-both));
     for (const x of [a, b, c]) expect([(reps.get(x)!.get(id) as Entity).hp, (reps.get(x)!.get(id) as Entity).x]).toEqual([9, 20]);
   });
+
+  it('an encoding serves frames of the next ticks until the entity changes again', () => {
+    const { room, client, tick, at, frames, reps } = setup();
+    const view = { x: 0, y: 0, radius: 500 };
+    const [a, b, c] = [client('a', { view }), client('b', { view }), client('c', { view })];
+    const e = at(10, 10);
+    const id = room.world.idOf(e);
+    tick();
+    const dueOnly = (...due: RoomClient<string>[]) => {
+      for (const x of [a, b, c]) x.nextDue = due.includes(x) ? 0 : Infinity;
+      tick();
+    };
+    dueOnly(a, b, c);
+    e.hp = 5;
+    dueOnly(a);
+    const once = room.stats.lastEncodedBytes;
+    expect(once).toBeGreaterThan(0);
+    // b gets the same change a tick later: copied from the first tick's bytes, none written.
+    dueOnly(b);
+    expect(room.stats.lastEncodedBytes).toBe(0);
+    expect((reps.get(b)!.get(id) as Entity).hp).toBe(5);
+    // A change drops it: c, whose last frame is as old as b's was, gets the new value.
+    e.hp = 6;
+    dueOnly(c);
+    expect(room.stats.lastEncodedBytes).toBe(once);
+    expect((reps.get(c)!.get(id) as Entity).hp).toBe(6);
+    // a and b, whose last frames differ but both precede the change, share one new encoding.
+    dueOnly(a, b);
+    expect(room.stats.lastEncodedBytes).toBe(once);
+    for (const x of [a, b, c]) expect((reps.get(x)!.get(id) as Entity).hp).toBe(6);
+    expect(frames.size).toBe(2);
+  });
 });
 
 describe('bandwidth budget and priority', () => {

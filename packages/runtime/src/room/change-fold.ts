@@ -7,7 +7,7 @@ import type { Tracked } from '../tracking/tracked.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
 import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
-import { F_X, F_Y, F_Z, INLINE, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_X, F_Y, F_Z, INLINE, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import { KNOWN, VIS_OTHER, VIS_OWNER, type EntityRecord, type RoomClient } from './records.js';
 import type { SharedRun } from './shared-run.js';
@@ -106,6 +106,8 @@ export class ChangeFold<E extends object, D> {
       const slot = slots[k]!;
       const f = slot * ROW_F64;
       const b = slot * ROW_I32;
+      // Its shared encoding of earlier changes no longer serves anyone (shared-encodings.ts).
+      I[b + I_ETICK] = -1;
       if (teamOf) {
         const rec = recs[slot]!;
         const team = teamOf(rec.entity as unknown as E);

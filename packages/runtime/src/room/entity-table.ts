@@ -36,9 +36,10 @@ export const I_ID = 9;
 /** Stamp of the frame being built that must skip this entity's direct-list entry. */
 export const I_MARK = 10;
 /**
- * This tick's shared encoding for clients without hidden fields: tick, start, end, and the
- * last-frame ticks it serves, I_ELO..I_EHI (every client whose last frame falls between them
- * gets the same changes: the entity changed in none of those ticks).
+ * A shared encoding of its changes for clients without hidden fields: the tick it was written
+ * (-1 once the entity changed again), start, end, and the last-frame ticks it serves,
+ * I_ELO..I_EHI (every client whose last frame falls between them gets the same changes: the
+ * entity changed in none of those ticks).
  */
 export const I_ETICK = 11;
 export const I_ELO = 12;
@@ -48,8 +49,8 @@ export const I_EEND = 15;
 /** Fields any client may see (the class's mask for VIS_OTHER), two words. */
 export const I_OPEN0 = 16;
 export const I_OPEN1 = 17;
-/** How many shared encodings the entity has this tick (the first in the row, more in its record). */
-export const I_ECOUNT = 18;
+/** The tick its record holds more shared encodings for (beside the row's): see `SharedEncodings.openSlice`. */
+export const I_E2TICK = 18;
 /** Index of its grid cell (`SpatialGrid.byIndex`). */
 export const I_CELLIX = 19;
 /** Nested fields of its class, two words. */

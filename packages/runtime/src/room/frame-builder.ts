@@ -7,7 +7,7 @@ import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
-import type { SharedEncodings, Span } from './shared-encodings.js';
+import { KEEP, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
@@ -16,13 +16,16 @@ import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;
 
+/** `et & KEEP_MASK` is `et % KEEP` for the tick's arena (KEEP is a power of two; a dropped -1 maps anywhere, unread). */
+const KEEP_MASK = KEEP - 1;
+
 const byPriority = (a: ViewEntry, b: ViewEntry) => b.priority - a.priority;
 
 export class FrameBuilder {
   private readonly frame = new Writer(1 << 14);
   private readonly selected: ViewEntry[] = [];
   private keys = new Float64Array(256);
-  private readonly span: Span = { start: 0, end: 0 };
+  private readonly span: Span = { src: new Writer(0), start: 0, end: 0 };
   private readonly claim = new DirectClaim();
   /** The room's tick, set by `begin`. */
   private tick = 0;
@@ -171,6 +174,9 @@ export class FrameBuilder {
     const shared = !this.teams;
     const cs = client.slot;
     const tick = this.tick;
+    const arenas = this.enc.arenas;
+    // Selected entries' encodings are this tick's.
+    const arena = this.enc.arena;
     while (j < nSel || d < directN) {
       const row = d < directN ? direct[d]! * ROW_I32 : 0;
       if (d < directN && I[row + I_MARK] !== mark) {
@@ -184,7 +190,10 @@ export class FrameBuilder {
         const id = I[row + I_ID]!;
         let start = I[row + I_ESTART]!;
         let end = I[row + I_EEND]!;
-        if (!(shared && I[row + I_ETICK] === tick && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
+        // The row's encoding, written this tick or a few before (an arena of the last KEEP).
+        const et = I[row + I_ETICK]!;
+        let src = arenas[et & KEEP_MASK]!;
+        if (!(shared && et >= 0 && tick - et < KEEP && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
           if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
           else {
             const rec = recs[direct[d]!]!;
@@ -192,6 +201,7 @@ export class FrameBuilder {
             if (rides && this.table.everyone[direct[d]!] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
             else this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
           }
+          src = span.src;
           start = span.start;
           end = span.end;
         }
@@ -203,7 +213,7 @@ export class FrameBuilder {
         const v = entityKey(delta, 0);
         if (v < 128) w.buf[w.pos++] = v;
         else w.varuint(v);
-        w.copyFrom(this.enc.arena, start, end);
+        w.copyFrom(src, start, end);
         continue;
       }
       const e = selected[key - selId * KEY_SPAN]!;
@@ -214,7 +224,7 @@ export class FrameBuilder {
       entered += enter;
       w.reserve(FRAME_ITEM_BOUND);
       w.varuint(entityKey(delta, enter));
-      w.copyFrom(this.enc.arena, e.start, e.end);
+      w.copyFrom(arena, e.start, e.end);
       e.state = KNOWN;
       e.c0 = e.c1 = e.r0 = e.r1 = 0;
       e.priority = 0;

@@ -39,11 +39,11 @@ export class EntityRecord {
   /** How many numbers of `slices` belong to this tick. */
   sliceN = 0;
   /**
-   * Shared encodings of its listed changes this tick, each for the last-frame ticks lo..hi it
-   * serves: the first in the table row (I_ELO..), the second in the fields below, more in
-   * `directCache` as [lo, hi, start, end] quads. The row's I_ECOUNT says how many, while its
-   * I_ETICK is this tick.
+   * Shared encodings of its listed changes beside the table row's (I_ELO..), each for the
+   * last-frame ticks lo..hi it serves: the first in the fields below, more in `directCache` as
+   * [lo, hi, start, end] quads; `dN` of them, while the row's I_E2TICK is this tick.
    */
+  dN = 0;
   dLo1 = 0;
   dHi1 = -1;
   dStart1 = 0;
@@ -87,7 +87,7 @@ export class EntityRecord {
     this.team = undefined;
     this.sliceTick = -1;
     this.sliceN = 0;
-    this.dLo1 = this.dStart1 = this.dEnd1 = 0;
+    this.dN = this.dLo1 = this.dStart1 = this.dEnd1 = 0;
     this.dHi1 = -1;
     return this;
   }

@@ -3,22 +3,36 @@
 import type { World } from '../state/world.js';
 import { Writer } from '../wire/writer.js';
 import { AfterWindow, ChangeMasks, type ChangeHistory } from './change-history.js';
-import { I_ECOUNT, I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
+import { I_E2TICK, I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
 import { SLICE_FIELDS, VIS_OTHER, type EntityRecord } from './records.js';
+import { doubled } from './spatial-grid.js';
 
-/** Where an encoding lies in the arena. */
+/** Where an encoding lies: its arena, and its bytes there. */
 export interface Span {
+  src: Writer;
   start: number;
   end: number;
 }
 
+/**
+ * Ticks an entity's encoding in its table row stays usable: until the entity changes (the fold
+ * drops it then), and while the arena it was written to is kept. A client due every third tick
+ * lists an entity for three ticks after it moves; each frame copies the one encoding.
+ */
+export const KEEP = 4; // a power of two: frames pick the arena by `tick & (KEEP - 1)`
+
 export class SharedEncodings {
-  /** This tick's encodings; frames copy from it. */
-  readonly arena = new Writer(1 << 16);
-  /** The tick the arena's encodings belong to. */
+  /** Arenas of the last KEEP ticks, by tick % KEEP: frames copy from them. */
+  readonly arenas: readonly Writer[] = Array.from({ length: KEEP }, () => new Writer(1 << 16));
+  /** This tick's arena. */
+  arena = this.arenas[0]!;
+  /** The room's tick, set by `begin`. */
   private tick = 0;
   private readonly since = new ChangeMasks();
   private readonly window = new AfterWindow();
+  /** Slots whose row encoding this tick serves this tick only (`dropAtNextTick`). */
+  private drops = new Int32Array(64);
+  private dropN = 0;
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -26,9 +40,16 @@ export class SharedEncodings {
     private readonly history: ChangeHistory,
   ) {}
 
-  /** Starts tick `tick`: the last tick's encodings are dropped. */
+  /** Starts tick `tick`: the encodings of tick `tick - KEEP` are dropped, and those that served their tick only. */
   begin(tick: number): void {
+    const I = this.table.i32;
+    for (let i = 0; i < this.dropN; i++) {
+      const b = this.drops[i]! * ROW_I32;
+      if (I[b + I_ETICK] === this.tick) I[b + I_ETICK] = -1;
+    }
+    this.dropN = 0;
     this.tick = tick;
+    this.arena = this.arenas[tick % KEEP]!;
     this.arena.reset();
   }
 
@@ -63,32 +84,39 @@ export class SharedEncodings {
 
   /**
    * An entity's changes since tick `after` as a client that sees none of its hidden fields gets
-   * them: encoded once per tick for every `after` that sees the same changes (the history's
-   * window around it), the bytes shared by every such client. Clients' last frames fall a tick
-   * or two apart when the room ticks faster than they receive; an entity that changed in none of
-   * those ticks is encoded once for all of them. The first encoding lives in the table row, the
-   * second in the record, more in its cache. Reads the table only, unless history is needed.
+   * them: encoded once for every `after` that sees the same changes (the history's window around
+   * it), the bytes shared by every such client, and kept until the entity changes again (up to
+   * KEEP ticks). Clients' last frames fall a tick or two apart when the room ticks faster than
+   * they receive, and a client due every few ticks lists a moved entity on the tick it is due:
+   * an entity is encoded once for all of them. That encoding lives in the table row; others this
+   * tick (the entity changed between some clients' last frames) in the record, more in its
+   * cache. Reads the table only, unless history is needed.
    */
   openSlice(slot: number, after: number, out: Span): void {
     const T = this.table;
     const I = T.i32;
     const b = slot * ROW_I32;
     const tick = this.tick;
-    const n = I[b + I_ETICK] === tick ? I[b + I_ECOUNT]! : 0;
-    if (n > 0 && after >= I[b + I_ELO]! && after <= I[b + I_EHI]!) {
+    const et = I[b + I_ETICK]!;
+    const rowLive = et >= 0 && tick - et < KEEP;
+    if (rowLive && after >= I[b + I_ELO]! && after <= I[b + I_EHI]!) {
+      out.src = this.arenas[et % KEEP]!;
       out.start = I[b + I_ESTART]!;
       out.end = I[b + I_EEND]!;
       return;
     }
-    if (n > 1) {
+    // More encodings of this tick, in the record.
+    const n = rowLive && I[b + I_E2TICK] === tick ? T.recs[slot]!.dN : 0;
+    if (n > 0) {
       const rec = T.recs[slot]!;
+      out.src = this.arena;
       if (after >= rec.dLo1 && after <= rec.dHi1) {
         out.start = rec.dStart1;
         out.end = rec.dEnd1;
         return;
       }
       const cache = rec.directCache;
-      for (let i = 0; i < n - 2; i++) {
+      for (let i = 0; i < n - 1; i++) {
         if (after >= cache[i * 4]! && after <= cache[i * 4 + 1]!) {
           out.start = cache[i * 4 + 2]!;
           out.end = cache[i * 4 + 3]!;
@@ -118,33 +146,41 @@ export class SharedEncodings {
     }
     const o0 = I[b + I_OPEN0]!;
     const o1 = I[b + I_OPEN1]!;
+    const n0 = I[b + I_NESTED0]!;
+    const n1 = I[b + I_NESTED1]!;
     const w = this.arena;
     const start = w.pos;
-    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & I[b + I_NESTED0]!, r1 & o1 & I[b + I_NESTED1]!);
+    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & n0, r1 & o1 & n1);
+    out.src = w;
+    // Nested fields sent as this tick's operations go whole from the next tick on (their
+    // operations are gone): such bytes serve this tick only.
+    if ((((c0 & n0) ^ r0) & o0 & n0) !== 0 || (((c1 & n1) ^ r1) & o1 & n1) !== 0) this.dropAtNextTick(slot);
     out.start = start;
     out.end = w.pos;
     const win = this.history.window(slot, after, tick, this.window);
-    I[b + I_ETICK] = tick;
-    I[b + I_ECOUNT] = n + 1;
-    if (n === 0) {
+    if (!rowLive) {
+      I[b + I_ETICK] = tick;
       I[b + I_ELO] = win.lo;
       I[b + I_EHI] = win.hi;
       I[b + I_ESTART] = start;
       I[b + I_EEND] = w.pos;
-    } else if (n === 1) {
-      const rec = T.recs[slot]!;
+      return;
+    }
+    I[b + I_E2TICK] = tick;
+    const rec = T.recs[slot]!;
+    rec.dN = n + 1;
+    if (n === 0) {
       rec.dLo1 = win.lo;
       rec.dHi1 = win.hi;
       rec.dStart1 = start;
       rec.dEnd1 = w.pos;
     } else {
-      const rec = T.recs[slot]!;
       // The record starts with a shared empty cache: its own on first use.
       const cache = rec.directCache.length === 0 ? (rec.directCache = []) : rec.directCache;
-      cache[(n - 2) * 4] = win.lo;
-      cache[(n - 2) * 4 + 1] = win.hi;
-      cache[(n - 2) * 4 + 2] = start;
-      cache[(n - 2) * 4 + 3] = w.pos;
+      cache[(n - 1) * 4] = win.lo;
+      cache[(n - 1) * 4 + 1] = win.hi;
+      cache[(n - 1) * 4 + 2] = start;
+      cache[(n - 1) * 4 + 3] = w.pos;
     }
   }
 
@@ -158,6 +194,7 @@ export class SharedEncodings {
     const n = rec.sliceN;
     for (let i = 0; i < n; i += SLICE_FIELDS) {
       if (sl[i + 2] === c0 && sl[i + 3] === c1 && sl[i + 4] === r0 && sl[i + 5] === r1 && sl[i + 6] === enter) {
+        out.src = this.arena;
         out.start = sl[i]!;
         out.end = sl[i + 1]!;
         return;
@@ -178,7 +215,13 @@ export class SharedEncodings {
     sl[n + 5] = r1;
     sl[n + 6] = enter;
     rec.sliceN = n + SLICE_FIELDS;
+    out.src = w;
     out.start = start;
     out.end = w.pos;
+  }
+
+  private dropAtNextTick(slot: number): void {
+    if (this.dropN === this.drops.length) this.drops = doubled(this.drops);
+    this.drops[this.dropN++] = slot;
   }
 }

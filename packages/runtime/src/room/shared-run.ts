@@ -28,7 +28,7 @@ export class SharedRun {
   /** The tick each slot was last put in the run. */
   private inRun = new Int32Array(1024);
   private tick = 0;
-  private readonly span: Span = { start: 0, end: 0 };
+  private readonly span: Span = { src: new Writer(0), start: 0, end: 0 };
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -81,7 +81,6 @@ export class SharedRun {
     const w = this.bytes;
     w.reset();
     const I = this.table.i32;
-    const arena = this.enc.arena;
     const span = this.span;
     let prev = 0;
     let first = 0;
@@ -96,7 +95,7 @@ export class SharedRun {
         first = w.pos;
       }
       prev = id;
-      w.copyFrom(arena, span.start, span.end);
+      w.copyFrom(span.src, span.start, span.end);
     }
     this.rest = w.buf.subarray(first, w.pos);
     this.encoded = true;
