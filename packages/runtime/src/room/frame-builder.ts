@@ -208,11 +208,16 @@ export class FrameBuilder {
         d++;
         const delta = id - prev;
         prev = id;
-        // The entity's key and bytes, written here: this runs once per (client, changed entity).
-        w.reserve(10 + end - start);
+        // The entity's key and bytes, written here: this runs once per (client, changed entity),
+        // so the common cases are inline (the build is too large for calls to be inlined).
+        if (w.pos + 10 + end - start > w.buf.length) w.reserve(10 + end - start);
         const v = entityKey(delta, 0);
         if (v < 128) w.buf[w.pos++] = v;
-        else w.varuint(v);
+        else if (v < 16384) {
+          // A key of two bytes (ids up to 8,191 apart): the usual gap between a frame's entities.
+          w.buf[w.pos++] = (v & 127) | 128;
+          w.buf[w.pos++] = v >>> 7;
+        } else w.varuint(v);
         w.copyFrom(src, start, end);
         continue;
       }
