@@ -129,7 +129,6 @@ export class Interest<E extends object, D> {
     const T = this.table;
     const F = T.f64;
     const I = T.i32;
-    const CF = this.ctable.f64;
     for (let k = 0; k < n; k++) {
       const slot = moved[k]!;
       const f = slot * ROW_F64;
@@ -160,6 +159,10 @@ export class Interest<E extends object, D> {
       const fx = from[k * 3]!;
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
+      if (cell.useEdges()) {
+        this.offerByEdges(cell, slot, x, y, z, fx, fy, fz);
+        continue;
+      }
       for (let i = 0; i < watchers.length; i++) {
         // `vx` is read only inside `boxes`: with NaN chosen in its place, TurboFan kept it boxed,
         // one allocation per watcher.
@@ -180,23 +183,60 @@ export class Interest<E extends object, D> {
             continue;
           }
         }
-        const cs = ws[i]!;
-        const cb = cs * CROW;
-        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-          // A round view: its row's test.
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
-            this.enter(watchers[i]!, T.recs[slot]!);
-          }
-          continue;
-        }
-        // A client whose view moved this tick is offered the entity at its new view here too: its
-        // query then needs to look only where the view moved (see `sweep`).
-        const c = watchers[i]!;
-        if (T.hasViewer(slot, cs)) continue;
-        const rec = T.recs[slot]!;
-        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
+        this.offerOther(cell, i, slot, x, y, z, fx, fy, fz);
       }
     }
+  }
+
+  /**
+   * `moveEntities` for a cell whose box views stayed put: only the views whose edge the entity
+   * crossed, found in the cell's edge index (view-edges.ts), get the box test; the others
+   * cannot have gained it. Watchers without a box view are offered it one by one.
+   */
+  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number): void {
+    const T = this.table;
+    const V = cell.views;
+    const edges = cell.edges!;
+    const n = edges.candidates(fx, fy, fz, x, y, z);
+    const hits = edges.hits;
+    for (let h = 0; h < n; h++) {
+      const i = hits[h]!;
+      const o = i * VIEW_FIELDS;
+      const vx = V[o]!;
+      const vy = V[o + 1]!;
+      const vz = V[o + 2]!;
+      const ex = V[o + 3]!;
+      const ey = V[o + 4]!;
+      const ez = V[o + 5]!;
+      // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
+      // and the viewer check turns the second away.
+      const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
+      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
+      if (inside && !was && !T.hasViewer(slot, cell.slots[i]!)) this.enter(cell.watchers[i]!, T.recs[slot]!);
+    }
+    const others = edges.others;
+    for (let h = 0; h < edges.othersN; h++) this.offerOther(cell, others[h]!, slot, x, y, z, fx, fy, fz);
+  }
+
+  /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */
+  private offerOther(cell: GridCell<EntityRecord, RoomClient<D>>, i: number, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number): void {
+    const T = this.table;
+    const CF = this.ctable.f64;
+    const cs = cell.slots[i]!;
+    const cb = cs * CROW;
+    if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+      // A round view: its row's test.
+      if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
+        this.enter(cell.watchers[i]!, T.recs[slot]!);
+      }
+      return;
+    }
+    // A client whose view moved this tick is offered the entity at its new view here too: its
+    // query then needs to look only where the view moved (see `sweep`).
+    const c = cell.watchers[i]!;
+    if (T.hasViewer(slot, cs)) return;
+    const rec = T.recs[slot]!;
+    if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
   }
 
   /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */

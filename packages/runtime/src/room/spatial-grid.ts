@@ -1,3 +1,5 @@
+import { VIEW_FIELDS, ViewEdges } from './view-edges.js';
+
 /**
  * A uniform grid over 2D or 3D space. Cells hold the entities inside them and the clients whose
  * view (with its hysteresis margin) overlaps them, so a moving entity is checked only against
@@ -8,11 +10,12 @@
 const OFF2 = 2 ** 25;
 const OFF3 = 2 ** 16;
 
-/**
- * Numbers per watcher in `GridCell.views`: the view's centre (x, y, z) and its entering half
- * sides (x, y, z), or a NaN centre when the view alone does not decide what the watcher gets.
- */
-export const VIEW_FIELDS = 6;
+export { VIEW_FIELDS };
+
+/** Box views a cell needs before its moved entities look views up by their edges (below, testing each is as cheap). */
+const EDGES_MIN_VIEWS = 16;
+/** Moves a cell sees with unchanged views before it builds the edge index. */
+const EDGES_AFTER_MOVES = 16;
 
 export class GridCell<E, C> {
   readonly entities: E[] = [];
@@ -33,6 +36,12 @@ export class GridCell<E, C> {
    * entities of a cell from here, one run of memory, instead of each entity's table row.
    */
   pos = new Float64Array(24);
+  /** Its box views' edges sorted per axis (view-edges.ts), built once its watchers stay put. */
+  edges: ViewEdges | null = null;
+  /** Whether `edges` matches the watchers and their views. */
+  edgesFresh = false;
+  /** Entities moved in this cell since its watchers or their views last changed. */
+  movesSinceChange = 0;
   constructor(
     /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
     readonly index: number,
@@ -49,6 +58,25 @@ export class GridCell<E, C> {
     this.watchers.push(client);
     copyView(views, slot * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
     if (!Number.isNaN(views[slot * VIEW_FIELDS])) this.boxes++;
+    this.viewsChanged();
+  }
+
+  private viewsChanged(): void {
+    this.edgesFresh = false;
+    this.movesSinceChange = 0;
+  }
+
+  /**
+   * Whether a moved entity should find the views it entered through the edge index: once the
+   * cell has many box views and they stayed put while a few entities moved (building it costs
+   * a sort; views that move every tick, like ones following a player, never get one).
+   */
+  useEdges(): boolean {
+    if (this.edgesFresh) return true;
+    if (this.boxes < EDGES_MIN_VIEWS || ++this.movesSinceChange < EDGES_AFTER_MOVES) return false;
+    (this.edges ??= new ViewEdges()).build(this.views, this.watchers.length);
+    this.edgesFresh = true;
+    return true;
   }
 
   unwatch(client: C): void {
@@ -60,6 +88,7 @@ export class GridCell<E, C> {
     this.slots[i] = this.slots[last]!;
     copyView(this.views, last * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
     this.watchers.pop();
+    this.viewsChanged();
   }
 
   /** The watcher in client slot `slot` changed its view: takes it from `views` again. */
@@ -68,6 +97,7 @@ export class GridCell<E, C> {
       if (this.slots[i] === slot) {
         this.boxes += +!Number.isNaN(views[slot * VIEW_FIELDS]) - +!Number.isNaN(this.views[i * VIEW_FIELDS]);
         copyView(views, slot * VIEW_FIELDS, this.views, i * VIEW_FIELDS);
+        this.viewsChanged();
         return;
       }
     }

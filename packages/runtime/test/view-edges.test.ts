@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { ReplicaWorld, RoomCore } from '@netschema/runtime';
+import { Entity } from '@netschema/test-fixtures/schemas/arena';
+import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
+import { Rng } from '@netschema/test-fixtures/support/rng';
+import { VIEW_FIELDS, ViewEdges } from '../src/room/view-edges.js';
+import type { SpatialGrid } from '../src/room/spatial-grid.js';
+
+const inBox = (v: Float64Array, i: number, x: number, y: number, z: number) => {
+  const o = i * VIEW_FIELDS;
+  return Math.abs(x - v[o]!) <= v[o + 3]! && Math.abs(y - v[o + 1]!) <= v[o + 4]! && Math.abs(z - v[o + 2]!) <= v[o + 5]!;
+};
+
+describe('ViewEdges (a cell box views by their edges)', () => {
+  it('finds every view a move entered, among views and moves that land on edges exactly', () => {
+    let entered = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const rng = new Rng(seed);
+      const count = rng.nextInt(1, 60);
+      const views = new Float64Array(count * VIEW_FIELDS);
+      for (let i = 0; i < count; i++) {
+        const o = i * VIEW_FIELDS;
+        // Some views are not boxes (NaN centre): listed apart, never returned as candidates.
+        views[o] = rng.nextInt(0, 9) === 0 ? NaN : rng.nextDouble() * 100;
+        views[o + 1] = rng.nextDouble() * 100;
+        views[o + 2] = rng.nextInt(0, 1) === 0 ? 0 : rng.nextDouble() * 10;
+        views[o + 3] = rng.nextDouble() * 30;
+        views[o + 4] = rng.nextDouble() * 30;
+        views[o + 5] = rng.nextInt(0, 1) === 0 ? Infinity : rng.nextDouble() * 5;
+      }
+      const edges = new ViewEdges();
+      edges.build(views, count);
+      const boxes = [...Array(count).keys()].filter((i) => !Number.isNaN(views[i * VIEW_FIELDS]));
+      expect([...edges.others.subarray(0, edges.othersN)].sort((a, b) => a - b)).toEqual([...Array(count).keys()].filter((i) => !boxes.includes(i)));
+      for (let m = 0; m < 300; m++) {
+        let fx = rng.nextDouble() * 100;
+        let fy = rng.nextDouble() * 100;
+        const fz = rng.nextDouble() * 10;
+        // Often start or end right on a view's edge, where rounding decides.
+        if (boxes.length > 0 && rng.nextInt(0, 2) === 0) {
+          const o = boxes[rng.nextInt(0, boxes.length - 1)]! * VIEW_FIELDS;
+          fx = views[o]! + (rng.nextInt(0, 1) === 0 ? -1 : 1) * views[o + 3]!;
+          fy = views[o + 1]! + (rng.nextInt(0, 1) === 0 ? -1 : 1) * views[o + 4]!;
+        }
+        const step = rng.nextInt(0, 3) === 0 ? 1e-12 : 4;
+        const x = fx + (rng.nextDouble() - 0.5) * 2 * step;
+        const y = rng.nextInt(0, 3) === 0 ? fy : fy + (rng.nextDouble() - 0.5) * 2 * step;
+        const z = rng.nextInt(0, 3) === 0 ? fz : fz + (rng.nextDouble() - 0.5) * step;
+        const n = edges.candidates(fx, fy, fz, x, y, z);
+        const found = new Set(edges.hits.subarray(0, n));
+        for (const i of found) expect(boxes).toContain(i);
+        for (const i of boxes) {
+          if (inBox(views, i, x, y, z) && !inBox(views, i, fx, fy, fz)) {
+            expect(found.has(i), `seed ${seed} move ${m}: view ${i} entered but not found`).toBe(true);
+            entered++;
+          }
+        }
+      }
+    }
+    expect(entered).toBeGreaterThan(500);
+  });
+
+  it('returns no candidates for an entity that did not move', () => {
+    const views = new Float64Array([10, 10, 0, 5, 5, 5, 20, 20, 0, 5, 5, 5]);
+    const edges = new ViewEdges();
+    edges.build(views, 2);
+    expect(edges.candidates(10, 5, 0, 10, 5, 0)).toBe(0);
+  });
+});
+
+describe('moved entities found through the edge index', () => {
+  it('every client of a crowded grid holds exactly the entities inside its box view, tick after tick', () => {
+    const rng = new Rng(7);
+    // Box views of half side 40 over cells of 40 in a 200 × 200 world: 60 clients put about 20
+    // box views on every cell, so cells index their views' edges once entities have moved.
+    const room = new RoomCore<Entity, number>({ schema: arena, grid: { cellSize: 40 } });
+    const reps = new Map<number, ReplicaWorld>();
+    const clients = Array.from({ length: 60 }, (_, i) => {
+      const c = room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 40, halfHeight: 40, hysteresis: 0 } });
+      reps.set(i, new ReplicaWorld(arena));
+      return c;
+    });
+    const es: Entity[] = [];
+    for (let i = 0; i < 300; i++) {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      es.push(room.add(e));
+    }
+    let now = 0;
+    let checked = 0;
+    for (let t = 0; t < 80; t++) {
+      // Midway some views move a little: their cells' indexes must not serve the old views.
+      if (t === 40) for (const c of clients.slice(0, 15)) c.moveView(c.shape.x + rng.nextDouble() * 6 - 3, c.shape.y + rng.nextDouble() * 6 - 3);
+      for (let k = 0; k < 60; k++) {
+        const e = es[rng.nextInt(0, es.length - 1)]!;
+        // Small steps, some onto a view's edge exactly.
+        if (rng.nextInt(0, 4) === 0) {
+          const c = clients[rng.nextInt(0, clients.length - 1)]!;
+          e.x = c.shape.x + (rng.nextInt(0, 1) === 0 ? -40 : 40);
+        } else e.x = Math.min(200, Math.max(0, e.x + (rng.nextDouble() - 0.5) * 6));
+        e.y = Math.min(200, Math.max(0, e.y + (rng.nextDouble() - 0.5) * 6));
+      }
+      now += 50;
+      room.update(now, (c, f) => reps.get(c.data)!.apply(f));
+      for (const c of clients) {
+        const want = es.filter((e) => c.inView(e.x, e.y)).map((e) => room.world.idOf(e)).sort((a, b) => a - b);
+        expect([...reps.get(c.data)!.entities.keys()].sort((a, b) => a - b), `client ${c.data} at tick ${t}`).toEqual(want);
+        checked++;
+      }
+    }
+    expect(checked).toBe(80 * 60);
+    // The index was in use: some cell built one and kept it.
+    const grid = (room as unknown as { grid: SpatialGrid<unknown, unknown> }).grid;
+    expect([...grid.cells.values()].some((cell) => cell.edgesFresh)).toBe(true);
+  });
+});
