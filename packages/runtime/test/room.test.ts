@@ -732,6 +732,33 @@ describe('shared encodings of changes since different frames', () => {
     for (const x of [a, b, c]) expect([(reps.get(x)!.get(id) as Entity).hp, (reps.get(x)!.get(id) as Entity).x]).toEqual([9, 20]);
   });
 
+  it('frames of a length seen before the frame buffer grew carry the new bytes, not the old buffer', () => {
+    const { room, client, tick, at, reps, frames } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 5000 } });
+    const e = at(1, 1);
+    const id = room.world.idOf(e);
+    const hp = (t: number) => 1 + (t % 200);
+    // Small frames first: their lengths get views of the first buffer.
+    for (let t = 0; t < 10; t++) {
+      e.hp = hp(t);
+      tick();
+    }
+    // A join of thousands grows the frame buffer past its first size.
+    const many: Entity[] = [];
+    for (let i = 0; i < 3000; i++) many.push(at(2 + (i % 50), 2 + Math.floor(i / 50), `crowd member ${i}`));
+    tick();
+    expect(frames.get(c)!.length).toBeGreaterThan(1 << 14);
+    for (const m of many) room.remove(m);
+    tick();
+    // The same small frames again: each must read from the new buffer.
+    for (let t = 10; t < 20; t++) {
+      e.hp = hp(t);
+      tick();
+      expect((reps.get(c)!.get(id) as Entity).hp).toBe(hp(t));
+    }
+    expect(reps.get(c)!.entities.size).toBe(1);
+  });
+
   it('an encoding serves frames of the next ticks until the entity changes again', () => {
     const { room, client, tick, at, frames, reps } = setup();
     const view = { x: 0, y: 0, radius: 500 };
