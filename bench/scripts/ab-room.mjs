@@ -137,5 +137,7 @@ console.log(
     b_ms: r4(median(sides[1].times)),
     ratio_b_a: r4(median(ratios)),
     same_bytes: sides[0].bytes === sides[1].bytes,
+    a_bytes: sides[0].bytes,
+    b_bytes: sides[1].bytes,
   }),
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { devChecks, ReplicaWorld, RoomCore, setDevChecks, type RoomClient } from '@netschema/runtime';
+import { devChecks, ReplicaWorld, RoomCore, setDevChecks, type FrameChanges, type RoomClient } from '@netschema/runtime';
 import { Entity } from '@netschema/test-fixtures/schemas/arena';
 import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
 import { Unit } from '@netschema/test-fixtures/schemas/room';
@@ -730,6 +730,32 @@ describe('shared encodings of changes since different frames', () => {
     expect(frames.get(a)!.length - frames.get(b)!.length).toBe(both - one);
     expect(frames.get(c)!.subarray(-both)).toEqual(frames.get(a)!.subarray(-both));
     for (const x of [a, b, c]) expect([(reps.get(x)!.get(id) as Entity).hp, (reps.get(x)!.get(id) as Entity).x]).toEqual([9, 20]);
+  });
+
+  it('a list gathered over several ticks sends each entity once, in the order the ticks listed them', () => {
+    const { room, client, tick, at, frames } = setup();
+    const c = client('a', { view: { x: 0, y: 0, radius: 500 } });
+    const [low, high] = [at(1, 1), at(2, 2)];
+    const mine = new ReplicaWorld(arena);
+    let changes: FrameChanges | null = null;
+    const step = (due: boolean) => {
+      c.nextDue = due ? 0 : Infinity;
+      tick();
+      const f = frames.get(c);
+      if (f !== undefined) changes = mine.apply(f);
+      return f !== undefined;
+    };
+    expect(step(true)).toBe(true);
+    high.hp = 10;
+    step(false);
+    low.hp = 20;
+    high.hp = 30;
+    step(false);
+    expect(step(true)).toBe(true);
+    const ids = [room.world.idOf(low), room.world.idOf(high)];
+    // high was listed a tick before low, and again with it: once, first.
+    expect(changes!.changed).toEqual([ids[1], ids[0]]);
+    expect([(mine.get(ids[0]!) as Entity).hp, (mine.get(ids[1]!) as Entity).hp]).toEqual([20, 30]);
   });
 
   it('frames of a length seen before the frame buffer grew carry the new bytes, not the old buffer', () => {
