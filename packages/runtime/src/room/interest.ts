@@ -129,6 +129,7 @@ export class Interest<E extends object, D> {
     const T = this.table;
     const F = T.f64;
     const I = T.i32;
+    const CF = this.ctable.f64;
     for (let k = 0; k < n; k++) {
       const slot = moved[k]!;
       const f = slot * ROW_F64;
@@ -183,7 +184,20 @@ export class Interest<E extends object, D> {
             continue;
           }
         }
-        this.offerOther(cell, i, slot, x, y, z, fx, fy, fz);
+        // Not a box the view alone decides for (`offerOther`, written out: this loop runs once per
+        // (moved entity, watcher), and a following view is such a watcher every tick).
+        const cs = ws[i]!;
+        const cb = cs * CROW;
+        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
+            this.enter(watchers[i]!, T.recs[slot]!);
+          }
+          continue;
+        }
+        const c = watchers[i]!;
+        if (T.hasViewer(slot, cs)) continue;
+        const rec = T.recs[slot]!;
+        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
       }
     }
   }
