@@ -663,6 +663,21 @@ describe('entity slots', () => {
   });
 });
 
+/** Three clients that see one entity, after their first frames; `dueOnly` ticks with only the named clients due. */
+function threeClients() {
+  const s = setup();
+  const view = { x: 0, y: 0, radius: 500 };
+  const [a, b, c] = [s.client('a', { view }), s.client('b', { view }), s.client('c', { view })];
+  const e = s.at(10, 10);
+  const id = s.room.world.idOf(e);
+  s.tick();
+  const dueOnly = (...due: RoomClient<string>[]) => {
+    for (const x of [a, b, c]) x.nextDue = due.includes(x) ? 0 : Infinity;
+    s.tick();
+  };
+  return { ...s, a, b, c, e, id, dueOnly };
+}
+
 describe('shared encodings of changes since different frames', () => {
   it('clients whose last frames fell on different ticks each get the changes since their own', () => {
     const room = new RoomCore<Unit, string>({ schema: roomGen });
@@ -692,17 +707,7 @@ describe('shared encodings of changes since different frames', () => {
   });
 
   it('clients whose last frames differ by ticks the entity did not change in share one encoding; a change between them splits it', () => {
-    const { room, client, tick, at, frames, reps } = setup();
-    const view = { x: 0, y: 0, radius: 500 };
-    const [a, b, c] = [client('a', { view }), client('b', { view }), client('c', { view })];
-    const e = at(10, 10);
-    const id = room.world.idOf(e);
-    tick();
-    // Each tick, only the clients named get a frame (their due time says so).
-    const dueOnly = (...due: RoomClient<string>[]) => {
-      for (const x of [a, b, c]) x.nextDue = due.includes(x) ? 0 : Infinity;
-      tick();
-    };
+    const { room, frames, reps, a, b, c, e, id, dueOnly } = threeClients();
     dueOnly(a, b, c);
     e.hp = 5;
     dueOnly(a, b, c);
@@ -786,16 +791,7 @@ describe('shared encodings of changes since different frames', () => {
   });
 
   it('an encoding serves frames of the next ticks until the entity changes again', () => {
-    const { room, client, tick, at, frames, reps } = setup();
-    const view = { x: 0, y: 0, radius: 500 };
-    const [a, b, c] = [client('a', { view }), client('b', { view }), client('c', { view })];
-    const e = at(10, 10);
-    const id = room.world.idOf(e);
-    tick();
-    const dueOnly = (...due: RoomClient<string>[]) => {
-      for (const x of [a, b, c]) x.nextDue = due.includes(x) ? 0 : Infinity;
-      tick();
-    };
+    const { room, frames, reps, a, b, c, e, id, dueOnly } = threeClients();
     dueOnly(a, b, c);
     e.hp = 5;
     dueOnly(a);
