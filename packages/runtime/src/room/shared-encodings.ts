@@ -1,5 +1,6 @@
-// The tick's shared encodings: an entity's bytes for a given set of changes are written once per
-// tick into one arena and copied into every frame that needs the same bytes.
+// Shared encodings: an entity's bytes for a given set of changes are written once into the
+// tick's arena and copied into every frame that needs the same bytes, this tick and, until the
+// entity changes, the next few.
 import type { World } from '../state/world.js';
 import { Writer } from '../wire/writer.js';
 import { AfterWindow, ChangeMasks, type ChangeHistory } from './change-history.js';
