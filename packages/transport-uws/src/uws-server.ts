@@ -129,7 +129,7 @@ export interface UwsServerOptions {
 const SEND_RESULTS: readonly SendResult[] = ['backpressure', 'sent', 'dropped'];
 
 /** uWS's send code (0 queued, 1 sent, 2 dropped) as a SendResult. */
-function sendResultOf(code: number): SendResult {
+export function sendResultOf(code: number): SendResult {
   return SEND_RESULTS[code] ?? 'dropped';
 }
 const SHUTDOWN_CODE = 1001; // "going away"

@@ -20,6 +20,12 @@ export class Peer {
   counted = false;
   /** When the last message arrived (performance.now()). */
   lastSeen: number;
+  /** Outgoing bytes for the corked send, kept here so the tick allocates no closure. */
+  out: Uint8Array | null = null;
+  /** uWS's result of the last corked send (0 queued, 1 sent, 2 dropped). */
+  outResult = 0;
+  /** Sends `out` inside uWS's cork; made once per connection. */
+  readonly corkedSend: () => void;
   constructor(
     readonly ws: UwsSocket,
     readonly user: unknown,
@@ -28,5 +34,8 @@ export class Peer {
     readonly bucket: TokenBucket,
   ) {
     this.lastSeen = openedAt;
+    this.corkedSend = () => {
+      this.outResult = this.ws.send(this.out!, true, false);
+    };
   }
 }
