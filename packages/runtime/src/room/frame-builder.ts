@@ -220,7 +220,7 @@ export class FrameBuilder {
         const v = entityKey(delta, 0);
         if (v < 128) w.buf[w.pos++] = v;
         else if (v < 16384) {
-          // A key of two bytes (ids up to 8,191 apart): the usual gap between a frame's entities.
+          // A key of two bytes (ids up to 4,095 apart either way): the usual gap between a frame's entities.
           w.buf[w.pos++] = (v & 127) | 128;
           w.buf[w.pos++] = v >>> 7;
         } else w.varuint(v);
