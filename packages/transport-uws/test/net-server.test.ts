@@ -328,6 +328,38 @@ describe('NetServer against bad clients', () => {
     expect(errors[0]).toMatch(/^room test \(.+\) onTick$/);
   });
 
+  it('a frame tap that throws is reported, and every client still gets each of its frames', async () => {
+    const errors: string[] = [];
+    const server = await NetServer.listen({ schema: netSchema, onError: (_e, where) => errors.push(where) });
+    servers.push(server);
+    let room: Moving | undefined;
+    class Moving extends TestRoom {
+      override onCreate(): void {
+        super.onCreate();
+        room = this;
+      }
+      override onTick(): void {
+        for (const p of this.players.values()) p.x++;
+      }
+    }
+    server.define('test', Moving, { tickRate: 50, patchRate: 50 });
+    const a = await joined(server);
+    const b = await joined(server);
+    // Frames go out after the whole tick is built: a tap failing on the first must not cost the second its frame.
+    room!.frameTap = () => {
+      throw new Error('tap bug');
+    };
+    for (const c of [a, b]) {
+      const rep = new ReplicaWorld(netSchema);
+      rep.apply(await c.next(FRAME_ROOM));
+      const tick = rep.serverTick;
+      rep.apply(await c.next(FRAME_ROOM));
+      rep.apply(await c.next(FRAME_ROOM));
+      expect(rep.serverTick).toBe(tick + 2);
+    }
+    expect(errors[0]).toMatch(/^room test \(.+\) sending a frame$/);
+  });
+
   it('a handler that throws answers that client with an error and the room keeps running', async () => {
     const errors: string[] = [];
     const server = await serve({ onError: (_e, where) => errors.push(where) });
