@@ -4,10 +4,11 @@
 // for interest, and views that follow them move first.
 import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
+import type { CellLog } from './cell-log.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
 import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
-import { F_X, F_Y, F_Z, INLINE, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import { KNOWN, VIS_OTHER, VIS_OWNER, type EntityRecord, type RoomClient } from './records.js';
 import type { SharedRun } from './shared-run.js';
@@ -19,6 +20,12 @@ export class ChangeFold<E extends object, D> {
   /** Slots of the entities that moved this tick, where each was before (x, y, z), and how many. */
   moved = new Int32Array(1024);
   movedFrom = new Float64Array(3072);
+  /**
+   * For each moved entity, whether the fold skipped its viewers (the cell log holds the tick):
+   * 0 it walked them, 1 skipped, 2 skipped and the change is public, to be noted in its new cell.
+   * A skipped entity's leaves are then found through its cell's watchers (Interest.moveEntities).
+   */
+  movedLog = new Uint8Array(1024);
   movedN = 0;
   /** The room's tick, set by `begin`. */
   private tick = 0;
@@ -46,6 +53,7 @@ export class ChangeFold<E extends object, D> {
     private readonly direct: DirectLists,
     private readonly run: SharedRun,
     private readonly history: ChangeHistory,
+    private readonly log: CellLog,
   ) {}
 
   begin(tick: number): void {
@@ -78,11 +86,25 @@ export class ChangeFold<E extends object, D> {
     // skips touching its view entries, the dominant cost at scale. A client that stops
     // qualifying, or whose last frame falls out of the history, folds its list into its entries.
     const plain = !this.filtered;
+    // Whether this tick notes its changes by cell (cell-log.ts) instead of listing them per
+    // viewer. A tick that stops doing so first has every client collect what the log holds for
+    // it, with its view as of the last tick (the client rows are not synced yet).
+    const logged = plain && grid !== null && teamOf === undefined && this.loggable();
+    const log = this.log;
+    if (!logged && log.logged > 0) {
+      for (let i = 0; i < this.clients.length; i++) {
+        const c = this.clients[i]!;
+        if (c.hasView) log.collect(c, c.frameTick);
+      }
+      log.clear();
+    }
+    if (logged) log.start();
     // A fast client due now whose last frame was the last tick wants exactly this tick's changes:
     // it takes the shared run (shared-run.ts) instead of listing each public change of the
     // entities every client sees. Needs the fold in id order (the run is) and no teams (team
-    // fields would split it); a reset client gets everything entering anyway.
-    const runs = !this.teams && this.direct.foldSorted;
+    // fields would split it); a reset client gets everything entering anyway. Not with the log:
+    // its frames would find the run's entities in their cells too.
+    const runs = !this.teams && this.direct.foldSorted && !logged;
     const run = this.run;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
@@ -126,6 +148,9 @@ export class ChangeFold<E extends object, D> {
           const old = new Float64Array(this.moved.length * 3);
           old.set(this.movedFrom);
           this.movedFrom = old;
+          const kinds = new Uint8Array(this.moved.length);
+          kinds.set(this.movedLog);
+          this.movedLog = kinds;
         }
         const from = this.movedFrom;
         from[movedN * 3] = F[f + F_X]!;
@@ -134,6 +159,7 @@ export class ChangeFold<E extends object, D> {
         F[f + F_X] = x;
         F[f + F_Y] = y;
         F[f + F_Z] = z;
+        this.movedLog[movedN] = 0;
         this.moved[movedN++] = slot;
         hasMoved = true;
       }
@@ -153,6 +179,20 @@ export class ChangeFold<E extends object, D> {
         if (owner >= 0 && this.foldForOwner(recs[slot]!, owner, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!)) {
           this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         }
+        continue;
+      }
+      if (logged && this.skips(recs[slot]!, x)) {
+        // Noted once under its cell for the viewers' frames to collect; a moved one is noted by
+        // `Interest.moveEntities` once its new cell is known, which also finds its leaves.
+        if (hasMoved) this.movedLog[movedN - 1] = open ? 2 : 1;
+        else if (open) log.note(I[b + I_CELLIX]!, slot, x, y, z);
+        // The owner knows it wherever it is, inside its box or not.
+        if (owner >= 0) {
+          const oc = byClient[owner]!;
+          if (sees(oc as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) this.direct.list(oc, slot);
+        }
+        // Clients not due now read this tick's masks at their frames.
+        this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         continue;
       }
       // An entity every client sees: its public change goes in the shared run for the riders,
@@ -197,6 +237,32 @@ export class ChangeFold<E extends object, D> {
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
+  }
+
+  /**
+   * Whether every client may take this tick's changes from the cell log (cell-log.ts): each has a
+   * box view the view alone decides, entered and left at the same edge, is on the fast path and
+   * has nothing hidden.
+   */
+  private loggable(): boolean {
+    const clients = this.clients;
+    if (clients.length === 0) return false;
+    for (let i = 0; i < clients.length; i++) {
+      const c = clients[i]!;
+      const s = c.shape;
+      if (c.paused || c.budget !== Infinity || this.tick - c.frameTick >= HISTORY - 1) return false;
+      if (!c.hasView || c.viewDirty || c.hidden.size !== 0 || s.round || s.margin !== 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a changed entity's viewers are left to the cell log: not one a client knows wherever
+   * it is (global, or shown to some), and one with a place (x is NaN without one). Its owner is
+   * listed by the fold.
+   */
+  private skips(rec: EntityRecord, x: number): boolean {
+    return !rec.global && rec.pinnedBy.length === 0 && x === x && !Number.isNaN(this.table.f64[rec.slot * ROW_F64 + F_CELL]);
   }
 
   /** Whether a change touches fields only the owner may see (the owner's share beyond the run). */

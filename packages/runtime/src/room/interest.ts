@@ -2,6 +2,7 @@
 // clients watch the cells their view reaches; a view that moves (or follows its player) is
 // queried again, and a moved entity is offered to the clients watching its new cell. Pins
 // (show/hide), ownership, global entities and the game's filter have the last word.
+import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
@@ -29,6 +30,7 @@ export class Interest<E extends object, D> {
     private readonly clients: readonly RoomClient<D>[],
     private readonly run: SharedRun,
     private readonly pool: ViewEntryPool,
+    private readonly log: CellLog,
   ) {}
 
   begin(tick: number): void {
@@ -124,7 +126,7 @@ export class Interest<E extends object, D> {
   }
 
   /** Entities that moved this tick (slots, and where they were: x, y, z each) may enter the views watching their cells. */
-  moveEntities(moved: Int32Array, from: Float64Array, n: number): void {
+  moveEntities(moved: Int32Array, from: Float64Array, logKinds: Uint8Array, n: number): void {
     const grid = this.grid!;
     const T = this.table;
     const F = T.f64;
@@ -138,9 +140,14 @@ export class Interest<E extends object, D> {
       const z = F[f + F_Z]!;
       const key = grid.keyAt(x, y, z);
       let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
+      // The fold left this entity's viewers to the cell log: the views it left are found here.
+      let leaves = logKinds[k]! !== 0;
       // The row keeps its cell: no map lookup while the entity stays inside it.
       if (key !== F[f + F_CELL]) {
         const rec = T.recs[slot]!;
+        // Every view that held it watches the cell it left; the new cell's need no leave test.
+        if (leaves) this.leaveOld(cell, rec, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!, x, y, z);
+        leaves = false;
         this.leaveCell(cell, slot);
         grid.release(F[f + F_CELL]!);
         F[f + F_CELL] = key;
@@ -148,6 +155,7 @@ export class Interest<E extends object, D> {
         I[slot * ROW_I32 + I_CELLIX] = cell.index;
         T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
       } else cell.moveAt(T.cellPos[slot]!, x, y, z);
+      if (logKinds[k] === 2) this.log.note(cell.index, slot, x, y, z);
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       // A client the view alone decides for already has every entity inside its view as of the
       // last tick (entering, adding, querying and unhiding see to it), so only an entity that
@@ -161,7 +169,7 @@ export class Interest<E extends object, D> {
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
       if (cell.useEdges()) {
-        this.offerByEdges(cell, slot, x, y, z, fx, fy, fz);
+        this.offerByEdges(cell, slot, x, y, z, fx, fy, fz, leaves);
         continue;
       }
       for (let i = 0; i < watchers.length; i++) {
@@ -180,7 +188,9 @@ export class Interest<E extends object, D> {
             // costs more than testing.
             const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
-            if (inside > was && !T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
+            if (inside > was) {
+              if (!T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
+            } else if (leaves && was > inside) this.leaveView(watchers[i]!, T.recs[slot]!);
             continue;
           }
         }
@@ -207,7 +217,7 @@ export class Interest<E extends object, D> {
    * crossed, found in the cell's edge index (view-edges.ts), get the box test; the others
    * cannot have gained it. Watchers without a box view are offered it one by one.
    */
-  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number): void {
+  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number, leaves: boolean): void {
     const T = this.table;
     const V = cell.views;
     const edges = cell.edges!;
@@ -228,8 +238,54 @@ export class Interest<E extends object, D> {
       const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
       if (inside && !was && !T.hasViewer(slot, cell.slots[i]!)) this.enter(cell.watchers[i]!, T.recs[slot]!);
     }
+    if (leaves) {
+      const m = edges.exits(fx, fy, fz, x, y, z);
+      for (let h = 0; h < m; h++) {
+        const i = hits[h]!;
+        const o = i * VIEW_FIELDS;
+        const vx = V[o]!;
+        const vy = V[o + 1]!;
+        const vz = V[o + 2]!;
+        const ex = V[o + 3]!;
+        const ey = V[o + 4]!;
+        const ez = V[o + 5]!;
+        const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
+        const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
+        // A view left across two axes comes twice: the second finds no entry.
+        if (was && !inside) this.leaveView(cell.watchers[i]!, T.recs[slot]!);
+      }
+    }
     const others = edges.others;
     for (let h = 0; h < edges.othersN; h++) this.offerOther(cell, others[h]!, slot, x, y, z, fx, fy, fz);
+  }
+
+  /**
+   * A moved entity left the cell `cell` while the fold left its viewers to the cell log: each box
+   * view there that held it at (fx, fy, fz) and does not at (x, y, z) loses it.
+   */
+  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, fx: number, fy: number, fz: number, x: number, y: number, z: number): void {
+    const V = cell.views;
+    for (let i = 0; i < cell.watchers.length; i++) {
+      const o = i * VIEW_FIELDS;
+      const vx = V[o]!;
+      if (vx !== vx) continue;
+      const vy = V[o + 1]!;
+      const vz = V[o + 2]!;
+      const ex = V[o + 3]!;
+      const ey = V[o + 4]!;
+      const ez = V[o + 5]!;
+      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
+      if (was && !(Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez)) this.leaveView(cell.watchers[i]!, rec);
+    }
+  }
+
+  /**
+   * A box view the entity moved out of, when the fold did not walk its viewers: it leaves, unless
+   * the client knows it for another reason (it owns it).
+   */
+  private leaveView(client: RoomClient<D>, rec: EntityRecord): void {
+    const entry = client.entries.get(rec.id);
+    if (entry !== undefined && !this.relevant(client, rec, true)) this.leave(entry);
   }
 
   /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */
@@ -312,7 +368,8 @@ export class Interest<E extends object, D> {
     client.entries.delete(rec.id);
     if (entry.state === KNOWN) client.leaving.push(rec.id);
     entry.state = GONE;
-    if (client.directN > 0) client.leftSince.push(rec.slot);
+    // The frame's claim drops it from the direct list, or from what the frame collects from the log.
+    if (client.directN > 0 || this.log.logged > 0) client.leftSince.push(rec.slot);
     // An entry its client's pending list still holds comes back when the next frame drops it.
     if (!entry.pending) this.pool.give(entry);
   }

@@ -3,6 +3,7 @@ import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { classMasks } from './class-masks.js';
+import { CellLog } from './cell-log.js';
 import { ClientTable } from './client-table.js';
 import { ChangeHistory, HISTORY } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
@@ -101,6 +102,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly ctable = new ClientTable();
   /** Recent change masks by entity slot, for clients whose last frame was a few ticks ago. */
   private readonly history = new ChangeHistory();
+  /** Changes noted by grid cell in ticks when every view is a box the view alone decides (cell-log.ts). */
+  private readonly log: CellLog;
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
   private readonly enc: SharedEncodings;
@@ -141,8 +144,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
-    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool);
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history);
+    this.log = new CellLog(this.ctable);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log);
   }
 
   // ── entities ──
@@ -434,6 +438,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.tickNo++;
     this.enc.begin(this.tickNo);
     this.direct.begin(this.tickNo);
+    this.log.begin(this.tickNo);
     this.frames.begin(this.tickNo);
     this.run.begin(this.tickNo);
     this.interest.begin(this.tickNo);
@@ -457,7 +462,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       added.length = 0;
     }
     this.changes.fold(now, this.followed);
-    if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedN);
+    if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
+    this.log.seal();
     for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
     let frames = 0;
     let bytes = 0;
@@ -465,6 +471,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       const c = this.clients[i]!;
       if (c.paused || now < c.nextDue) continue;
       const due = advanceDue(c, now);
+      if (this.log.logged > 0) this.log.collect(c, c.frameTick);
       if (this.frames.quiet(c)) {
         this.frames.passOver(c);
         continue;

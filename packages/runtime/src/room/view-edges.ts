@@ -81,19 +81,31 @@ export class ViewEdges {
    * returns how many.
    */
   candidates(fx: number, fy: number, fz: number, x: number, y: number, z: number): number {
-    let m = this.crossed(0, fx, x, 0);
-    m = this.crossed(1, fy, y, m);
-    return this.crossed(2, fz, z, m);
+    let m = this.crossed(0, fx, x, 0, false);
+    m = this.crossed(1, fy, y, m, false);
+    return this.crossed(2, fz, z, m, false);
   }
 
-  private crossed(a: number, f: number, p: number, m: number): number {
+  /**
+   * Box views an entity that moved from (fx, fy, fz) to (x, y, z) may have left, into `hits`:
+   * it crossed the upper edge moving up an axis, the lower edge moving down. Returns how many.
+   */
+  exits(fx: number, fy: number, fz: number, x: number, y: number, z: number): number {
+    let m = this.crossed(0, fx, x, 0, true);
+    m = this.crossed(1, fy, y, m, true);
+    return this.crossed(2, fz, z, m, true);
+  }
+
+  private crossed(a: number, f: number, p: number, m: number, exit: boolean): number {
     // Not moved along this axis (or not a number): nothing crossed.
     if (!(p > f || p < f)) return m;
     const n = this.n;
     const eps = 1e-9 * (Math.abs(f) + Math.abs(p) + 1);
     const up = p > f;
-    const edges = up ? this.lo[a]! : this.hi[a]!;
-    const at = up ? this.loAt[a]! : this.hiAt[a]!;
+    // Entering, the edge met first (the lower one moving up); leaving, the far one.
+    const lower = up !== exit;
+    const edges = lower ? this.lo[a]! : this.hi[a]!;
+    const at = lower ? this.loAt[a]! : this.hiAt[a]!;
     const from = (up ? f : p) - eps;
     const to = (up ? p : f) + eps;
     // First edge >= from.

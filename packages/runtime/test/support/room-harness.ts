@@ -52,10 +52,13 @@ export class RoomHarness {
     this.units.splice(this.units.indexOf(u), 1);
   }
 
-  addClient(rng: Rng, budget?: number): Client {
+  /** `box`: a box view that enters and leaves at its edge (no hysteresis), as `bench:load`'s bots have. */
+  addClient(rng: Rng, budget?: number, box = false): Client {
     // 60 Hz is every tick of `step`: such a client takes the tick's shared run.
     const rate = [60, 20, 10, 5][rng.nextInt(0, 3)]!;
-    const view = rng.nextInt(0, 1)
+    const view = box
+      ? { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, halfWidth: 40 + rng.nextDouble() * 300, halfHeight: 40 + rng.nextDouble() * 300, hysteresis: 0 }
+      : rng.nextInt(0, 1)
       ? { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, radius: 50 + rng.nextDouble() * 350 }
       : { x: rng.nextDouble() * 1000, y: rng.nextDouble() * 1000, halfWidth: 40 + rng.nextDouble() * 300, halfHeight: 40 + rng.nextDouble() * 300 };
     const c = this.room.addClient({ name: `c${rng.nextInt(0, 99)}` }, { rate, view, team: rng.nextInt(1, 3), ...(budget !== undefined ? { budget } : {}) });
