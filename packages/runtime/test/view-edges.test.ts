@@ -69,11 +69,12 @@ describe('ViewEdges (a cell box views by their edges)', () => {
 });
 
 describe('moved entities found through the edge index', () => {
-  it('every client of a crowded grid holds exactly the entities inside its box view, tick after tick', () => {
+  // Listed per viewer, the fold finds the views a moved entity left; noted by cell, the edge index does (`exits`).
+  it.each(['never', 'always'] as const)('every client of a crowded grid holds exactly the entities inside its box view, tick after tick (cellLog %s)', (cellLog) => {
     const rng = new Rng(7);
     // Box views of half side 40 over cells of 40 in a 200 × 200 world: 60 clients put about 20
     // box views on every cell, so cells index their views' edges once entities have moved.
-    const room = new RoomCore<Entity, number>({ schema: arena, grid: { cellSize: 40 } });
+    const room = new RoomCore<Entity, number>({ schema: arena, grid: { cellSize: 40, cellLog } });
     const reps = new Map<number, ReplicaWorld>();
     const clients = Array.from({ length: 60 }, (_, i) => {
       const c = room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 40, halfHeight: 40, hysteresis: 0 } });
@@ -113,5 +114,73 @@ describe('moved entities found through the edge index', () => {
     // The index was in use: some cell built one and kept it.
     const grid = (room as unknown as { grid: SpatialGrid<unknown, unknown> }).grid;
     expect([...grid.cells.values()].some((cell) => cell.edgesFresh)).toBe(true);
+    expect(room.stats.cellLogTicks > 0).toBe(cellLog === 'always');
+  });
+});
+
+describe('changes noted by cell (grid cellLog)', () => {
+  /**
+   * A room of `clients` box views of half side `half` over a 200 × 200 world, its entities moving:
+   * checks that every replica holds exactly its view, position for position, and returns the
+   * room and how many positions it checked.
+   */
+  function run(clients: number, half: number, cellLog?: 'auto' | 'always' | 'never'): { room: RoomCore<Entity, number>; checked: number } {
+    const rng = new Rng(11);
+    const room = new RoomCore<Entity, number>({ schema: arena, grid: { cellSize: 50, ...(cellLog ? { cellLog } : {}) } });
+    const reps = new Map<number, ReplicaWorld>();
+    const cs = Array.from({ length: clients }, (_, i) => {
+      reps.set(i, new ReplicaWorld(arena));
+      return room.addClient(i, { rate: [60, 20, 15][i % 3]!, view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: half, halfHeight: half, hysteresis: 0 } });
+    });
+    const es = Array.from({ length: 200 }, () => {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      return room.add(e);
+    });
+    let checked = 0;
+    for (let t = 1; t <= 60; t++) {
+      for (let k = 0; k < 40; k++) {
+        const e = es[rng.nextInt(0, es.length - 1)]!;
+        e.x = Math.min(200, Math.max(0, e.x + (rng.nextDouble() - 0.5) * 10));
+        e.y = Math.min(200, Math.max(0, e.y + (rng.nextDouble() - 0.5) * 10));
+      }
+      room.update(t * 1000 / 60, (c, f) => reps.get(c.data)!.apply(f));
+    }
+    // Every client's next frame carries what changed since its last: then each replica is exact.
+    for (let t = 61; t <= 64; t++) room.update(t * 1000 / 60, (c, f) => reps.get(c.data)!.apply(f));
+    for (const c of cs) {
+      const rep = reps.get(c.data)!;
+      const want = es.filter((e) => c.inView(e.x, e.y)).map((e) => room.world.idOf(e)).sort((a, b) => a - b);
+      expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(want);
+      for (const e of es) {
+        const id = room.world.idOf(e);
+        if (!want.includes(id)) continue;
+        const r = rep.get(id) as unknown as { x: number; y: number };
+        expect([r.x, r.y], `client ${c.data}, entity ${id}`).toEqual([Math.fround(e.x), Math.fround(e.y)]);
+        checked++;
+      }
+    }
+    return { room, checked };
+  }
+
+  it("'auto' notes by cell where changes have many viewers, and lists per viewer where they have few", () => {
+    // 64 views of half side 120 in a 200 × 200 world: about 45 viewers per entity.
+    const crowded = run(64, 120);
+    expect(crowded.room.stats.cellLogTicks).toBeGreaterThan(50);
+    // 8 views of half side 40: about one viewer per entity.
+    const sparse = run(8, 40);
+    expect(sparse.room.stats.cellLogTicks).toBe(0);
+    expect(crowded.checked).toBeGreaterThan(1000);
+  });
+
+  it("'never' lists per viewer however crowded, with the same replicas", () => {
+    const { room, checked } = run(64, 120, 'never');
+    expect(room.stats.cellLogTicks).toBe(0);
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('refuses a cellLog it does not know, naming the option and the choices', () => {
+    expect(() => new RoomCore({ schema: arena, grid: { cellSize: 50, cellLog: 'sometimes' as 'auto' } })).toThrow("grid cellLog: expected 'auto', 'always' or 'never', got sometimes");
   });
 });

@@ -220,6 +220,8 @@ describe('NetServer options', () => {
     expect(() => server.define('b', TestRoom, { maxClients: 0 })).toThrow('define("b"): maxClients must be a number at least 1; got 0');
     expect(() => server.define('c', TestRoom, { patchRate: Infinity })).toThrow('define("c"): patchRate must be a number greater than 0, finite; got Infinity');
     expect(() => server.define('d', TestRoom, { budget: -5 })).toThrow('define("d"): budget must be a number greater than 0; got -5');
+    expect(() => server.define('e', TestRoom, { grid: { cellSize: 0 } })).toThrow('define("e"): grid.cellSize must be a number greater than 0, finite; got 0');
+    expect(() => server.define('f', TestRoom, { grid: { cellSize: 100, cellLog: 'often' as 'auto' } })).toThrow(`define("f"): grid.cellLog must be 'auto', 'always' or 'never'; got "often"`);
     // Nothing was defined by the refused calls; the good type still serves joins.
     expect(() => server.define('a', TestRoom, { disposeDelayMs: Infinity })).not.toThrow();
     const c = await raw(server);

@@ -33,6 +33,13 @@ export function resolveRoomOptions<E extends object, U>(where: string, options: 
   const { maxClients, tickRate, disposeDelayMs, ...core } = options;
   numberOption(where, 'patchRate', core.patchRate, 20, { above: 0, finite: true });
   numberOption(where, 'budget', core.budget, Infinity, { above: 0 });
+  if (core.grid !== undefined) {
+    numberOption(where, 'grid.cellSize', core.grid.cellSize, 0, { above: 0, finite: true });
+    const log = core.grid.cellLog;
+    if (log !== undefined && log !== 'auto' && log !== 'always' && log !== 'never') {
+      throw new RangeError(`${where}: grid.cellLog must be 'auto', 'always' or 'never'; got ${JSON.stringify(log)}`);
+    }
+  }
   return {
     maxClients: numberOption(where, 'maxClients', maxClients, 64, { min: 1 }),
     tickRate: numberOption(where, 'tickRate', tickRate, 60, { above: 0, max: 1000 }),

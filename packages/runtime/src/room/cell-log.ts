@@ -95,11 +95,12 @@ export class CellLog {
 
   /**
    * Groups this tick's notes by cell (a counting sort), once they are all in: a frame then reads
-   * each watched cell's notes as one run of memory, not a chain of dependent loads.
+   * each watched cell's notes as one run of memory, not a chain of dependent loads. Returns
+   * whether this tick noted its changes here.
    */
-  seal(): void {
+  seal(): boolean {
     const r = this.r;
-    if (this.ticks[r] !== this.tick) return;
+    if (this.ticks[r] !== this.tick) return false;
     const n = this.counts[r]!;
     if (this.slots[r]!.length < n) {
       this.slots[r] = new Int32Array(this.nSlot.length);
@@ -127,6 +128,7 @@ export class CellLog {
       pos[d * 3 + 2] = this.nPos[e * 3 + 2]!;
     }
     for (let i = 0; i < touched.length; i++) starts[touched[i]!] = starts[touched[i]!]! - lens[touched[i]!]!;
+    return true;
   }
 
   /**

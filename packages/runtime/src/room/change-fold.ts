@@ -16,6 +16,10 @@ import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { doubled, type SpatialGrid } from './spatial-grid.js';
 import { fold, updateVis, visOf } from './view-entries.js';
 
+/** Average viewers per changed entity above which ticks note changes by cell, and below which they stop. */
+const LOG_ON = 32;
+const LOG_OFF = 16;
+
 export class ChangeFold<E extends object, D> {
   /** Slots of the entities that moved this tick, where each was before (x, y, z), and how many. */
   moved = new Int32Array(1024);
@@ -29,6 +33,12 @@ export class ChangeFold<E extends object, D> {
   movedN = 0;
   /** The room's tick, set by `begin`. */
   private tick = 0;
+  /**
+   * Whether ticks note changes by cell (cell-log.ts) when every client allows it: on once the
+   * last tick's changed entities averaged LOG_ON viewers, off below LOG_OFF. With few viewers per
+   * change, listing each is cheaper than every frame testing the notes of the cells it watches.
+   */
+  private logging = false;
   /** This tick's changed entities of the room, by slot, in id order, with their masks and positions. */
   private gSlot = new Int32Array(1024);
   private gMask = new Int32Array(4096);
@@ -54,7 +64,10 @@ export class ChangeFold<E extends object, D> {
     private readonly run: SharedRun,
     private readonly history: ChangeHistory,
     private readonly log: CellLog,
-  ) {}
+    private readonly cellLog: 'auto' | 'always' | 'never',
+  ) {
+    this.logging = cellLog === 'always';
+  }
 
   begin(tick: number): void {
     this.tick = tick;
@@ -89,7 +102,7 @@ export class ChangeFold<E extends object, D> {
     // Whether this tick notes its changes by cell (cell-log.ts) instead of listing them per
     // viewer. A tick that stops doing so first has every client collect what the log holds for
     // it, with its view as of the last tick (the client rows are not synced yet).
-    const logged = plain && grid !== null && teamOf === undefined && this.loggable();
+    const logged = this.logging && plain && grid !== null && teamOf === undefined && this.loggable();
     const log = this.log;
     if (!logged && log.logged > 0) {
       for (let i = 0; i < this.clients.length; i++) {
@@ -124,6 +137,7 @@ export class ChangeFold<E extends object, D> {
     const masks = this.gMask;
     const pos = this.gPos;
     let movedN = 0;
+    let viewers = 0;
     for (let k = 0; k < n; k++) {
       const slot = slots[k]!;
       const f = slot * ROW_F64;
@@ -164,6 +178,7 @@ export class ChangeFold<E extends object, D> {
         hasMoved = true;
       }
       const vn = I[b + I_VN]!;
+      viewers += vn;
       if (vn === 0) continue;
       const c0 = masks[k * 4]!;
       const c1 = masks[k * 4 + 1]!;
@@ -237,6 +252,7 @@ export class ChangeFold<E extends object, D> {
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
     }
     this.movedN = movedN;
+    if (n > 0 && this.cellLog === 'auto') this.logging = viewers >= n * (this.logging ? LOG_OFF : LOG_ON);
   }
 
   /**

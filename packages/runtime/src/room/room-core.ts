@@ -30,6 +30,13 @@ export interface GridOptions<E> {
   x?: (entity: E) => number;
   y?: (entity: E) => number;
   z?: (entity: E) => number;
+  /**
+   * Ticks when every client has a box view the view alone decides (no hysteresis, no filter,
+   * nothing hidden, no budget, no teams) may note each changed entity once under its cell for
+   * the frames to collect, instead of listing it for each viewer (docs/rooms.md). 'auto'
+   * (default) does so while changes average 32 viewers or more; 'always' and 'never' force it.
+   */
+  cellLog?: 'auto' | 'always' | 'never';
 }
 
 export interface RoomCoreOptions<E extends object, D> {
@@ -77,6 +84,8 @@ export class RoomStats {
   heldSlots = 0;
   frames = 0;
   bytes = 0;
+  /** Ticks whose changes were noted by grid cell for the frames to collect (grid `cellLog`). */
+  cellLogTicks = 0;
 }
 
 /**
@@ -141,12 +150,14 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (!(this.budget > 0)) throw new RangeError(`budget: expected bytes per frame > 0, got ${options.budget}`);
     const g = options.grid;
     this.grid = g ? new SpatialGrid(g.cellSize, g.dimensions ?? 2) : null;
+    const cellLog = g?.cellLog ?? 'auto';
+    if (cellLog !== 'auto' && cellLog !== 'always' && cellLog !== 'never') throw new RangeError(`grid cellLog: expected 'auto', 'always' or 'never', got ${String(cellLog)}`);
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.log = new CellLog(this.ctable);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log);
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog);
   }
 
   // ── entities ──
@@ -463,7 +474,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     this.changes.fold(now, this.followed);
     if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
-    this.log.seal();
+    if (this.log.seal()) this.stats.cellLogTicks++;
     for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
     let frames = 0;
     let bytes = 0;

@@ -19,11 +19,12 @@ export class RoomHarness {
   /** Every secret and plan ever written, by entity id and by team: for the byte scan. */
   /** `teams: false` leaves out `teamOf`: team-only fields then go to owners alone. */
   /** `grid: false`: a room without a grid, where every client sees every entity it does not hide. */
-  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean; teams?: boolean; grid?: boolean }) {
+  /** `cellLog`: the grid's option (its default, 'auto', needs more viewers per change than these rooms have). */
+  constructor(opts: { cellSize: number; budget?: number; filter?: (c: Client, e: Unit | Scoreboard) => boolean; teams?: boolean; grid?: boolean; cellLog?: 'auto' | 'always' | 'never' }) {
     this.teams = opts.teams !== false;
     this.room = new RoomCore<Unit | Scoreboard, Data>({
       schema: gen,
-      ...(opts.grid !== false ? { grid: { cellSize: opts.cellSize } } : {}),
+      ...(opts.grid !== false ? { grid: { cellSize: opts.cellSize, ...(opts.cellLog ? { cellLog: opts.cellLog } : {}) } } : {}),
       ...(this.teams ? { teamOf: (e: Unit | Scoreboard) => (e instanceof Unit ? e.team : undefined) } : {}),
       ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
       ...(opts.filter ? { filter: opts.filter } : {}),
