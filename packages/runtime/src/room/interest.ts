@@ -1,13 +1,14 @@
 // Interest: which entities each client has in view. With a grid, entities live in cells and
 // clients watch the cells their view reaches; a view that moves (or follows its player) is
-// queried again, and a moved entity is offered to the clients watching its new cell. Pins
-// (show/hide), ownership, global entities and the game's filter have the last word.
+// queried again (a moved entity is offered to the clients watching its cell in
+// entity-moves.ts). Pins (show/hide), ownership, global entities and the game's filter have the
+// last word.
 import type { CellLog } from './cell-log.js';
-import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, PLAIN, inView, type ClientTable } from './client-table.js';
+import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
 import type { SharedRun } from './shared-run.js';
-import { VIEW_FIELDS, type GridCell, type SpatialGrid } from './spatial-grid.js';
+import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 export class Interest<E extends object, D> {
@@ -65,7 +66,7 @@ export class Interest<E extends object, D> {
   }
 
   /** Removes an entity slot from a cell, keeping the table's cell positions in step. */
-  private leaveCell(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number): void {
+  leaveCell(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number): void {
     const at = this.table.cellPos[slot]!;
     const moved = cell.removeAt(at);
     if (moved >= 0) this.table.cellPos[moved] = at;
@@ -123,190 +124,6 @@ export class Interest<E extends object, D> {
       const yes = byView && c.hasView && c.hidden.size === 0 && c.shown.size === 0 ? c.shape.contains(x, y, z, false) : this.relevant(c, rec, false);
       if (yes) this.enter(c, rec);
     }
-  }
-
-  /** Entities that moved this tick (slots, and where they were: x, y, z each) may enter the views watching their cells. */
-  moveEntities(moved: Int32Array, from: Float64Array, logKinds: Uint8Array, n: number): void {
-    const grid = this.grid!;
-    const T = this.table;
-    const F = T.f64;
-    const I = T.i32;
-    const CF = this.ctable.f64;
-    for (let k = 0; k < n; k++) {
-      const slot = moved[k]!;
-      const f = slot * ROW_F64;
-      const x = F[f + F_X]!;
-      const y = F[f + F_Y]!;
-      const z = F[f + F_Z]!;
-      const key = grid.keyAt(x, y, z);
-      let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
-      // The fold left this entity's viewers to the cell log: the views it left are found here.
-      let leaves = logKinds[k]! !== 0;
-      // The row keeps its cell: no map lookup while the entity stays inside it.
-      if (key !== F[f + F_CELL]) {
-        const rec = T.recs[slot]!;
-        // Every view that held it watches the cell it left; the new cell's need no leave test.
-        if (leaves) this.leaveOld(cell, rec, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!, x, y, z);
-        leaves = false;
-        this.leaveCell(cell, slot);
-        grid.release(F[f + F_CELL]!);
-        F[f + F_CELL] = key;
-        cell = rec.gridCell = grid.cell(key);
-        I[slot * ROW_I32 + I_CELLIX] = cell.index;
-        T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
-      } else cell.moveAt(T.cellPos[slot]!, x, y, z);
-      if (logKinds[k] === 2) this.log.note(cell.index, slot, x, y, z);
-      // Viewers were checked while folding; the clients watching the cell may gain the entity.
-      // A client the view alone decides for already has every entity inside its view as of the
-      // last tick (entering, adding, querying and unhiding see to it), so only an entity that
-      // was outside before can be new to it: for a box view, the cell's copy of the view
-      // (`GridCell.views`, the same test as `inView`) is the whole test.
-      const watchers = cell.watchers;
-      const ws = cell.slots;
-      const V = cell.views;
-      const boxes = cell.boxes > 0;
-      const fx = from[k * 3]!;
-      const fy = from[k * 3 + 1]!;
-      const fz = from[k * 3 + 2]!;
-      if (cell.useEdges()) {
-        this.offerByEdges(cell, slot, x, y, z, fx, fy, fz, leaves);
-        continue;
-      }
-      for (let i = 0; i < watchers.length; i++) {
-        // `vx` is read only inside `boxes`: with NaN chosen in its place, TurboFan kept it boxed,
-        // one allocation per watcher.
-        if (boxes) {
-          const o = i * VIEW_FIELDS;
-          const vx = V[o]!;
-          if (vx === vx) {
-            const ex = V[o + 3]!;
-            const ey = V[o + 4]!;
-            const ez = V[o + 5]!;
-            const vy = V[o + 1]!;
-            const vz = V[o + 2]!;
-            // Without branches: which way each test goes is a coin toss, and mispredicting
-            // costs more than testing.
-            const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
-            const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
-            if (inside > was) {
-              if (!T.hasViewer(slot, ws[i]!)) this.enter(watchers[i]!, T.recs[slot]!);
-            } else if (leaves && was > inside) this.leaveView(watchers[i]!, T.recs[slot]!);
-            continue;
-          }
-        }
-        // Not a box the view alone decides for (`offerOther`, written out: this loop runs once per
-        // (moved entity, watcher), and a following view is such a watcher every tick).
-        const cs = ws[i]!;
-        const cb = cs * CROW;
-        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
-            this.enter(watchers[i]!, T.recs[slot]!);
-          }
-          continue;
-        }
-        const c = watchers[i]!;
-        if (T.hasViewer(slot, cs)) continue;
-        const rec = T.recs[slot]!;
-        if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
-      }
-    }
-  }
-
-  /**
-   * `moveEntities` for a cell whose box views stayed put: only the views whose edge the entity
-   * crossed, found in the cell's edge index (view-edges.ts), get the box test; the others
-   * cannot have gained it. Watchers without a box view are offered it one by one.
-   */
-  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number, leaves: boolean): void {
-    const T = this.table;
-    const V = cell.views;
-    const edges = cell.edges!;
-    const n = edges.candidates(fx, fy, fz, x, y, z);
-    const hits = edges.hits;
-    for (let h = 0; h < n; h++) {
-      const i = hits[h]!;
-      const o = i * VIEW_FIELDS;
-      const vx = V[o]!;
-      const vy = V[o + 1]!;
-      const vz = V[o + 2]!;
-      const ex = V[o + 3]!;
-      const ey = V[o + 4]!;
-      const ez = V[o + 5]!;
-      // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
-      // and the viewer check turns the second away.
-      const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
-      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-      if (inside && !was && !T.hasViewer(slot, cell.slots[i]!)) this.enter(cell.watchers[i]!, T.recs[slot]!);
-    }
-    if (leaves) {
-      const m = edges.exits(fx, fy, fz, x, y, z);
-      for (let h = 0; h < m; h++) {
-        const i = hits[h]!;
-        const o = i * VIEW_FIELDS;
-        const vx = V[o]!;
-        const vy = V[o + 1]!;
-        const vz = V[o + 2]!;
-        const ex = V[o + 3]!;
-        const ey = V[o + 4]!;
-        const ez = V[o + 5]!;
-        const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
-        const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-        // A view left across two axes comes twice: the second finds no entry.
-        if (was && !inside) this.leaveView(cell.watchers[i]!, T.recs[slot]!);
-      }
-    }
-    const others = edges.others;
-    for (let h = 0; h < edges.othersN; h++) this.offerOther(cell, others[h]!, slot, x, y, z, fx, fy, fz);
-  }
-
-  /**
-   * A moved entity left the cell `cell` while the fold left its viewers to the cell log: each box
-   * view there that held it at (fx, fy, fz) and does not at (x, y, z) loses it.
-   */
-  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, fx: number, fy: number, fz: number, x: number, y: number, z: number): void {
-    const V = cell.views;
-    for (let i = 0; i < cell.watchers.length; i++) {
-      const o = i * VIEW_FIELDS;
-      const vx = V[o]!;
-      if (vx !== vx) continue;
-      const vy = V[o + 1]!;
-      const vz = V[o + 2]!;
-      const ex = V[o + 3]!;
-      const ey = V[o + 4]!;
-      const ez = V[o + 5]!;
-      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-      if (was && !(Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez)) this.leaveView(cell.watchers[i]!, rec);
-    }
-  }
-
-  /**
-   * A box view the entity moved out of, when the fold did not walk its viewers: it leaves, unless
-   * the client knows it for another reason (it owns it).
-   */
-  private leaveView(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = client.entries.get(rec.id);
-    if (entry !== undefined && !this.relevant(client, rec, true)) this.leave(entry);
-  }
-
-  /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */
-  private offerOther(cell: GridCell<EntityRecord, RoomClient<D>>, i: number, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number): void {
-    const T = this.table;
-    const CF = this.ctable.f64;
-    const cs = cell.slots[i]!;
-    const cb = cs * CROW;
-    if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
-      // A round view: its row's test.
-      if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
-        this.enter(cell.watchers[i]!, T.recs[slot]!);
-      }
-      return;
-    }
-    // A client whose view moved this tick is offered the entity at its new view here too: its
-    // query then needs to look only where the view moved (see `sweep`).
-    const c = cell.watchers[i]!;
-    if (T.hasViewer(slot, cs)) return;
-    const rec = T.recs[slot]!;
-    if (c.shape.contains(x, y, z, false) && this.relevant(c, rec, false)) this.enter(c, rec);
   }
 
   /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */

@@ -7,6 +7,7 @@ import { CellLog } from './cell-log.js';
 import { ClientTable } from './client-table.js';
 import { ChangeHistory, HISTORY } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
+import { EntityMoves } from './entity-moves.js';
 import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
 import { DirectLists } from './direct-lists.js';
@@ -113,6 +114,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly history = new ChangeHistory();
   /** Changes noted by grid cell in ticks when every view is a box the view alone decides (cell-log.ts). */
   private readonly log: CellLog;
+  /** Moved entities' cells, enters and (with the cell log) leaves; null without a grid. */
+  private readonly moves: EntityMoves<E, D> | null;
   /** Entities every client sees: what a joining client gets without scanning the world. */
   private readonly globals = new Set<EntityRecord>();
   private readonly enc: SharedEncodings;
@@ -157,6 +160,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.log = new CellLog(this.ctable);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log);
+    this.moves = this.grid ? new EntityMoves<E, D>(this.table, this.ctable, this.grid, this.interest, this.log) : null;
     this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog);
   }
 
@@ -473,7 +477,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       added.length = 0;
     }
     this.changes.fold(now, this.followed);
-    if (this.grid) this.interest.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
+    if (this.moves) this.moves.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
     if (this.log.seal()) this.stats.cellLogTicks++;
     for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
     let frames = 0;
