@@ -116,8 +116,25 @@ const timeout = setTimeout(() => {
   for (const c of children) c.kill();
   process.exit(1);
 }, 120_000);
-await joined;
+try {
+  await joined;
+} catch (e) {
+  // A bot process that cannot join (or dies joining): say which and why, not an unhandled rejection.
+  console.error(`load: ${e instanceof Error ? e.message : String(e)}`);
+  for (const c of children) c.kill();
+  process.exit(1);
+}
 clearTimeout(timeout);
+// A bot process that dies during the run would leave its report unanswered: stop with its exit code.
+let stopping = false;
+children.forEach((child, p) =>
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`load: bot process ${p} exited during the run (code ${code}, signal ${signal}); its output is above`);
+    for (const c of children) c.kill();
+    process.exit(1);
+  }),
+);
 process.stderr.write(`load: all joined in ${((Date.now() - started) / 1000).toFixed(1)} s; warming up ${warmup} s\n`);
 await new Promise((r) => setTimeout(r, warmup * 1000));
 
@@ -150,6 +167,7 @@ const skipped = sum((c) => c.stats.framesSkipped) - skipped0;
 const connected = room.clients.filter((c) => c.connected).length;
 const reports = (await Promise.all(children.map((c) => ask(c, 'report')))).map((m) => m.report!);
 const exited = Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)))));
+stopping = true;
 for (const c of children) c.send({ type: 'exit' });
 await server.close();
 await exited;
