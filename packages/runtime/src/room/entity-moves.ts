@@ -116,35 +116,17 @@ export class EntityMoves<E extends object, D> {
     const n = edges.candidates(fx, fy, fz, x, y, z);
     const hits = edges.hits;
     for (let h = 0; h < n; h++) {
-      const i = hits[h]!;
-      const o = i * VIEW_FIELDS;
-      const vx = V[o]!;
-      const vy = V[o + 1]!;
-      const vz = V[o + 2]!;
-      const ex = V[o + 3]!;
-      const ey = V[o + 4]!;
-      const ez = V[o + 5]!;
+      const o = hits[h]! * VIEW_FIELDS;
       // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
       // and the viewer check turns the second away.
-      const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
-      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-      if (inside && !was && !T.hasViewer(slot, cell.slots[i]!)) this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
+      if (holds(V, o, x, y, z) && !holds(V, o, fx, fy, fz) && !T.hasViewer(slot, cell.slots[hits[h]!]!)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
     }
     if (leaves) {
       const m = edges.exits(fx, fy, fz, x, y, z);
+      // A view left across two axes comes twice: the second finds no entry.
       for (let h = 0; h < m; h++) {
-        const i = hits[h]!;
-        const o = i * VIEW_FIELDS;
-        const vx = V[o]!;
-        const vy = V[o + 1]!;
-        const vz = V[o + 2]!;
-        const ex = V[o + 3]!;
-        const ey = V[o + 4]!;
-        const ez = V[o + 5]!;
-        const inside = Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez;
-        const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-        // A view left across two axes comes twice: the second finds no entry.
-        if (was && !inside) this.leaveView(cell.watchers[i]!, T.recs[slot]!);
+        const o = hits[h]! * VIEW_FIELDS;
+        if (holds(V, o, fx, fy, fz) && !holds(V, o, x, y, z)) this.leaveView(cell.watchers[hits[h]!]!, T.recs[slot]!);
       }
     }
     const others = edges.others;
@@ -157,17 +139,10 @@ export class EntityMoves<E extends object, D> {
    */
   private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, fx: number, fy: number, fz: number, x: number, y: number, z: number): void {
     const V = cell.views;
+    // A watcher without a box view has a NaN centre, which holds nothing.
     for (let i = 0; i < cell.watchers.length; i++) {
       const o = i * VIEW_FIELDS;
-      const vx = V[o]!;
-      if (vx !== vx) continue;
-      const vy = V[o + 1]!;
-      const vz = V[o + 2]!;
-      const ex = V[o + 3]!;
-      const ey = V[o + 4]!;
-      const ez = V[o + 5]!;
-      const was = Math.abs(fx - vx) <= ex && Math.abs(fy - vy) <= ey && Math.abs(fz - vz) <= ez;
-      if (was && !(Math.abs(x - vx) <= ex && Math.abs(y - vy) <= ey && Math.abs(z - vz) <= ez)) this.leaveView(cell.watchers[i]!, rec);
+      if (holds(V, o, fx, fy, fz) && !holds(V, o, x, y, z)) this.leaveView(cell.watchers[i]!, rec);
     }
   }
 
@@ -200,4 +175,9 @@ export class EntityMoves<E extends object, D> {
     const rec = T.recs[slot]!;
     if (c.shape.contains(x, y, z, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
   }
+}
+
+/** Whether the box view at offset `o` of a cell's views (`GridCell.views`) holds (x, y, z). */
+function holds(V: Float64Array, o: number, x: number, y: number, z: number): boolean {
+  return Math.abs(x - V[o]!) <= V[o + 3]! && Math.abs(y - V[o + 1]!) <= V[o + 4]! && Math.abs(z - V[o + 2]!) <= V[o + 5]!;
 }
