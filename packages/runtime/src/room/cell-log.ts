@@ -5,7 +5,7 @@
 // unit, that is one note instead of 50 list entries, and a frame reads a few short lists instead.
 // Such a client knows exactly the entities inside its box (the view alone decides, and it enters
 // and leaves at the same edge), so inside the box means known; a moved entity's leaves are found
-// through its cell's watchers, as its enters are (Interest.moveEntities).
+// through its cell's watchers, as its enters are (EntityMoves.moveEntities).
 import { HISTORY } from './change-history.js';
 import { CROW, C_SA, C_SB, C_SC, C_X, C_Y, C_Z, type ClientTable } from './client-table.js';
 import type { RoomClient } from './records.js';

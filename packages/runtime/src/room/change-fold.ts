@@ -27,7 +27,7 @@ export class ChangeFold<E extends object, D> {
   /**
    * For each moved entity, whether the fold skipped its viewers (the cell log holds the tick):
    * 0 it walked them, 1 skipped, 2 skipped and the change is public, to be noted in its new cell.
-   * A skipped entity's leaves are then found through its cell's watchers (Interest.moveEntities).
+   * A skipped entity's leaves are then found through its cell's watchers (EntityMoves.moveEntities).
    */
   movedLog = new Uint8Array(1024);
   movedN = 0;
@@ -198,7 +198,7 @@ export class ChangeFold<E extends object, D> {
       }
       if (logged && this.skips(recs[slot]!, x)) {
         // Noted once under its cell for the viewers' frames to collect; a moved one is noted by
-        // `Interest.moveEntities` once its new cell is known, which also finds its leaves.
+        // `EntityMoves.moveEntities` once its new cell is known, which also finds its leaves.
         if (hasMoved) this.movedLog[movedN - 1] = open ? 2 : 1;
         else if (open) log.note(I[b + I_CELLIX]!, slot, x, y, z);
         // The owner knows it wherever it is, inside its box or not.

@@ -15,7 +15,7 @@ export const VIEW_FIELDS = 6;
  * finds a handful of views where testing every watcher of the cell reads a hundred.
  *
  * The ranges are widened by a margin far above rounding, so the lookup returns a superset of
- * the views entered: the caller applies the exact test to each (`Interest.moveEntities`).
+ * the views entered: the caller applies the exact test to each (`EntityMoves.moveEntities`).
  * Views with a NaN centre (the view alone does not decide) are listed apart, to be tested one
  * by one.
  */
