@@ -325,7 +325,7 @@ export class Interest<E extends object, D> {
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
             // Only what was inside the old view and is outside the new one: the band itself.
-            // Without branches, as in `moveEntities`: in a band cell either way is a coin toss.
+            // Without branches, as in `EntityMoves.moveEntities`: in a band cell either way is a coin toss.
             const inside = +(Math.abs(x - nx) <= ha) & +(Math.abs(y - ny) <= hb) & +(Math.abs(z - nz) <= hc);
             const was = +(Math.abs(x - ox) <= pa) & +(Math.abs(y - oy) <= pb) & +(Math.abs(z - oz) <= pc);
             if (was <= inside) continue;
