@@ -64,7 +64,7 @@ export class RoomTickStats {
   ticks = 0;
   /** Duration of the last whole tick (onTick, interest, encoding, sends), ms. */
   lastTickMs = 0;
-  /** The part of the last tick spent handing frames to sockets (uWS send: a system call each), ms. */
+  /** The part of the last tick spent handing its frames to sockets (uWS send: a system call each), with ownership news and frame taps, ms. */
   lastSendMs = 0;
   /** Durations of the last 4096 ticks, ms: a ring, for percentiles. */
   readonly recent = new Float64Array(4096);
@@ -388,6 +388,9 @@ export class Room<E extends object = object, U = unknown> {
   private sendHeld(): void {
     const by = this.heldBy;
     const ends = this.heldEnds;
+    // Timed as one loop, ownership news and frame taps included: two clock reads per frame
+    // cost about 70 ns, at 1,000 clients more than a tenth of a percent of a core.
+    const t0 = by.length > 0 ? performance.now() : 0;
     let start = 0;
     for (let i = 0; i < by.length; i++) {
       const end = ends[i]!;
@@ -400,15 +403,14 @@ export class Room<E extends object = object, U = unknown> {
       }
       start = end;
     }
+    if (by.length > 0) this.tickStats.lastSendMs = performance.now() - t0;
     by.length = 0;
     ends.length = 0;
     this.heldPos = 0;
   }
 
   private sendFrame(c: Client<U>, frame: Uint8Array): void {
-    const t = performance.now();
     let result = this.host.sendBytes(c, frame);
-    this.tickStats.lastSendMs += performance.now() - t;
     c.stats.frames++;
     c.lastFrameTick = this.core.tickNo;
     if (this.frameTap !== null) this.frameTap(c, frame);
