@@ -322,8 +322,8 @@ export class ChangeFold<E extends object, D> {
     const masks = this.gMask;
     const pos = this.gPos;
     const grid = this.grid !== null;
-    // Walk the changes in id order: every client's direct list then comes out sorted, and a
-    // frame merges it instead of sorting it (one sort per tick, not one per client).
+    // Walk the changes in id order: the shared run needs it, and each tick's part of a direct
+    // list then has small id gaps (keys of one or two bytes), at one sort per tick.
     const order = this.changeOrder(changes);
     const total = order === null ? changes.length : this.orderN;
     let n = 0;
@@ -354,7 +354,7 @@ export class ChangeFold<E extends object, D> {
 
   /** Sort keys of the changed entities (id, then index), or null when there are too many to pack. */
   private changeOrder(changes: readonly Tracked[]): Float64Array | null {
-    // Whether this tick's fold walks the changes in id order (direct lists gathered this tick then come out sorted).
+    // Whether this tick's fold walks the changes in id order (the shared run needs it).
     this.direct.foldSorted = changes.length < KEY_SPAN;
     if (!this.direct.foldSorted) return null;
     if (this.order.length < changes.length) this.order = new Float64Array(Math.max(changes.length, this.order.length * 2));

@@ -20,7 +20,7 @@ export class DirectLists {
   private tick = 0;
   /** Marks tag table rows as taken by one pass (a frame, a spill); each pass takes a new one. */
   private markNo = 0;
-  /** Whether this tick's fold walked the changes in id order (lists gathered this tick are then sorted). */
+  /** Whether this tick's fold walked the changes in id order (the shared run needs it). */
   foldSorted = true;
   private readonly since = new ChangeMasks();
 
@@ -67,8 +67,8 @@ export class DirectLists {
   }
 
   /**
-   * Takes a client's direct list for this frame: each entity once, in the order the ticks listed
-   * them (each tick's part in id order), only those it still knows: how many it lists, and how
+   * Takes a client's direct list for this frame: each entity once, in the order it was listed
+   * (a tick's fold lists in id order, the cell log in cell order), only those it still knows: how many it lists, and how
    * many of them go out through the list (`out`). An entity that also has a pending entry
    * (entering, or changed before the list began) goes out through the entry instead, with the
    * listed changes folded into it, so it is written once.
@@ -90,9 +90,9 @@ export class DirectLists {
       for (let k = 0; k < n; k++) I[direct[k]! * ROW_I32 + I_MARK] = mark;
       m = n;
     } else {
-      // Gathered over several ticks: each entity once, where it was first listed. The list is
-      // not sorted: each tick's part is in id order already, and a frame's entries may come in
-      // any order (ids are zigzag deltas). Sorting ~50 ids cost about 2.5 µs a frame in
+      // Gathered over several ticks (or collected from the cell log): each entity once, where it
+      // was first listed. The list is not sorted: a frame's entries may come in any order (ids
+      // are zigzag deltas). Sorting ~50 ids cost about 2.5 µs a frame in
       // `bench:load` and saved no bytes: a key of an id up to 4,095 away takes 2 bytes either way.
       for (let k = 0; k < n; k++) {
         const slot = direct[k]!;

@@ -1,13 +1,13 @@
-// A client's frame: what it has pending (under its byte budget, by priority) and what its direct
-// list claims, merged in id order, written in the room frame layout (protocol/room-frame.ts)
-// from the tick's shared encodings.
+// A client's frame: what it has pending (under its byte budget, by priority, in id order) and
+// what its direct list claims (in the order listed), written in the room frame layout
+// (protocol/room-frame.ts) from the shared encodings.
 import { FRAME_BUDGET_HEAD, FRAME_HEAD_BOUND, FRAME_ITEM_BOUND, entityKey, writeRoomFrameHead } from '../protocol/room-frame.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
-import { KEEP, type SharedEncodings, type Span } from './shared-encodings.js';
+import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
@@ -15,9 +15,6 @@ import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;
-
-/** `et & KEEP_MASK` is `et % KEEP` for the tick's arena (KEEP is a power of two; a dropped -1 maps anywhere, unread). */
-const KEEP_MASK = KEEP - 1;
 
 /** Frame lengths below this get a kept view (`FrameBuilder.view`); longer ones, rare, a new one. */
 const VIEW_CACHE = 4096;
@@ -158,8 +155,9 @@ export class FrameBuilder {
       w.varint(id - prev);
       prev = id;
     }
-    // Entities in id order, so their id deltas stay small: the selected entries sorted through
-    // packed numeric keys (id, index), merged with the direct list, sorted when claimed.
+    // The selected entries in id order, so their id deltas stay small (sorted through packed
+    // numeric keys: id, index), the direct list's taken in turn in the order listed: keys are
+    // zigzag id deltas, so a frame's entries may come in any order.
     const nSel = selected.length;
     const direct = client.direct;
     const after = client.frameTick;

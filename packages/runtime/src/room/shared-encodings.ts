@@ -20,7 +20,9 @@ export interface Span {
  * drops it then), and while the arena it was written to is kept. A client due every third tick
  * lists an entity for three ticks after it moves; each frame copies the one encoding.
  */
-export const KEEP = 4; // a power of two: frames pick the arena by `tick & (KEEP - 1)`
+export const KEEP = 4;
+/** `tick & KEEP_MASK` is `tick % KEEP`, the tick's arena (KEEP is a power of two; a dropped -1 maps anywhere, unread). */
+export const KEEP_MASK = KEEP - 1;
 
 export class SharedEncodings {
   /** Arenas of the last KEEP ticks, by tick % KEEP: frames copy from them. */
@@ -50,7 +52,7 @@ export class SharedEncodings {
     }
     this.dropN = 0;
     this.tick = tick;
-    this.arena = this.arenas[tick % KEEP]!;
+    this.arena = this.arenas[tick & KEEP_MASK]!;
     this.arena.reset();
   }
 
@@ -101,7 +103,7 @@ export class SharedEncodings {
     const et = I[b + I_ETICK]!;
     const rowLive = et >= 0 && tick - et < KEEP;
     if (rowLive && after >= I[b + I_ELO]! && after <= I[b + I_EHI]!) {
-      out.src = this.arenas[et % KEEP]!;
+      out.src = this.arenas[et & KEEP_MASK]!;
       out.start = I[b + I_ESTART]!;
       out.end = I[b + I_EEND]!;
       return;

@@ -13,12 +13,12 @@ let spare = new Float64Array(256);
 const MERGE_RUNS = 8;
 
 /**
- * Sorts keys in place. What arrives is often a few ascending runs: a direct list gathered over
- * three ticks is three id-ordered lists end to end (about 50 keys in `bench:load`). Those runs
- * are found and merged, n × log2(runs) moves, where insertion sort moved each key of a later
- * run past most of the earlier ones (50 keys in 3 runs: 1.2–1.3 µs against 1.7–1.9 µs). Keys in
- * no particular order (a fold's changes as the game wrote them) go to insertion sort when few,
- * to the native sort when many.
+ * Sorts keys in place: a frame's selected entries, and a tick's changes when the game did not
+ * write them in id order. What arrives is often a few ascending runs (entries that entered in
+ * one tick, changes written in batches): those are found and merged, n × log2(runs) moves, where
+ * insertion sort moved each key of a later run past most of the earlier ones (50 keys in 3 runs:
+ * 1.2–1.3 µs against 1.7–1.9 µs). Keys in no particular order go to insertion sort when few, to
+ * the native sort when many.
  */
 export function sortKeys(keys: Float64Array, n: number): void {
   if (n < 16) {
