@@ -2,6 +2,7 @@
 // transport, which implements RoomHost (room-host.ts) to carry the bytes.
 import { CloseCode, ErrorCode, writeError, writeMessage, writeOwned } from '../protocol/messages.js';
 import type { RoomClient } from '../room/records.js';
+import { isCellLogMode } from '../room/cell-log.js';
 import { RoomCore, type RoomCoreOptions } from '../room/room-core.js';
 import { Writer } from '../wire/writer.js';
 import { numberOption } from './check-option.js';
@@ -36,7 +37,7 @@ export function resolveRoomOptions<E extends object, U>(where: string, options: 
   if (core.grid !== undefined) {
     numberOption(where, 'grid.cellSize', core.grid.cellSize, 0, { above: 0, finite: true });
     const log = core.grid.cellLog;
-    if (log !== undefined && log !== 'auto' && log !== 'always' && log !== 'never') {
+    if (log !== undefined && !isCellLogMode(log)) {
       throw new RangeError(`${where}: grid.cellLog must be 'auto', 'always' or 'never'; got ${JSON.stringify(log)}`);
     }
   }

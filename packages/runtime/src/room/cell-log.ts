@@ -11,6 +11,14 @@ import { CROW, C_SA, C_SB, C_SC, C_X, C_Y, C_Z, type ClientTable } from './clien
 import type { RoomClient } from './records.js';
 import { doubled } from './spatial-grid.js';
 
+/** When ticks note by cell: the grid's `cellLog` option (see `GridOptions`). */
+export type CellLogMode = 'auto' | 'always' | 'never';
+
+/** Whether `v` is a `grid.cellLog` value, for the checks at `define` and at construction. */
+export function isCellLogMode(v: unknown): v is CellLogMode {
+  return v === 'auto' || v === 'always' || v === 'never';
+}
+
 const RING = HISTORY;
 const MASK = RING - 1;
 

@@ -4,7 +4,7 @@
 // for interest, and views that follow them move first.
 import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
-import type { CellLog } from './cell-log.js';
+import type { CellLog, CellLogMode } from './cell-log.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
 import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
@@ -64,7 +64,7 @@ export class ChangeFold<E extends object, D> {
     private readonly run: SharedRun,
     private readonly history: ChangeHistory,
     private readonly log: CellLog,
-    private readonly cellLog: 'auto' | 'always' | 'never',
+    private readonly cellLog: CellLogMode,
   ) {
     this.logging = cellLog === 'always';
   }

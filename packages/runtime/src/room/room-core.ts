@@ -3,7 +3,7 @@ import type { OwnedNews } from '../protocol/messages.js';
 import { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import { classMasks } from './class-masks.js';
-import { CellLog } from './cell-log.js';
+import { CellLog, isCellLogMode, type CellLogMode } from './cell-log.js';
 import { ClientTable } from './client-table.js';
 import { ChangeHistory, HISTORY } from './change-history.js';
 import { EntityEncodeError, findEncodeFaults } from './encode-fault.js';
@@ -37,7 +37,7 @@ export interface GridOptions<E> {
    * the frames to collect, instead of listing it for each viewer (docs/rooms.md). 'auto'
    * (default) does so while changes average 32 viewers or more; 'always' and 'never' force it.
    */
-  cellLog?: 'auto' | 'always' | 'never';
+  cellLog?: CellLogMode;
 }
 
 export interface RoomCoreOptions<E extends object, D> {
@@ -154,7 +154,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const g = options.grid;
     this.grid = g ? new SpatialGrid(g.cellSize, g.dimensions ?? 2) : null;
     const cellLog = g?.cellLog ?? 'auto';
-    if (cellLog !== 'auto' && cellLog !== 'always' && cellLog !== 'never') throw new RangeError(`grid cellLog: expected 'auto', 'always' or 'never', got ${String(cellLog)}`);
+    if (!isCellLogMode(cellLog)) throw new RangeError(`grid cellLog: expected 'auto', 'always' or 'never', got ${String(cellLog)}`);
     this.gx = g?.x ?? ((e: E) => (e as { x: number }).x);
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
