@@ -25,6 +25,7 @@ const { values: o, positionals } = parseArgs({
     'tick-rate': { type: 'string', default: '60' },
     warmup: { type: 'string', default: '120' },
     jitter: { type: 'string', default: '0' },
+    'cell-log': { type: 'string', default: 'auto' },
   },
 });
 if (positionals.length !== 2) {
@@ -54,12 +55,12 @@ const from = (dist, file) => import(pathToFileURL(path.resolve(dist, file)).href
 const { prng } = await from(positionals[0], 'bench/src/fixtures.js');
 
 /** A room of one build, with the world and clients every side gets from the same seed. */
-async function side(dist) {
+async function side(dist, cellLog) {
   const { RoomCore } = await from(dist, 'packages/runtime/src/index.js');
   const { netschema } = await from(dist, 'bench/src/schemas/load.netschema.js');
   const { Unit } = await from(dist, 'bench/src/schemas/load.js');
   const rand = prng(1);
-  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: HALF } });
+  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: HALF, cellLog } });
   const units = [];
   for (let i = 0; i < N; i++) {
     const u = new Unit();
@@ -86,7 +87,9 @@ async function side(dist) {
   return s;
 }
 
-const sides = [await side(positionals[0]), await side(positionals[1])];
+// --cell-log M, or A,B for a different mode per side (the same build twice compares modes).
+const logModes = o['cell-log'].split(',');
+const sides = [await side(positionals[0], logModes[0]), await side(positionals[1], logModes[logModes.length - 1])];
 const rand = prng(7);
 const idx = new Int32Array(moved);
 const step = new Float64Array(moved * 3);

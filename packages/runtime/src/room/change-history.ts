@@ -22,6 +22,9 @@ export class AfterWindow {
   hi = 0;
 }
 
+/** No noted tick (`ChangeHistory.last`, `prev`): below any tick. */
+const NONE = -0x80000000;
+
 /** Ints per slot's history: HISTORY entries of (tick, c0, c1, r0, r1). */
 const BLOCK = HISTORY * 5;
 
@@ -44,15 +47,23 @@ export interface HistoryRecord {
 export class ChangeHistory {
   /** Each slot's block number plus one; 0 before its first note. */
   private ix = new Int32Array(1024);
+  /**
+   * Each slot's latest noted tick and the one before it: a reader whose last frame is at or after
+   * the latest one before now (a client due every tick, always) finds its window and its masks
+   * without walking the ring, whose five cache lines per slot cost more than the encoding.
+   */
+  private last = new Int32Array(1024).fill(NONE);
+  private prev = new Int32Array(1024).fill(NONE);
   private data = new Int32Array(64 * BLOCK);
   private blocks = 0;
 
   /** Notes a changed entity's masks for tick `tick` in its history ring. */
   record(slot: number, tick: number, c0: number, c1: number, r0: number, r1: number): void {
     if (slot >= this.ix.length) {
-      const ix = new Int32Array(Math.max(slot + 1, this.ix.length * 2));
-      ix.set(this.ix);
-      this.ix = ix;
+      const cap = Math.max(slot + 1, this.ix.length * 2);
+      this.ix = grown(this.ix, cap, 0);
+      this.last = grown(this.last, cap, NONE);
+      this.prev = grown(this.prev, cap, NONE);
     }
     let b = this.ix[slot]!;
     if (b === 0) {
@@ -63,6 +74,10 @@ export class ChangeHistory {
       }
       b = this.ix[slot] = ++this.blocks;
       this.data.fill(-1, (b - 1) * BLOCK, b * BLOCK);
+    }
+    if (this.last[slot] !== tick) {
+      this.prev[slot] = this.last[slot]!;
+      this.last[slot] = tick;
     }
     const h = this.data;
     const k = (b - 1) * BLOCK + (tick % HISTORY) * 5;
@@ -86,9 +101,17 @@ export class ChangeHistory {
     let hi = now - 1;
     const b = slot >= 0 && slot < this.ix.length ? this.ix[slot]! : 0;
     if (b !== 0) {
+      const latest = this.latestBefore(slot, now);
+      if (latest <= after) {
+        // Nothing noted after `after`: the window runs from its latest noted tick to now.
+        out.lo = latest > lo ? latest : lo;
+        out.hi = hi;
+        return out;
+      }
       const h = this.data;
       const base = (b - 1) * BLOCK;
-      for (let t = now - HISTORY + 1; t < now; t++) {
+      // Ticks are never negative: a ring index of one would land in the block before.
+      for (let t = Math.max(now - HISTORY + 1, 0); t < now; t++) {
         if (h[base + (t % HISTORY) * 5] !== t) continue;
         if (t <= after) lo = t;
         else {
@@ -100,6 +123,12 @@ export class ChangeHistory {
     out.lo = lo;
     out.hi = hi;
     return out;
+  }
+
+  /** A noted slot's latest noted tick before `now` (NONE if none; one older than the ring holds is harmless: callers compare it with later ticks). */
+  private latestBefore(slot: number, now: number): number {
+    const l = this.last[slot]!;
+    return l < now ? l : this.prev[slot]!;
   }
 
   /**
@@ -114,13 +143,13 @@ export class ChangeHistory {
     let r1 = 0;
     const slot = rec.slot;
     const b = slot >= 0 && slot < this.ix.length ? this.ix[slot]! : 0;
-    if (b !== 0 && after < now - 1) {
+    if (b !== 0 && after < now - 1 && this.latestBefore(slot, now) > after) {
       const h = this.data;
       const base = (b - 1) * BLOCK;
       const n0 = rec.masks.nested0;
       const n1 = rec.masks.nested1;
       // Earlier ticks from the ring, visiting only those after `after`: usually a few.
-      const from = now - after > HISTORY ? now - HISTORY + 1 : after + 1;
+      const from = Math.max(now - after > HISTORY ? now - HISTORY + 1 : after + 1, 0);
       for (let t = from; t < now; t++) {
         const k = base + (t % HISTORY) * 5;
         if (h[k] !== t) continue;
@@ -145,4 +174,11 @@ export class ChangeHistory {
     out.r1 = r1;
     return out;
   }
+}
+
+function grown(a: Int32Array, cap: number, fill: number) {
+  const b = new Int32Array(cap);
+  if (fill !== 0) b.fill(fill, a.length);
+  b.set(a);
+  return b;
 }
