@@ -180,6 +180,60 @@ describe('changes noted by cell (grid cellLog)', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
+  it('a client paused by a frame callback in a tick noted by cell, every client due, catches up exactly', () => {
+    // Every client is due every tick, so a tick noted by cell keeps no masks in the histories,
+    // unless a due client misses its frame. Ticks alternate which axis moves: a patch that lost
+    // the paused tick's masks would send y and leave x stale.
+    const rng = new Rng(5);
+    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'always' } });
+    const reps = new Map<number, ReplicaWorld>();
+    const cs = Array.from({ length: 12 }, (_, i) => {
+      reps.set(i, new ReplicaWorld(arena));
+      return room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 120, halfHeight: 120, hysteresis: 0 } });
+    });
+    const es = Array.from({ length: 200 }, () => {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      return room.add(e);
+    });
+    let paused = 0;
+    for (let t = 1; t <= 64; t++) {
+      if (t <= 60) {
+        for (let k = 0; k < 60; k++) {
+          const e = es[rng.nextInt(0, es.length - 1)]!;
+          if (t % 2 === 0) e.x = Math.min(200, Math.max(0, e.x + (rng.nextDouble() - 0.5) * 10));
+          else e.y = Math.min(200, Math.max(0, e.y + (rng.nextDouble() - 0.5) * 10));
+        }
+      }
+      if (cs[5]!.paused) room.resume(cs[5]!);
+      room.update((t * 1000) / 60, (c, f) => {
+        reps.get(c.data)!.apply(f);
+        // Client 0's frame comes first: client 5, due too, gets none this tick.
+        if (c.data === 0 && t >= 40 && t <= 58 && t % 3 === 0) {
+          room.pause(cs[5]!);
+          paused++;
+        }
+      });
+    }
+    expect(paused).toBe(6);
+    expect(room.stats.cellLogTicks).toBeGreaterThan(55);
+    let checked = 0;
+    for (const c of cs) {
+      const rep = reps.get(c.data)!;
+      const want = es.filter((e) => c.inView(e.x, e.y)).map((e) => room.world.idOf(e)).sort((a, b) => a - b);
+      expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(want);
+      for (const e of es) {
+        const id = room.world.idOf(e);
+        if (!want.includes(id)) continue;
+        const r = rep.get(id) as unknown as { x: number; y: number };
+        expect([r.x, r.y], `client ${c.data}, entity ${id}`).toEqual([Math.fround(e.x), Math.fround(e.y)]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   it('refuses a cellLog it does not know, naming the option and the choices', () => {
     expect(() => new RoomCore({ schema: arena, grid: { cellSize: 50, cellLog: 'sometimes' as 'auto' } })).toThrow("grid cellLog: expected 'auto', 'always' or 'never', got sometimes");
   });

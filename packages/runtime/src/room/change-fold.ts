@@ -45,6 +45,11 @@ export class ChangeFold<E extends object, D> {
   private gPos = new Float64Array(3072);
   private order = new Float64Array(1024);
   private orderN = 0;
+  /** This tick's changed entities as gathered (`gSlot`, `gMask`), and whether the fold left any to the cell log. */
+  private gN = 0;
+  private loggedTick = false;
+  /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
+  private someNotDue = false;
 
   constructor(
     private readonly world: World,
@@ -79,6 +84,7 @@ export class ChangeFold<E extends object, D> {
     const teamOf = this.teamOf;
     const grid = this.grid;
     const n = this.gather(changes);
+    this.gN = n;
     const slots = this.gSlot;
     const T = this.table;
     const F = T.f64;
@@ -112,6 +118,7 @@ export class ChangeFold<E extends object, D> {
       log.clear();
     }
     if (logged) log.start();
+    this.loggedTick = logged;
     // A fast client due now whose last frame was the last tick wants exactly this tick's changes:
     // it takes the shared run (shared-run.ts) instead of listing each public change of the
     // entities every client sees. Needs the fold in id order (the run is) and no teams (team
@@ -119,18 +126,21 @@ export class ChangeFold<E extends object, D> {
     // its frames would find the run's entities in their cells too.
     const runs = !this.teams && this.direct.foldSorted && !logged;
     const run = this.run;
+    let someNotDue = false;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       const on = !c.paused && c.budget === Infinity && this.tick - c.frameTick < HISTORY - 1;
       if (!on && c.directN > 0) this.direct.spill(c);
       c.fast = on;
       c.dueNow = !c.paused && now >= c.nextDue;
+      if (!c.dueNow) someNotDue = true;
       c.rider = false;
       const rides = runs && on && c.dueNow && c.frameTick === this.tick - 1 && c.directN === 0 && !c.reset && c.hidden.size === 0;
       if (rides) run.board(c);
       const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
       this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0));
     }
+    this.someNotDue = someNotDue;
     const allRide = run.riders === this.clients.length;
     const CF = this.ctable.f64;
     const byClient = this.ctable.clients;
@@ -196,7 +206,7 @@ export class ChangeFold<E extends object, D> {
         }
         continue;
       }
-      if (logged && this.skips(recs[slot]!, x)) {
+      if (logged && this.skips(slot, x)) {
         // Noted once under its cell for the viewers' frames to collect; a moved one is noted by
         // `EntityMoves.moveEntities` once its new cell is known, which also finds its leaves.
         if (hasMoved) this.movedLog[movedN - 1] = open ? 2 : 1;
@@ -206,8 +216,9 @@ export class ChangeFold<E extends object, D> {
           const oc = byClient[owner]!;
           if (sees(oc as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) this.direct.list(oc, slot);
         }
-        // Clients not due now read this tick's masks at their frames.
-        this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+        // Clients not due now read this tick's masks at their frames (and a due client that
+        // misses its frame after all: `keepLoggedTick`).
+        if (someNotDue) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         continue;
       }
       // An entity every client sees: its public change goes in the shared run for the riders,
@@ -277,8 +288,23 @@ export class ChangeFold<E extends object, D> {
    * it is (global, or shown to some), and one with a place (x is NaN without one). Its owner is
    * listed by the fold.
    */
-  private skips(rec: EntityRecord, x: number): boolean {
-    return !rec.global && rec.pinnedBy.length === 0 && x === x && !Number.isNaN(this.table.f64[rec.slot * ROW_F64 + F_CELL]);
+  private skips(slot: number, x: number): boolean {
+    // Typed flags, not the record: reading it was a cache miss per changed entity.
+    const T = this.table;
+    return T.everyone[slot] === 0 && T.pinned[slot] === 0 && x === x && !Number.isNaN(T.f64[slot * ROW_F64 + F_CELL]);
+  }
+
+  /**
+   * After the frames: a tick that noted changes by cell with every client due kept no masks in
+   * the histories. A client that was due and got no frame after all (paused or removed by a
+   * sink call) collects those notes at a later frame, which reads this tick's masks from the
+   * history: they are kept now, while the gathered masks are still this tick's.
+   */
+  keepLoggedTick(): void {
+    if (!this.loggedTick || this.someNotDue) return;
+    const slots = this.gSlot;
+    const masks = this.gMask;
+    for (let k = 0; k < this.gN; k++) this.history.record(slots[k]!, this.tick, masks[k * 4]!, masks[k * 4 + 1]!, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
   }
 
   /** Whether a change touches fields only the owner may see (the owner's share beyond the run). */

@@ -77,6 +77,8 @@ export class EntityTable<R extends TableRecord = TableRecord> {
   cellPos = new Int32Array(1024);
   /** Nonzero for slots whose entity every client sees (global, or any in a room without grid or filter): their public changes go in the shared run. */
   everyone = new Uint8Array(1024);
+  /** Nonzero for slots whose entity some client shows or hides (`RoomCore.show`, `hide`): a tick noting changes by cell walks its viewers. */
+  pinned = new Uint8Array(1024);
   private size = 0;
   private readonly free: number[] = [];
   /** Released slots with the tick they were released at, oldest first (pairs). */
@@ -100,6 +102,7 @@ export class EntityTable<R extends TableRecord = TableRecord> {
   ) {
     this.followed = new Uint8Array(capacity);
     this.everyone = new Uint8Array(capacity);
+    this.pinned = new Uint8Array(capacity);
     this.cellPos = new Int32Array(capacity);
     const buf = new ArrayBuffer(capacity * ROW_I32 * 4);
     this.f64 = new Float64Array(buf);
@@ -151,6 +154,7 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     this.i32[b + I_ETICK] = -1;
     this.followed[slot] = 0;
     this.everyone[slot] = 0;
+    this.pinned[slot] = 0;
     this.i32[b + I_NESTED0] = rec.masks.nested0;
     this.i32[b + I_NESTED1] = rec.masks.nested1;
     this.overflow[slot] = null;
@@ -180,6 +184,9 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     const everyone = new Uint8Array(this.everyone.length * 2);
     everyone.set(this.everyone);
     this.everyone = everyone;
+    const pinned = new Uint8Array(this.pinned.length * 2);
+    pinned.set(this.pinned);
+    this.pinned = pinned;
     const cellPos = new Int32Array(this.cellPos.length * 2);
     cellPos.set(this.cellPos);
     this.cellPos = cellPos;

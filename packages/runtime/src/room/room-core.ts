@@ -231,6 +231,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       c.hidden.delete(rec);
     }
     if (rec.pinnedBy.length !== 0) rec.pinnedBy.length = 0;
+    this.table.pinned[rec.slot] = 0;
     this.followed -= rec.followers.length;
     if (rec.followers.length !== 0) rec.followers.length = 0;
     if (this.grid && !Number.isNaN(rec.cell)) this.interest.unplace(rec);
@@ -341,8 +342,8 @@ export class RoomCore<E extends object = object, D = unknown> {
       this.table.i32[rec.slot * ROW_I32 + I_OWNER] = -1;
     }
     client.owned.clear();
-    for (const rec of client.shown) swapRemove(rec.pinnedBy, client);
-    for (const rec of client.hidden) swapRemove(rec.pinnedBy, client);
+    for (const rec of client.shown) unpinFrom(rec, client);
+    for (const rec of client.hidden) unpinFrom(rec, client);
     client.shown.clear();
     client.hidden.clear();
     this.ctable.release(client.slot);
@@ -396,7 +397,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'unpin');
     client.shown.delete(rec);
     client.hidden.delete(rec);
-    swapRemove(rec.pinnedBy, client);
+    unpinFrom(rec, client);
     this.interest.revisit(client, rec);
   }
 
@@ -510,12 +511,15 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     // A client that was due but got no frame after all (paused or removed by a sink call) folds
     // its list now, while this tick's masks are still on the entities: they are not kept for it.
+    let missed = false;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
       // A rider without its frame has the run listed instead, then folded with the rest.
       if (c.rider && c.frameTick !== this.tickNo) this.run.alight(c);
+      if (c.dueNow && c.frameTick !== this.tickNo) missed = true;
       if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.direct.spill(c);
     }
+    if (missed) this.changes.keepLoggedTick();
     this.ticking = false;
     this.world.commit();
     const s = this.stats;
@@ -547,9 +551,16 @@ export class RoomCore<E extends object = object, D = unknown> {
   }
 }
 
-/** Notes that `client` pins `rec` (show or hide), once. */
+/** Notes that `client` pins `rec` (show or hide), once; the table's byte follows. */
 function pin(rec: EntityRecord, client: RoomClient<unknown>): void {
   if (rec.pinnedBy.includes(client)) return;
   if (rec.pinnedBy.length === 0) rec.pinnedBy = [client];
   else rec.pinnedBy.push(client);
+  rec.table.pinned[rec.slot] = 1;
+}
+
+/** Drops `client`'s pin of `rec`, if any. */
+function unpinFrom(rec: EntityRecord, client: RoomClient<unknown>): void {
+  swapRemove(rec.pinnedBy, client);
+  if (rec.pinnedBy.length === 0) rec.table.pinned[rec.slot] = 0;
 }
