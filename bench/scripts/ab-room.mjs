@@ -125,6 +125,7 @@ for (let t = 0; t < warmup + ticks; t++) {
   now += (1000 / tickRate) * (1 + jitter * (2 * rand() - 1));
 }
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
 console.log(
   JSON.stringify({
@@ -138,6 +139,9 @@ console.log(
     jitter,
     a_ms: r4(median(sides[0].times)),
     b_ms: r4(median(sides[1].times)),
+    // Means too: the arena bench reports mean tick times, which a few slow ticks move.
+    a_mean_ms: r4(mean(sides[0].times)),
+    b_mean_ms: r4(mean(sides[1].times)),
     ratio_b_a: r4(median(ratios)),
     same_bytes: sides[0].bytes === sides[1].bytes,
     a_bytes: sides[0].bytes,
