@@ -5,13 +5,14 @@
 // per-tick time ratios B / A is reported, with whether both sent the same bytes.
 //
 //   node scripts/build-tsc.mjs && cp -r dist dist-a      # the old build, then change and rebuild
-//   node scripts/ab-room.mjs dist-a dist [--ticks 400] [--clients 100] [--hz 60] [--tick-rate 60] [--jitter 0]
+//   node scripts/ab-room.mjs dist-a dist [--ticks 400] [--clients 100] [--hz 60] [--tick-rate 60] [--jitter 0] [--cell-log auto]
 //
 // Swap the two builds between runs: an A/A run gives about 1.05, the second room's bias.
 // The world is bench:load's (10,000 units, box views of 224 units, no hysteresis, grid cell
 // 112): --hz 20 --clients 1000 is bench:load's shape, --hz 60 --clients 100 the arena's.
 // --jitter F spreads each tick's interval uniformly over (1 ± F) of its nominal length, as a
 // real server's timer does: clients due together then had their last frames on different ticks.
+// --cell-log M sets the grid's cellLog on both sides, A,B one per side (one build twice compares modes).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,7 @@ const { values: o, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N]');
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B]');
   process.exit(2);
 }
 const num = (name) => {
