@@ -90,6 +90,10 @@ async function side(dist, cellLog) {
 
 // --cell-log M, or A,B for a different mode per side (the same build twice compares modes).
 const logModes = o['cell-log'].split(',');
+if (logModes.length > 2 || logModes.some((m) => !['auto', 'always', 'never'].includes(m))) {
+  console.error(`ab-room: --cell-log must be auto, always or never, or two of them as A,B; got ${o['cell-log']}`);
+  process.exit(2);
+}
 const sides = [await side(positionals[0], logModes[0]), await side(positionals[1], logModes[logModes.length - 1])];
 const rand = prng(7);
 const idx = new Int32Array(moved);
