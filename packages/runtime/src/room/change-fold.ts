@@ -45,7 +45,7 @@ export class ChangeFold<E extends object, D> {
   private gPos = new Float64Array(3072);
   private order = new Float64Array(1024);
   private orderN = 0;
-  /** This tick's changed entities as gathered (`gSlot`, `gMask`), and whether the fold left any to the cell log. */
+  /** How many changed entities this tick gathered (`gSlot`, `gMask`), and whether it noted changes by cell. */
   private gN = 0;
   private loggedTick = false;
   /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
