@@ -13,6 +13,7 @@
 // --jitter F spreads each tick's interval uniformly over (1 ± F) of its nominal length, as a
 // real server's timer does: clients due together then had their last frames on different ticks.
 // --cell-log M sets the grid's cellLog on both sides, A,B one per side (one build twice compares modes).
+// --follow F moves every view up to F units per axis each tick (setView, timed with the tick).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -27,10 +28,11 @@ const { values: o, positionals } = parseArgs({
     warmup: { type: 'string', default: '120' },
     jitter: { type: 'string', default: '0' },
     'cell-log': { type: 'string', default: 'auto' },
+    follow: { type: 'string', default: '0' },
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B]');
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F]');
   process.exit(2);
 }
 const num = (name) => {
@@ -72,12 +74,13 @@ async function side(dist, cellLog) {
     u.name = `unit${i}`;
     units.push(room.add(u));
   }
+  const cs = [];
   for (let c = 0; c < clients; c++) {
-    room.addClient(c, { view: { x: HALF + rand() * (W - 2 * HALF), y: HALF + rand() * (W - 2 * HALF), halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } });
+    cs.push(room.addClient(c, { view: { x: HALF + rand() * (W - 2 * HALF), y: HALF + rand() * (W - 2 * HALF), halfWidth: HALF, halfHeight: HALF, hysteresis: 0 } }));
   }
   // The sink copies each frame, as a socket send does.
   const buf = new Uint8Array(1 << 16);
-  const s = { room, units, bytes: 0, times: [], sink: null };
+  const s = { room, units, clients: cs, bytes: 0, times: [], sink: null };
   let pos = 0;
   s.sink = (_c, f) => {
     if (pos + f.length > buf.length) pos = 0;
@@ -96,6 +99,19 @@ if (logModes.length > 2 || logModes.some((m) => !['auto', 'always', 'never'].inc
 }
 const sides = [await side(positionals[0], logModes[0]), await side(positionals[1], logModes[logModes.length - 1])];
 const rand = prng(7);
+// --follow F: every view steps up to F units along each axis every tick (set before the tick, and
+// timed with it), as views that follow their players do.
+const follow = Number(o.follow);
+if (!(follow >= 0 && follow < HALF)) {
+  console.error(`ab-room: --follow must be a step in [0, ${HALF}) units, got ${o.follow}`);
+  process.exit(2);
+}
+const vx = new Float64Array(clients);
+const vy = new Float64Array(clients);
+for (let c = 0; c < clients; c++) {
+  vx[c] = sides[0].clients[c].shape.x;
+  vy[c] = sides[0].clients[c].shape.y;
+}
 const idx = new Int32Array(moved);
 const step = new Float64Array(moved * 3);
 const ratios = [];
@@ -115,10 +131,17 @@ for (let t = 0; t < warmup + ticks; t++) {
       u.angle = step[i * 3 + 2];
     }
   }
+  if (follow > 0) {
+    for (let c = 0; c < clients; c++) {
+      vx[c] = Math.min(W - HALF, Math.max(HALF, vx[c] + (rand() - 0.5) * 2 * follow));
+      vy[c] = Math.min(W - HALF, Math.max(HALF, vy[c] + (rand() - 0.5) * 2 * follow));
+    }
+  }
   const dt = [0, 0];
   for (const k of t & 1 ? [1, 0] : [0, 1]) {
     const s = sides[k];
     const t0 = performance.now();
+    if (follow > 0) for (let c = 0; c < clients; c++) s.clients[c].setView({ x: vx[c], y: vy[c], halfWidth: HALF, halfHeight: HALF, hysteresis: 0 });
     s.room.update(now, s.sink);
     dt[k] = performance.now() - t0;
   }
