@@ -68,10 +68,10 @@ export class DirectLists {
 
   /**
    * Takes a client's direct list for this frame: each entity once, in the order it was listed
-   * (a tick's fold lists in id order, the cell log in cell order), only those it still knows: how many it lists, and how
-   * many of them go out through the list (`out`). An entity that also has a pending entry
-   * (entering, or changed before the list began) goes out through the entry instead, with the
-   * listed changes folded into it, so it is written once.
+   * (a tick's fold lists in id order, the cell log in cell order), only those it still knows:
+   * how many it lists, and how many of them go out through the list (`out`). An entity that
+   * also has a pending entry (entering, or changed before the list began) goes out through the
+   * entry instead, with the listed changes folded into it, so it is written once.
    */
   claim(client: RoomClient<unknown>, mark: number, out: DirectClaim): DirectClaim {
     const n = client.directN;

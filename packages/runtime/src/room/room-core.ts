@@ -511,6 +511,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     }
     // A client that was due but got no frame after all (paused or removed by a sink call) folds
     // its list now, while this tick's masks are still on the entities: they are not kept for it.
+    // Notes of a tick noted by cell wait for its next frame, so their masks are kept then.
     let missed = false;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
