@@ -14,6 +14,8 @@
 // real server's timer does: clients due together then had their last frames on different ticks.
 // --cell-log M sets the grid's cellLog on both sides, A,B one per side (one build twice compares modes).
 // --follow F moves every view up to F units per axis each tick (setView, timed with the tick).
+// --entities N (default 10,000) and --cell N (the grid cell edge, default 112) change the world:
+// --entities 5000 --cell 56 --clients 200 --follow 2 is the following scenario's shape.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -29,10 +31,12 @@ const { values: o, positionals } = parseArgs({
     jitter: { type: 'string', default: '0' },
     'cell-log': { type: 'string', default: 'auto' },
     follow: { type: 'string', default: '0' },
+    entities: { type: 'string', default: '10000' },
+    cell: { type: 'string', default: '112' },
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F]');
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F] [--entities N] [--cell N]');
   process.exit(2);
 }
 const num = (name) => {
@@ -43,13 +47,12 @@ const num = (name) => {
   }
   return v;
 };
-const [ticks, clients, hz, tickRate, warmup] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup'].map(num);
+const [ticks, clients, hz, tickRate, warmup, N, CELL] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup', 'entities', 'cell'].map(num);
 const jitter = Number(o.jitter);
 if (!(jitter >= 0 && jitter < 1)) {
   console.error(`ab-room: --jitter must be a fraction in [0, 1), got ${o.jitter}`);
   process.exit(2);
 }
-const N = 10_000;
 const W = 1000;
 const HALF = 112;
 const moved = Math.round((1000 * hz) / tickRate);
@@ -63,7 +66,7 @@ async function side(dist, cellLog) {
   const { netschema } = await from(dist, 'bench/src/schemas/load.netschema.js');
   const { Unit } = await from(dist, 'bench/src/schemas/load.js');
   const rand = prng(1);
-  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: HALF, cellLog } });
+  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: CELL, cellLog } });
   const units = [];
   for (let i = 0; i < N; i++) {
     const u = new Unit();

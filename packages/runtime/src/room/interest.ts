@@ -3,13 +3,21 @@
 // queried again (a moved entity is offered to the clients watching its cell in
 // entity-moves.ts). Pins (show/hide), ownership, global entities and the game's filter have the
 // last word.
+import { StripFinder } from './axis-order.js';
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
 import type { SharedRun } from './shared-run.js';
+import { SweepBand } from './sweep-band.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
+
+/**
+ * Entities a band cell needs before a sweep looks up the strips of its move in the cell's axis
+ * orders instead of testing each: below, a few tests cost less than the binary searches.
+ */
+const STRIP_MIN = 32;
 
 export class Interest<E extends object, D> {
   /** The room's tick, set by `begin`. */
@@ -18,6 +26,10 @@ export class Interest<E extends object, D> {
   private stampNo = 0;
   /** Entries leaving a client's view, gathered before they are removed (removing while walking the table would skip some). */
   private readonly leaving: ViewEntry[] = [];
+  /** What a sweep's strips hold in a crowded cell. */
+  private readonly strips = new StripFinder();
+  /** The cells a sweep reads. */
+  private readonly band = new SweepBand();
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -311,16 +323,24 @@ export class Interest<E extends object, D> {
     let pa = P[cb + C_SA]!;
     let pb = P[cb + C_SA + 1]!;
     let pc = P[cb + C_SA + 2]!;
+    // With the same extent on z before and after, what a move leaves or uncovers lies in strips
+    // along x and y, found in crowded cells through their axis orders (axis-order.ts).
+    let zKept = oz === nz && pc === hc;
     const out = this.leaving;
+    const band = this.band;
+    band.set(P, CF, cb, C_SA, size, flat, client.wx0, client.wx1, client.wy0, client.wy1, client.wz0, client.wz1);
     for (let cx = client.wx0; cx <= client.wx1; cx++) {
       for (let cy = client.wy0; cy <= client.wy1; cy++) {
         for (let cz = client.wz0; cz <= client.wz1; cz++) {
-          if (!inBand(P, CF, cb, C_SA, size, flat, cx, cy, cz)) continue;
+          if (!band.has(cx, cy, cz)) continue;
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
-          const n = cell.entities.length;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          for (let i = 0; i < n; i++) {
+          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
+          const n = byStrips ? this.strips.find(cell.ordered(), pos, band.from(0, cx), band.to(0, cx), nx - ha, nx + ha, band.from(1, cy), band.to(1, cy), ny - hb, ny + hb) : cell.entities.length;
+          const found = this.strips.out;
+          for (let k = 0; k < n; k++) {
+            const i = byStrips ? found[k]! : k;
             const x = pos[i * 3]!;
             const y = pos[i * 3 + 1]!;
             const z = pos[i * 3 + 2]!;
@@ -352,15 +372,20 @@ export class Interest<E extends object, D> {
     pa = P[cb + C_EA]!;
     pb = P[cb + C_EA + 1]!;
     pc = P[cb + C_EA + 2]!;
+    zKept = oz === nz && pc === hc;
+    band.set(CF, P, cb, C_EA, size, flat, x0, x1, y0, y1, z0, z1);
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {
-          if (!inBand(CF, P, cb, C_EA, size, flat, cx, cy, cz)) continue;
+          if (!band.has(cx, cy, cz)) continue;
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
-          const n = cell.entities.length;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          for (let i = 0; i < n; i++) {
+          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
+          const n = byStrips ? this.strips.find(cell.ordered(), pos, band.from(0, cx), band.to(0, cx), ox - pa, ox + pa, band.from(1, cy), band.to(1, cy), oy - pb, oy + pb) : cell.entities.length;
+          const found = this.strips.out;
+          for (let k = 0; k < n; k++) {
+            const i = byStrips ? found[k]! : k;
             const slot = slots[i]!;
             const x = pos[i * 3]!;
             const y = pos[i * 3 + 1]!;
@@ -441,28 +466,4 @@ export class Interest<E extends object, D> {
 /** Index of cell (cx, cy, cz) in a client's watched box (`watched`, `watchedCells`): x, then y, then z. */
 function boxIndex(c: RoomClient<unknown>, cx: number, cy: number, cz: number): number {
   return ((cx - c.wx0) * (c.wy1 - c.wy0 + 1) + (cy - c.wy0)) * (c.wz1 - c.wz0 + 1) + (cz - c.wz0);
-}
-
-/**
- * Whether grid cell (cx, cy, cz) may hold a position inside box `a` but not inside box `b` (both
- * client rows, extents at `o`: C_SA or C_EA): the part of the cell inside `a` is not wholly
- * inside `b`. A view that moved a little has few such cells: a band along the edges it moved.
- * Conservative (the cell is widened a hair, and the grid's clamped outermost cells are treated
- * as bounded, which the range makes moot): the per-entity tests decide.
- */
-function inBand(a: Float64Array, b: Float64Array, row: number, o: number, size: number, flat: boolean, cx: number, cy: number, cz: number): boolean {
-  // `coord` rounds v × (1 / size), which may file a position a rounding error outside the cell.
-  const e = size * 1e-6;
-  const x0 = Math.max(cx * size - e, a[row + C_X]! - a[row + o]!);
-  const x1 = Math.min((cx + 1) * size + e, a[row + C_X]! + a[row + o]!);
-  const y0 = Math.max(cy * size - e, a[row + C_Y]! - a[row + o + 1]!);
-  const y1 = Math.min((cy + 1) * size + e, a[row + C_Y]! + a[row + o + 1]!);
-  if (x0 > x1 || y0 > y1) return false;
-  const insideXY =
-    x0 >= b[row + C_X]! - b[row + o]! && x1 <= b[row + C_X]! + b[row + o]! && y0 >= b[row + C_Y]! - b[row + o + 1]! && y1 <= b[row + C_Y]! + b[row + o + 1]!;
-  if (flat) return !insideXY;
-  const z0 = Math.max(cz * size - e, a[row + C_Z]! - a[row + o + 2]!);
-  const z1 = Math.min((cz + 1) * size + e, a[row + C_Z]! + a[row + o + 2]!);
-  if (z0 > z1) return false;
-  return !(insideXY && z0 >= b[row + C_Z]! - b[row + o + 2]! && z1 <= b[row + C_Z]! + b[row + o + 2]!);
 }

@@ -1,3 +1,4 @@
+import { CellOrders } from './axis-order.js';
 import { VIEW_FIELDS, ViewEdges } from './view-edges.js';
 
 /**
@@ -16,6 +17,11 @@ export { VIEW_FIELDS };
 const EDGES_MIN_VIEWS = 16;
 /** Moves a cell sees with unchanged views before it builds the edge index. */
 const EDGES_AFTER_MOVES = 16;
+/**
+ * Changes to a cell's entities (adds, moves, removals) with no sweep reading its axis orders,
+ * after which it stops keeping them: a cell no moving view reads pays nothing.
+ */
+const ORDERS_IDLE = 64;
 
 export class GridCell<E, C> {
   readonly entities: E[] = [];
@@ -42,6 +48,15 @@ export class GridCell<E, C> {
   edgesFresh = false;
   /** Entities moved in this cell since its watchers or their views last changed. */
   movesSinceChange = 0;
+  /**
+   * Its entities sorted by x and by y (axis-order.ts), kept while moving views read them
+   * (`ordered`); null otherwise.
+   */
+  private orders: CellOrders | null = null;
+  /** Whether `orders` is in step with the entities (dropped ones are rebuilt in place, not reallocated). */
+  private ordersKept = false;
+  /** Changes to its entities since a sweep last read the orders. */
+  private unread = 0;
   constructor(
     /** Dense index among the grid's live cells (`SpatialGrid.byIndex`), for typed tables to refer to. */
     readonly index: number,
@@ -112,7 +127,14 @@ export class GridCell<E, C> {
     }
     this.entitySlots[i] = slot;
     this.entities.push(entity);
-    this.moveAt(i, x, y, z);
+    const p = this.pos;
+    p[i * 3] = x;
+    p[i * 3 + 1] = y;
+    p[i * 3 + 2] = z;
+    if (this.ordersKept && this.kept()) {
+      this.orders!.byX.add(i, x);
+      this.orders!.byY.add(i, y);
+    }
     return i;
   }
 
@@ -122,12 +144,20 @@ export class GridCell<E, C> {
     p[i * 3] = x;
     p[i * 3 + 1] = y;
     p[i * 3 + 2] = z;
+    if (this.ordersKept && this.kept()) {
+      this.orders!.byX.move(i, x);
+      this.orders!.byY.move(i, y);
+    }
   }
 
   /** Removes the entity at index `i`; the last one takes its place: returns that one's table slot, or -1. */
   removeAt(i: number): number {
     const last = this.entities.length - 1;
     const moved = i === last ? -1 : this.entitySlots[last]!;
+    if (this.ordersKept && this.kept()) {
+      this.orders!.byX.remove(i, last);
+      this.orders!.byY.remove(i, last);
+    }
     if (moved >= 0) {
       this.entities[i] = this.entities[last]!;
       this.entitySlots[i] = moved;
@@ -135,6 +165,32 @@ export class GridCell<E, C> {
     }
     this.entities.pop();
     return moved;
+  }
+
+  /**
+   * Its entities sorted by x and by y, built when first asked for and kept in step from then
+   * on, until ORDERS_IDLE changes pass with no one asking.
+   */
+  ordered(): CellOrders {
+    this.unread = 0;
+    const orders = (this.orders ??= new CellOrders());
+    if (!this.ordersKept) {
+      orders.build(this.pos, this.entities.length);
+      this.ordersKept = true;
+    }
+    return orders;
+  }
+
+  /** Whether the cell keeps its entities sorted by axis (a moving view read it lately). */
+  get keepsOrders(): boolean {
+    return this.ordersKept;
+  }
+
+  /** Whether the axis orders are still worth keeping through one more change (else they are dropped). */
+  private kept(): boolean {
+    if (++this.unread <= ORDERS_IDLE) return true;
+    this.ordersKept = false;
+    return false;
   }
 }
 
