@@ -46,7 +46,7 @@ describe('ViewEdges (a cell box views by their edges)', () => {
         const x = fx + (rng.nextDouble() - 0.5) * 2 * step;
         const y = rng.nextInt(0, 3) === 0 ? fy : fy + (rng.nextDouble() - 0.5) * 2 * step;
         const z = rng.nextInt(0, 3) === 0 ? fz : fz + (rng.nextDouble() - 0.5) * step;
-        const n = edges.candidates(fx, fy, fz, x, y, z);
+        const n = edges.candidates(Float64Array.of(fx, fy, fz), 0, Float64Array.of(x, y, z), 0);
         const found = new Set(edges.hits.subarray(0, n));
         for (const i of found) expect(boxes).toContain(i);
         for (const i of boxes) {
@@ -64,7 +64,7 @@ describe('ViewEdges (a cell box views by their edges)', () => {
     const views = new Float64Array([10, 10, 0, 5, 5, 5, 20, 20, 0, 5, 5, 5]);
     const edges = new ViewEdges();
     edges.build(views, 2);
-    expect(edges.candidates(10, 5, 0, 10, 5, 0)).toBe(0);
+    expect(edges.candidates(Float64Array.of(10, 5, 0), 0, Float64Array.of(10, 5, 0), 0)).toBe(0);
   });
 });
 

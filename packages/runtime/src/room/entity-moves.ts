@@ -30,15 +30,15 @@ export class EntityMoves<E extends object, D> {
       const x = F[f + F_X]!;
       const y = F[f + F_Y]!;
       const z = F[f + F_Z]!;
-      const key = grid.keyAt(x, y, z);
       let cell = grid.byIndex[I[slot * ROW_I32 + I_CELLIX]!]!;
       // The fold left this entity's viewers to the cell log: the views it left are found here.
       let leaves = logKinds[k]! !== 0;
       // The row keeps its cell: no map lookup while the entity stays inside it.
-      if (key !== F[f + F_CELL]) {
+      if (!grid.inCell(F, f + F_X, f + F_CELL)) {
+        const key = grid.keyAt(x, y, z);
         const rec = T.recs[slot]!;
         // Every view that held it watches the cell it left; the new cell's need no leave test.
-        if (leaves) this.leaveOld(cell, rec, from[k * 3]!, from[k * 3 + 1]!, from[k * 3 + 2]!, x, y, z);
+        if (leaves) this.leaveOld(cell, rec, from, k * 3, f + F_X);
         leaves = false;
         this.interest.leaveCell(cell, slot);
         grid.release(F[f + F_CELL]!);
@@ -46,7 +46,7 @@ export class EntityMoves<E extends object, D> {
         cell = rec.gridCell = grid.cell(key);
         I[slot * ROW_I32 + I_CELLIX] = cell.index;
         T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
-      } else cell.moveAt(T.cellPos[slot]!, x, y, z);
+      } else cell.moveAt(T.cellPos[slot]!, F, f + F_X);
       if (logKinds[k] === 2) this.log.note(cell.index, slot, x, y, z);
       // Viewers were checked while folding; the clients watching the cell may gain the entity.
       // A client the view alone decides for already has every entity inside its view as of the
@@ -61,7 +61,7 @@ export class EntityMoves<E extends object, D> {
       const fy = from[k * 3 + 1]!;
       const fz = from[k * 3 + 2]!;
       if (cell.useEdges()) {
-        this.offerByEdges(cell, slot, x, y, z, fx, fy, fz, leaves);
+        this.offerByEdges(cell, slot, from, k * 3, leaves);
         continue;
       }
       for (let i = 0; i < watchers.length; i++) {
@@ -99,7 +99,7 @@ export class EntityMoves<E extends object, D> {
         const c = watchers[i]!;
         if (T.hasViewer(slot, cs)) continue;
         const rec = T.recs[slot]!;
-        if (c.shape.contains(x, y, z, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
+        if (c.shape.containsAt(F, f + F_X, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
       }
     }
   }
@@ -109,40 +109,43 @@ export class EntityMoves<E extends object, D> {
    * crossed, found in the cell's edge index (view-edges.ts), get the box test; the others
    * cannot have gained it. Watchers without a box view are offered it one by one.
    */
-  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number, leaves: boolean): void {
+  private offerByEdges(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, from: Float64Array, fa: number, leaves: boolean): void {
     const T = this.table;
+    const F = T.f64;
+    const ta = slot * ROW_F64 + F_X;
     const V = cell.views;
     const edges = cell.edges!;
-    const n = edges.candidates(fx, fy, fz, x, y, z);
+    const n = edges.candidates(from, fa, F, ta);
     const hits = edges.hits;
     for (let h = 0; h < n; h++) {
       const o = hits[h]! * VIEW_FIELDS;
       // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
       // and the viewer check turns the second away.
-      if (holds(V, o, x, y, z) && !holds(V, o, fx, fy, fz) && !T.hasViewer(slot, cell.slots[hits[h]!]!)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
+      if (holds(V, o, F, ta) && !holds(V, o, from, fa) && !T.hasViewer(slot, cell.slots[hits[h]!]!)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
     }
     if (leaves) {
-      const m = edges.exits(fx, fy, fz, x, y, z);
+      const m = edges.exits(from, fa, F, ta);
       // A view left across two axes comes twice: the second finds no entry.
       for (let h = 0; h < m; h++) {
         const o = hits[h]! * VIEW_FIELDS;
-        if (holds(V, o, fx, fy, fz) && !holds(V, o, x, y, z)) this.leaveView(cell.watchers[hits[h]!]!, T.recs[slot]!);
+        if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[hits[h]!]!, T.recs[slot]!);
       }
     }
     const others = edges.others;
-    for (let h = 0; h < edges.othersN; h++) this.offerOther(cell, others[h]!, slot, x, y, z, fx, fy, fz);
+    for (let h = 0; h < edges.othersN; h++) this.offerOther(cell, others[h]!, slot, from, fa);
   }
 
   /**
    * A moved entity left the cell `cell` while the fold left its viewers to the cell log: each box
    * view there that held it at (fx, fy, fz) and does not at (x, y, z) loses it.
    */
-  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, fx: number, fy: number, fz: number, x: number, y: number, z: number): void {
+  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, from: Float64Array, fa: number, ta: number): void {
     const V = cell.views;
+    const F = this.table.f64;
     // A watcher without a box view has a NaN centre, which holds nothing.
     for (let i = 0; i < cell.watchers.length; i++) {
       const o = i * VIEW_FIELDS;
-      if (holds(V, o, fx, fy, fz) && !holds(V, o, x, y, z)) this.leaveView(cell.watchers[i]!, rec);
+      if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[i]!, rec);
     }
   }
 
@@ -156,14 +159,19 @@ export class EntityMoves<E extends object, D> {
   }
 
   /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */
-  private offerOther(cell: GridCell<EntityRecord, RoomClient<D>>, i: number, slot: number, x: number, y: number, z: number, fx: number, fy: number, fz: number): void {
+  private offerOther(cell: GridCell<EntityRecord, RoomClient<D>>, i: number, slot: number, from: Float64Array, fa: number): void {
     const T = this.table;
+    const F = T.f64;
+    const ta = slot * ROW_F64 + F_X;
+    const x = F[ta]!;
+    const y = F[ta + 1]!;
+    const z = F[ta + 2]!;
     const CF = this.ctable.f64;
     const cs = cell.slots[i]!;
     const cb = cs * CROW;
     if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
       // A round view: its row's test.
-      if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
+      if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
         this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
       }
       return;
@@ -173,11 +181,11 @@ export class EntityMoves<E extends object, D> {
     const c = cell.watchers[i]!;
     if (T.hasViewer(slot, cs)) return;
     const rec = T.recs[slot]!;
-    if (c.shape.contains(x, y, z, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
+    if (c.shape.containsAt(F, ta, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
   }
 }
 
-/** Whether the box view at offset `o` of a cell's views (`GridCell.views`) holds (x, y, z). */
-function holds(V: Float64Array, o: number, x: number, y: number, z: number): boolean {
-  return Math.abs(x - V[o]!) <= V[o + 3]! && Math.abs(y - V[o + 1]!) <= V[o + 4]! && Math.abs(z - V[o + 2]!) <= V[o + 5]!;
+/** Whether the box view at offset `o` of a cell's views (`GridCell.views`) holds the position at `p[a..a+2]`. */
+function holds(V: Float64Array, o: number, p: Float64Array, a: number): boolean {
+  return Math.abs(p[a]! - V[o]!) <= V[o + 3]! && Math.abs(p[a + 1]! - V[o + 1]!) <= V[o + 4]! && Math.abs(p[a + 2]! - V[o + 2]!) <= V[o + 5]!;
 }

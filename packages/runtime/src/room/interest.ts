@@ -143,8 +143,12 @@ export class Interest<E extends object, D> {
     if (client.hidden.size > 0 && client.hidden.has(rec)) return false;
     if (rec.global || rec.owner === client || (client.shown.size > 0 && client.shown.has(rec))) return true;
     if (this.grid) {
-      if (!client.hasView || Number.isNaN(rec.cell)) return false;
-      if (!client.shape.contains(rec.x, rec.y, rec.z, staying)) return false;
+      // The row, not the record's getters, and no doubles passed: a call the caller does not
+      // inline boxes each double it passes or returns, and the tick makes thousands of these.
+      const F = this.table.f64;
+      const f = rec.slot * ROW_F64;
+      if (!client.hasView || Number.isNaN(F[f + F_CELL]!)) return false;
+      if (!client.shape.containsAt(F, f + F_X, staying)) return false;
     }
     const filter = this.filter;
     return filter === undefined || filter(client, rec.entity as unknown as E);

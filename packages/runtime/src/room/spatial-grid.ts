@@ -138,12 +138,15 @@ export class GridCell<E, C> {
     return i;
   }
 
-  /** Notes where the entity at index `i` is now. */
-  moveAt(i: number, x: number, y: number, z: number): void {
+  /**
+   * Notes where the entity at index `i` is now: (x, y, z) at `at` in `from` (a table row). Read
+   * there, not passed: a call its caller does not inline boxes every double it is passed.
+   */
+  moveAt(i: number, from: Float64Array, at: number): void {
     const p = this.pos;
-    p[i * 3] = x;
-    p[i * 3 + 1] = y;
-    p[i * 3 + 2] = z;
+    const x = (p[i * 3] = from[at]!);
+    const y = (p[i * 3 + 1] = from[at + 1]!);
+    p[i * 3 + 2] = from[at + 2]!;
     if (this.ordersKept && this.kept()) {
       this.orders!.byX.move(i, x);
       this.orders!.byY.move(i, y);
@@ -227,6 +230,15 @@ export class SpatialGrid<E, C> {
 
   keyAt(x: number, y: number, z: number): number {
     return this.key(this.coord(x), this.coord(y), this.dimensions === 2 ? 0 : this.coord(z));
+  }
+
+  /**
+   * Whether the position at `at` in `from` (x, y, z) lies in the cell whose key is at `keyAt`
+   * there: a moved entity's test on its table row. It takes and returns no doubles (a key is
+   * above the small-integer range): a call its caller does not inline boxes each one.
+   */
+  inCell(from: Float64Array, at: number, keyAt: number): boolean {
+    return this.keyAt(from[at]!, from[at + 1]!, from[at + 2]!) === from[keyAt];
   }
 
   cell(key: number): GridCell<E, C> {

@@ -77,26 +77,29 @@ export class ViewEdges {
   }
 
   /**
-   * Box views an entity that moved from (fx, fy, fz) to (x, y, z) may have entered, into `hits`;
-   * returns how many.
+   * Box views an entity that moved from `from[fa..fa+2]` to `to[ta..ta+2]` (x, y, z each) may
+   * have entered, into `hits`; returns how many. Positions are read from arrays, not passed: a
+   * call its caller does not inline boxes every double it is passed.
    */
-  candidates(fx: number, fy: number, fz: number, x: number, y: number, z: number): number {
-    let m = this.crossed(0, fx, x, 0, false);
-    m = this.crossed(1, fy, y, m, false);
-    return this.crossed(2, fz, z, m, false);
+  candidates(from: Float64Array, fa: number, to: Float64Array, ta: number): number {
+    let m = this.crossed(0, from, fa, to, ta, 0, false);
+    m = this.crossed(1, from, fa, to, ta, m, false);
+    return this.crossed(2, from, fa, to, ta, m, false);
   }
 
   /**
-   * Box views an entity that moved from (fx, fy, fz) to (x, y, z) may have left, into `hits`:
-   * it crossed the upper edge moving up an axis, the lower edge moving down. Returns how many.
+   * Box views an entity that moved from `from[fa..fa+2]` to `to[ta..ta+2]` may have left, into
+   * `hits`: it crossed the upper edge moving up an axis, the lower edge moving down. Returns how many.
    */
-  exits(fx: number, fy: number, fz: number, x: number, y: number, z: number): number {
-    let m = this.crossed(0, fx, x, 0, true);
-    m = this.crossed(1, fy, y, m, true);
-    return this.crossed(2, fz, z, m, true);
+  exits(from: Float64Array, fa: number, to: Float64Array, ta: number): number {
+    let m = this.crossed(0, from, fa, to, ta, 0, true);
+    m = this.crossed(1, from, fa, to, ta, m, true);
+    return this.crossed(2, from, fa, to, ta, m, true);
   }
 
-  private crossed(a: number, f: number, p: number, m: number, exit: boolean): number {
+  private crossed(a: number, from: Float64Array, fa: number, to: Float64Array, ta: number, m: number, exit: boolean): number {
+    const f = from[fa + a]!;
+    const p = to[ta + a]!;
     // Not moved along this axis (or not a number): nothing crossed.
     if (!(p > f || p < f)) return m;
     const n = this.n;
@@ -106,18 +109,18 @@ export class ViewEdges {
     const lower = up !== exit;
     const edges = lower ? this.lo[a]! : this.hi[a]!;
     const at = lower ? this.loAt[a]! : this.hiAt[a]!;
-    const from = (up ? f : p) - eps;
-    const to = (up ? p : f) + eps;
-    // First edge >= from.
+    const lo = (up ? f : p) - eps;
+    const hi = (up ? p : f) + eps;
+    // First edge >= lo.
     let l = 0;
     let r = n;
     while (l < r) {
       const mid = (l + r) >>> 1;
-      if (edges[mid]! < from) l = mid + 1;
+      if (edges[mid]! < lo) l = mid + 1;
       else r = mid;
     }
     const hits = this.hits;
-    for (let j = l; j < n && edges[j]! <= to; j++) hits[m++] = at[j]!;
+    for (let j = l; j < n && edges[j]! <= hi; j++) hits[m++] = at[j]!;
     return m;
   }
 }
