@@ -109,7 +109,8 @@ export class ClientTable {
   /** Keeps the client's current view as the one its last query saw; `exact`: see `prev`. */
   keepQueried(slot: number, exact: boolean): void {
     const b = slot * CROW;
-    this.prev.set(this.f64.subarray(b, b + CROW), b);
+    // A loop, not `set(subarray)`: a subarray is an object, and every moving view is queried every tick.
+    for (let k = 0; k < CROW; k++) this.prev[b + k] = this.f64[b + k]!;
     this.prev[b + C_FLAGS] = exact ? 1 : 0;
   }
 

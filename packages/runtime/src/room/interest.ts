@@ -30,6 +30,8 @@ export class Interest<E extends object, D> {
   private readonly strips = new StripFinder();
   /** The cells a sweep reads. */
   private readonly band = new SweepBand();
+  /** The box of cells a view watches (`SpatialGrid.watchBox`). */
+  private readonly box = new Int32Array(6);
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -262,13 +264,13 @@ export class Interest<E extends object, D> {
       return;
     }
     const s = client.shape;
-    const flat = grid.dimensions === 2;
-    const x0 = grid.coord(s.x - s.reach);
-    const x1 = grid.coord(s.x + s.reach);
-    const y0 = grid.coord(s.y - s.reach);
-    const y1 = grid.coord(s.y + s.reach);
-    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
-    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
+    const box = grid.watchBox(s, this.box);
+    const x0 = box[0]!;
+    const x1 = box[1]!;
+    const y0 = box[2]!;
+    const y1 = box[3]!;
+    const z0 = box[4]!;
+    const z1 = box[5]!;
     this.rewatch(client, x0, x1, y0, y1, z0, z1);
     // What enters: entities in the watched cells the client does not have yet.
     const I = T.i32;
@@ -362,12 +364,13 @@ export class Interest<E extends object, D> {
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
     out.length = 0;
     const s = client.shape;
-    const x0 = grid.coord(s.x - s.reach);
-    const x1 = grid.coord(s.x + s.reach);
-    const y0 = grid.coord(s.y - s.reach);
-    const y1 = grid.coord(s.y + s.reach);
-    const z0 = flat ? 0 : grid.coord(s.z - s.reachZ);
-    const z1 = flat ? 0 : grid.coord(s.z + s.reachZ);
+    const box = grid.watchBox(s, this.box);
+    const x0 = box[0]!;
+    const x1 = box[1]!;
+    const y0 = box[2]!;
+    const y1 = box[3]!;
+    const z0 = box[4]!;
+    const z1 = box[5]!;
     this.rewatch(client, x0, x1, y0, y1, z0, z1);
     // Entering: the cells around the new view, except those inside the old entering box.
     ha = CF[cb + C_EA]!;

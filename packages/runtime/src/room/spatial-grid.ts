@@ -1,4 +1,5 @@
 import { CellOrders } from './axis-order.js';
+import type { ViewShape } from './view.js';
 import { VIEW_FIELDS, ViewEdges } from './view-edges.js';
 
 /**
@@ -222,6 +223,21 @@ export class SpatialGrid<E, C> {
   coord(v: number): number {
     const c = Math.floor(v * this.inv);
     return c < this.lo ? this.lo : c > this.hi ? this.hi : c === c ? c : 0;
+  }
+
+  /**
+   * The box of cells a view watches (its staying range), into `out`: x0, x1, y0, y1, z0, z1
+   * (z 0 to 0 in 2D). It takes and returns no doubles: a call not inlined boxes each one.
+   */
+  watchBox(s: ViewShape, out: Int32Array): Int32Array {
+    out[0] = this.coord(s.x - s.reach);
+    out[1] = this.coord(s.x + s.reach);
+    out[2] = this.coord(s.y - s.reach);
+    out[3] = this.coord(s.y + s.reach);
+    const flat = this.dimensions === 2;
+    out[4] = flat ? 0 : this.coord(s.z - s.reachZ);
+    out[5] = flat ? 0 : this.coord(s.z + s.reachZ);
+    return out;
   }
 
   key(cx: number, cy: number, cz: number): number {
