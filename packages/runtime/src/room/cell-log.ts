@@ -10,6 +10,7 @@ import { HISTORY } from './change-history.js';
 import { CROW, C_SA, C_SB, C_SC, C_X, C_Y, C_Z, type ClientTable } from './client-table.js';
 import type { RoomClient } from './records.js';
 import { doubled } from './spatial-grid.js';
+import { empty } from './reused-arrays.js';
 
 /** When ticks note by cell: the grid's `cellLog` option (see `GridOptions`). */
 export type CellLogMode = 'auto' | 'always' | 'never';
@@ -64,7 +65,7 @@ export class CellLog {
     const lens = this.lens[r]!;
     const touched = this.touched[r]!;
     for (let i = 0; i < touched.length; i++) lens[touched[i]!] = 0;
-    if (touched.length !== 0) touched.length = 0;
+    empty(touched);
     this.counts[r] = 0;
   }
 

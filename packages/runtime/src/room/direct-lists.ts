@@ -8,6 +8,7 @@ import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { KEY_SPAN } from './sort-keys.js';
 import { doubled } from './spatial-grid.js';
 import { fold } from './view-entries.js';
+import { empty } from './reused-arrays.js';
 
 /** What `claim` took: entities listed (in the client's `direct`), and how many of them go out through the list. */
 export class DirectClaim {
@@ -51,7 +52,7 @@ export class DirectLists {
   spill(client: RoomClient<unknown>): void {
     const n = client.directN;
     client.directN = 0;
-    if (client.leftSince.length !== 0) client.leftSince.length = 0;
+    empty(client.leftSince);
     const mark = this.nextMark();
     const I = this.table.i32;
     for (let k = 0; k < n; k++) {
@@ -112,7 +113,7 @@ export class DirectLists {
       I[row + I_MARK] = 0;
       claimed--;
     }
-    if (left.length !== 0) left.length = 0;
+    empty(left);
     const pending = client.pendingList;
     for (let i = 0; i < pending.length; i++) {
       const e = pending[i]!;

@@ -12,6 +12,7 @@ import type { SharedRun } from './shared-run.js';
 import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
+import { empty } from './reused-arrays.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;
@@ -85,7 +86,7 @@ export class FrameBuilder {
   /** Books a quiet client's tick as `build` books a frame that carries nothing. */
   passOver(client: RoomClient<unknown>): void {
     client.frameTick = this.tick;
-    if (client.leftSince.length !== 0) client.leftSince.length = 0;
+    empty(client.leftSince);
     client.stats.idle++;
   }
 
@@ -108,7 +109,7 @@ export class FrameBuilder {
     const directN = claim.listed;
     const pending = client.pendingList;
     const selected = this.selected;
-    if (selected.length !== 0) selected.length = 0;
+    empty(selected);
     const limited = client.budget !== Infinity;
     if (limited) {
       for (let i = 0; i < pending.length; i++) {
@@ -248,7 +249,7 @@ export class FrameBuilder {
       w.pos += rest.length;
     }
     client.frameTick = this.tick;
-    if (client.leftSince.length !== 0) client.leftSince.length = 0;
+    empty(client.leftSince);
     // Keep what is still pending (deferred by the budget); drop what was sent or is gone.
     let n = 0;
     for (let i = 0; i < pending.length; i++) {
@@ -274,7 +275,7 @@ export class FrameBuilder {
     st.lastDeferred = deferred;
     st.entered += entered;
     st.left += client.leaving.length;
-    if (leaving !== 0) client.leaving.length = 0;
+    if (leaving !== 0) empty(client.leaving);
     return this.view(w.pos);
   }
 

@@ -12,6 +12,7 @@ import type { SharedRun } from './shared-run.js';
 import { SweepBand } from './sweep-band.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
+import { empty } from './reused-arrays.js';
 
 /**
  * Entities a band cell needs before a sweep looks up the strips of its move in the cell's axis
@@ -190,7 +191,7 @@ export class Interest<E extends object, D> {
   leaveAll(rec: EntityRecord): void {
     const viewers = rec.viewers;
     for (let i = 0; i < viewers.length; i++) this.drop(viewers[i]!);
-    viewers.length = 0;
+    empty(viewers);
     this.table.i32[rec.slot * ROW_I32 + I_VN] = 0;
   }
 
@@ -254,7 +255,7 @@ export class Interest<E extends object, D> {
       if (!this.relevant(client, entry.rec, true)) out.push(entry);
     }
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
-    out.length = 0;
+    empty(out);
     if (!grid) {
       for (const rec of liveRecords(this.table)) this.consider(client, rec);
       return;
@@ -362,7 +363,7 @@ export class Interest<E extends object, D> {
       }
     }
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
-    out.length = 0;
+    empty(out);
     const s = client.shape;
     const box = grid.watchBox(s, this.box);
     const x0 = box[0]!;
@@ -417,7 +418,7 @@ export class Interest<E extends object, D> {
     const had = client.watched.length > 0;
     const prev = client.watchedCells;
     const next = client.spareCells;
-    if (next.length !== 0) next.length = 0;
+    empty(next);
     if (had) {
       for (let cx = client.wx0; cx <= client.wx1; cx++) {
         for (let cy = client.wy0; cy <= client.wy1; cy++) {
@@ -430,7 +431,7 @@ export class Interest<E extends object, D> {
         }
       }
     }
-    client.watched.length = 0;
+    empty(client.watched);
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {

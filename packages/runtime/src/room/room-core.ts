@@ -21,6 +21,7 @@ import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.
 import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, liveRecords, RoomClient } from './records.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
+import { empty } from './reused-arrays.js';
 
 export interface GridOptions<E> {
   /** Edge of a cell; about the view radius works well. */
@@ -463,7 +464,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const removed = this.removed;
     if (removed.length !== 0) {
       for (let i = 0; i < removed.length; i++) this.interest.leaveAll(removed[i]!);
-      removed.length = 0;
+      empty(removed);
     }
     // Before the fold: an entity that moved since it was added is then seen to move from where
     // it was offered. One removed again before this tick is skipped.
@@ -475,7 +476,7 @@ export class RoomCore<E extends object = object, D = unknown> {
       for (let i = 0; i < added.length; i++) if (this.grid === null || added[i]!.global) all++;
       if (all > 16) for (let i = 0; i < this.clients.length; i++) this.clients[i]!.entries.reserve(all);
       for (let i = 0; i < added.length; i++) if (added[i]!.live) this.interest.offerNew(added[i]!, true);
-      added.length = 0;
+      empty(added);
     }
     this.changes.fold(now, this.followed);
     if (this.moves) this.moves.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
