@@ -260,8 +260,9 @@ export class FrameBuilder {
         if (e.state === GONE) this.pool.give(e);
       }
     }
-    // Setting a length, even the same one, is a runtime call: the tick makes thousands.
-    if (n !== pending.length) pending.length = n;
+    // Popped, not truncated: setting a length is a runtime call, and a length of 0 drops the
+    // list's storage, which the next entity to enter would allocate again.
+    while (pending.length > n) pending.pop();
     const st = client.stats;
     if (count === 0 && leaving === 0 && !reset && client.lastInputSeq === client.ackSent && !hasOwnedNews(client)) {
       st.idle++;
