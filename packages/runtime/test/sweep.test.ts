@@ -89,7 +89,8 @@ describe('StripFinder (what a move leaves or uncovers in a cell)', () => {
           pos[i * 3] = rng.nextInt(0, 1) === 0 ? ax - ah : bx + bh;
           orders.byX.move(i, pos[i * 3]!);
         }
-        const k = strips.find(orders, pos, ax - ah, ax + ah, bx - bh, bx + bh, ay - ah, ay + ah, by - bh, by + bh);
+        strips.boxes.set([ax - ah, ax + ah, bx - bh, bx + bh, ay - ah, ay + ah, by - bh, by + bh]);
+        const k = strips.find(orders, pos);
         const found = [...strips.out.subarray(0, k)];
         expect(new Set(found).size, `seed ${seed}: found one twice`).toBe(found.length);
         for (let i = 0; i < n; i++) {

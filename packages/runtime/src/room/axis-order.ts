@@ -182,14 +182,19 @@ export class StripFinder {
   private xrN = 0;
 
   /**
-   * A = [aLoX, aHiX] × [aLoY, aHiY], B likewise; `pos` the cell's positions (x, y, z each).
-   * Returns how many were found, into `out`.
+   * The boxes of the next `find`: A = [aLoX, aHiX] × [aLoY, aHiY] and B likewise, in the order
+   * aLoX, aHiX, bLoX, bHiX, aLoY, aHiY, bLoY, bHiY. Set here, not passed: a call its caller does
+   * not inline boxes every double it is passed.
    */
-  find(o: CellOrders, pos: Float64Array, aLoX: number, aHiX: number, bLoX: number, bHiX: number, aLoY: number, aHiY: number, bLoY: number, bHiY: number): number {
+  readonly boxes = new Float64Array(8);
+
+  /** Finds them among a cell's entities (`pos` their positions, x, y, z each); returns how many, into `out`. */
+  find(o: CellOrders, pos: Float64Array): number {
+    const b = this.boxes;
     this.n = 0;
     this.xrN = 0;
-    this.strips(o.byX, aLoX, aHiX, bLoX, bHiX, null);
-    this.strips(o.byY, aLoY, aHiY, bLoY, bHiY, pos);
+    this.strips(o.byX, b[0]!, b[1]!, b[2]!, b[3]!, null);
+    this.strips(o.byY, b[4]!, b[5]!, b[6]!, b[7]!, pos);
     return this.n;
   }
 

@@ -344,7 +344,16 @@ export class Interest<E extends object, D> {
           const slots = cell.entitySlots;
           const pos = cell.pos;
           const byStrips = zKept && cell.entities.length >= STRIP_MIN;
-          const n = byStrips ? this.strips.find(cell.ordered(), pos, band.from(0, cx), band.to(0, cx), nx - ha, nx + ha, band.from(1, cy), band.to(1, cy), ny - hb, ny + hb) : cell.entities.length;
+          if (byStrips) {
+            // A is the band's part of the cell, B the other view: set in place, not passed.
+            const sb = this.strips.boxes;
+            band.clip(cx, cy, sb);
+            sb[2] = nx - ha;
+            sb[3] = nx + ha;
+            sb[6] = ny - hb;
+            sb[7] = ny + hb;
+          }
+          const n = byStrips ? this.strips.find(cell.ordered(), pos) : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;
@@ -390,7 +399,16 @@ export class Interest<E extends object, D> {
           const slots = cell.entitySlots;
           const pos = cell.pos;
           const byStrips = zKept && cell.entities.length >= STRIP_MIN;
-          const n = byStrips ? this.strips.find(cell.ordered(), pos, band.from(0, cx), band.to(0, cx), ox - pa, ox + pa, band.from(1, cy), band.to(1, cy), oy - pb, oy + pb) : cell.entities.length;
+          if (byStrips) {
+            // A is the band's part of the cell, B the other view: set in place, not passed.
+            const sb = this.strips.boxes;
+            band.clip(cx, cy, sb);
+            sb[2] = ox - pa;
+            sb[3] = ox + pa;
+            sb[6] = oy - pb;
+            sb[7] = oy + pb;
+          }
+          const n = byStrips ? this.strips.find(cell.ordered(), pos) : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;

@@ -44,14 +44,17 @@ export class SweepBand {
     return (this.within[0]![i]! & this.within[1]![j]! & this.within[2]![k]!) === 0;
   }
 
-  /** A's part of cell `c`'s slab on axis `a`: from. */
-  from(a: number, c: number): number {
-    return this.lo[a]![c - this.first[a]!]!;
-  }
-
-  /** A's part of cell `c`'s slab on axis `a`: to. */
-  to(a: number, c: number): number {
-    return this.hi[a]![c - this.first[a]!]!;
+  /**
+   * A's part of cell (cx, cy): its x range into out[0..1] and its y range into out[4..5] (the
+   * layout of `StripFinder.boxes`). Written, not returned: doubles cross no call.
+   */
+  clip(cx: number, cy: number, out: Float64Array): void {
+    const i = cx - this.first[0]!;
+    const j = cy - this.first[1]!;
+    out[0] = this.lo[0]![i]!;
+    out[1] = this.hi[0]![i]!;
+    out[4] = this.lo[1]![j]!;
+    out[5] = this.hi[1]![j]!;
   }
 
   private axis(ax: number, a: Float64Array, b: Float64Array, row: number, o: number, size: number, c0: number, c1: number): void {
