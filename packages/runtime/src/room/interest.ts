@@ -336,6 +336,7 @@ export class Interest<E extends object, D> {
     const out = this.leaving;
     const band = this.band;
     band.set(P, CF, cb, C_SA, size, flat, client.wx0, client.wx1, client.wy0, client.wy1, client.wz0, client.wz1);
+    this.stripsOutside(CF, cb, C_SA);
     for (let cx = client.wx0; cx <= client.wx1; cx++) {
       for (let cy = client.wy0; cy <= client.wy1; cy++) {
         for (let cz = client.wz0; cz <= client.wz1; cz++) {
@@ -343,17 +344,9 @@ export class Interest<E extends object, D> {
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
-          if (byStrips) {
-            // A is the band's part of the cell, B the other view: set in place, not passed.
-            const sb = this.strips.boxes;
-            band.clip(cx, cy, sb);
-            sb[2] = nx - ha;
-            sb[3] = nx + ha;
-            sb[6] = ny - hb;
-            sb[7] = ny + hb;
-          }
-          const n = byStrips ? this.strips.find(cell.ordered(), pos) : cell.entities.length;
+          const m = zKept ? this.inStrips(cell, cx, cy) : -1;
+          const byStrips = m >= 0;
+          const n = byStrips ? m : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;
@@ -391,6 +384,7 @@ export class Interest<E extends object, D> {
     pc = P[cb + C_EA + 2]!;
     zKept = oz === nz && pc === hc;
     band.set(CF, P, cb, C_EA, size, flat, x0, x1, y0, y1, z0, z1);
+    this.stripsOutside(P, cb, C_EA);
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         for (let cz = z0; cz <= z1; cz++) {
@@ -398,17 +392,9 @@ export class Interest<E extends object, D> {
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
-          if (byStrips) {
-            // A is the band's part of the cell, B the other view: set in place, not passed.
-            const sb = this.strips.boxes;
-            band.clip(cx, cy, sb);
-            sb[2] = ox - pa;
-            sb[3] = ox + pa;
-            sb[6] = oy - pb;
-            sb[7] = oy + pb;
-          }
-          const n = byStrips ? this.strips.find(cell.ordered(), pos) : cell.entities.length;
+          const m = zKept ? this.inStrips(cell, cx, cy) : -1;
+          const byStrips = m >= 0;
+          const n = byStrips ? m : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;
@@ -426,6 +412,30 @@ export class Interest<E extends object, D> {
         }
       }
     }
+  }
+
+  /**
+   * The other view of a sweep's pass, B, whose outside the strips lie in: client row `row` of
+   * table `t`, half extents at `o` (C_SA or C_EA). Set once per pass, read from the row rather
+   * than passed: a call not inlined boxes each double it is passed.
+   */
+  private stripsOutside(t: Float64Array, row: number, o: number): void {
+    const b = this.strips.boxes;
+    b[2] = t[row + C_X]! - t[row + o]!;
+    b[3] = t[row + C_X]! + t[row + o]!;
+    b[6] = t[row + C_Y]! - t[row + o + 1]!;
+    b[7] = t[row + C_Y]! + t[row + o + 1]!;
+  }
+
+  /**
+   * The entities of band cell (cx, cy) that may lie in the pass's strips (inside the band's part
+   * of the cell, outside the other view), into `strips.out`: how many, or -1 for a cell too sparse
+   * to search (its entities are tested one by one).
+   */
+  private inStrips(cell: GridCell<EntityRecord, RoomClient<D>>, cx: number, cy: number): number {
+    if (cell.entities.length < STRIP_MIN) return -1;
+    this.band.clip(cx, cy, this.strips.boxes);
+    return this.strips.find(cell.ordered(), cell.pos);
   }
 
   /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
