@@ -264,15 +264,8 @@ export class Interest<E extends object, D> {
       this.unwatchAll(client);
       return;
     }
-    const s = client.shape;
-    const box = grid.watchBox(s, this.box);
-    const x0 = box[0]!;
-    const x1 = box[1]!;
-    const y0 = box[2]!;
-    const y1 = box[3]!;
-    const z0 = box[4]!;
-    const z1 = box[5]!;
-    this.rewatch(client, x0, x1, y0, y1, z0, z1);
+    this.watchView(client);
+    const { wx0: x0, wx1: x1, wy0: y0, wy1: y1, wz0: z0, wz1: z1 } = client;
     // What enters: entities in the watched cells the client does not have yet.
     const I = T.i32;
     for (let cx = x0; cx <= x1; cx++) {
@@ -344,9 +337,8 @@ export class Interest<E extends object, D> {
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          const m = zKept ? this.inStrips(cell, cx, cy) : -1;
-          const byStrips = m >= 0;
-          const n = byStrips ? m : cell.entities.length;
+          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
+          const n = byStrips ? this.inStrips(cell, cx, cy) : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;
@@ -366,15 +358,8 @@ export class Interest<E extends object, D> {
     }
     for (let i = 0; i < out.length; i++) this.leave(out[i]!);
     empty(out);
-    const s = client.shape;
-    const box = grid.watchBox(s, this.box);
-    const x0 = box[0]!;
-    const x1 = box[1]!;
-    const y0 = box[2]!;
-    const y1 = box[3]!;
-    const z0 = box[4]!;
-    const z1 = box[5]!;
-    this.rewatch(client, x0, x1, y0, y1, z0, z1);
+    this.watchView(client);
+    const { wx0: x0, wx1: x1, wy0: y0, wy1: y1, wz0: z0, wz1: z1 } = client;
     // Entering: the cells around the new view, except those inside the old entering box.
     ha = CF[cb + C_EA]!;
     hb = CF[cb + C_EA + 1]!;
@@ -392,9 +377,8 @@ export class Interest<E extends object, D> {
           const cell = client.watchedCells[boxIndex(client, cx, cy, cz)]!;
           const slots = cell.entitySlots;
           const pos = cell.pos;
-          const m = zKept ? this.inStrips(cell, cx, cy) : -1;
-          const byStrips = m >= 0;
-          const n = byStrips ? m : cell.entities.length;
+          const byStrips = zKept && cell.entities.length >= STRIP_MIN;
+          const n = byStrips ? this.inStrips(cell, cx, cy) : cell.entities.length;
           const found = this.strips.out;
           for (let k = 0; k < n; k++) {
             const i = byStrips ? found[k]! : k;
@@ -428,14 +412,18 @@ export class Interest<E extends object, D> {
   }
 
   /**
-   * The entities of band cell (cx, cy) that may lie in the pass's strips (inside the band's part
-   * of the cell, outside the other view), into `strips.out`: how many, or -1 for a cell too sparse
-   * to search (its entities are tested one by one).
+   * The entities of crowded band cell (cx, cy) that may lie in the pass's strips (inside the
+   * band's part of the cell, outside the other view), into `strips.out`; returns how many.
    */
   private inStrips(cell: GridCell<EntityRecord, RoomClient<D>>, cx: number, cy: number): number {
-    if (cell.entities.length < STRIP_MIN) return -1;
     this.band.clip(cx, cy, this.strips.boxes);
     return this.strips.find(cell.ordered(), cell.pos);
+  }
+
+  /** Watches the cells around the client's view (its staying range): their box is then the client's `wx0`..`wz1`. */
+  private watchView(client: RoomClient<D>): void {
+    const b = this.grid!.watchBox(client.shape, this.box);
+    this.rewatch(client, b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!);
   }
 
   /** Watches the box of cells x0..x1 × y0..y1 × z0..z1, changing only the cells that differ from the last box. */
