@@ -9,8 +9,8 @@
 import { HISTORY } from './change-history.js';
 import { CROW, C_SA, C_SB, C_SC, C_X, C_Y, C_Z, type ClientTable } from './client-table.js';
 import type { RoomClient } from './records.js';
-import { doubled } from './spatial-grid.js';
 import { empty } from './reused-arrays.js';
+import { doubled } from './spatial-grid.js';
 
 /** When ticks note by cell: the grid's `cellLog` option (see `GridOptions`). */
 export type CellLogMode = 'auto' | 'always' | 'never';

@@ -5,10 +5,10 @@ import type { World } from '../state/world.js';
 import { ChangeMasks, type ChangeHistory } from './change-history.js';
 import { I_MARK, ROW_I32, type EntityTable } from './entity-table.js';
 import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
+import { empty } from './reused-arrays.js';
 import { KEY_SPAN } from './sort-keys.js';
 import { doubled } from './spatial-grid.js';
 import { fold } from './view-entries.js';
-import { empty } from './reused-arrays.js';
 
 /** What `claim` took: entities listed (in the client's `direct`), and how many of them go out through the list. */
 export class DirectClaim {

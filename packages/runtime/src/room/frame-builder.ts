@@ -6,13 +6,13 @@ import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
+import { hasOwnedNews } from './ownership.js';
 import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
+import { empty } from './reused-arrays.js';
 import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
-import { hasOwnedNews } from './ownership.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
-import { empty } from './reused-arrays.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;

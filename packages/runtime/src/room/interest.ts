@@ -8,11 +8,11 @@ import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
-import type { SharedRun } from './shared-run.js';
-import { SweepBand } from './sweep-band.js';
-import type { GridCell, SpatialGrid } from './spatial-grid.js';
-import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 import { empty } from './reused-arrays.js';
+import type { SharedRun } from './shared-run.js';
+import type { GridCell, SpatialGrid } from './spatial-grid.js';
+import { SweepBand } from './sweep-band.js';
+import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 /**
  * Entities a band cell needs before a sweep looks up the strips of its move in the cell's axis

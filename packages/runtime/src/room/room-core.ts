@@ -19,9 +19,9 @@ import { SharedRun } from './shared-run.js';
 import { markPending, updateVis, ViewEntryPool } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
 import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, liveRecords, RoomClient } from './records.js';
+import { empty } from './reused-arrays.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
-import { empty } from './reused-arrays.js';
 
 export interface GridOptions<E> {
   /** Edge of a cell; about the view radius works well. */
