@@ -137,7 +137,8 @@ export class EntityMoves<E extends object, D> {
 
   /**
    * A moved entity left the cell `cell` while the fold left its viewers to the cell log: each box
-   * view there that held it at (fx, fy, fz) and does not at (x, y, z) loses it.
+   * view there that held it where it was (`from` at `fa`) and does not where it is (its table
+   * row, at `ta`) loses it.
    */
   private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, from: Float64Array, fa: number, ta: number): void {
     const V = cell.views;

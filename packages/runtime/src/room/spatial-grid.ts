@@ -51,7 +51,7 @@ export class GridCell<E, C> {
   movesSinceChange = 0;
   /**
    * Its entities sorted by x and by y (axis-order.ts), kept while moving views read them
-   * (`ordered`); null otherwise.
+   * (`ordered`); null until first asked for, and in step only while `ordersKept`.
    */
   private orders: CellOrders | null = null;
   /** Whether `orders` is in step with the entities (dropped ones are rebuilt in place, not reallocated). */
