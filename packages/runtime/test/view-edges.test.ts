@@ -5,6 +5,7 @@ import * as arena from '@netschema/test-fixtures/schemas/arena.netschema';
 import { Rng } from '@netschema/test-fixtures/support/rng';
 import { VIEW_FIELDS, ViewEdges } from '../src/room/view-edges.js';
 import type { SpatialGrid } from '../src/room/spatial-grid.js';
+import { expectHoldsView, idsInView } from './support/view-membership.js';
 
 const inBox = (v: Float64Array, i: number, x: number, y: number, z: number) => {
   const o = i * VIEW_FIELDS;
@@ -105,8 +106,7 @@ describe('moved entities found through the edge index', () => {
       now += 50;
       room.update(now, (c, f) => reps.get(c.data)!.apply(f));
       for (const c of clients) {
-        const want = es.filter((e) => c.inView(e.x, e.y)).map((e) => room.world.idOf(e)).sort((a, b) => a - b);
-        expect([...reps.get(c.data)!.entities.keys()].sort((a, b) => a - b), `client ${c.data} at tick ${t}`).toEqual(want);
+        expectHoldsView(room, c, reps.get(c.data)!, es, `at tick ${t}`);
         checked++;
       }
     }
@@ -156,8 +156,8 @@ describe('changes noted by cell (grid cellLog)', () => {
     let checked = 0;
     for (const c of cs) {
       const rep = reps.get(c.data)!;
-      const want = es.filter((e) => c.inView(e.x, e.y)).map((e) => room.world.idOf(e)).sort((a, b) => a - b);
-      expect([...rep.entities.keys()].sort((a, b) => a - b)).toEqual(want);
+      expectHoldsView(room, c, rep, es, 'after the last frames');
+      const want = idsInView(room, c, es);
       for (const e of es) {
         const id = room.world.idOf(e);
         if (!want.includes(id)) continue;

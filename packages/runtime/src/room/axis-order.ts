@@ -23,7 +23,8 @@ export class AxisOrder {
     const at = this.at;
     for (let i = 0; i < n; i++) at[i] = i;
     if (n <= 32) {
-      // Insertion sort: no allocation, and cells are mostly small.
+      // Insertion sort for a few dozen: no allocation. (A sweep asks only cells of STRIP_MIN or
+      // more, so the order of a larger cell is the usual build, on its first read.)
       for (let i = 1; i < n; i++) {
         const a = at[i]!;
         const x = sortable(pos[a * 3 + axis]!);
@@ -35,7 +36,7 @@ export class AxisOrder {
         at[j + 1] = a;
       }
     } else {
-      // Rare (a crowded cell read by a moving view for the first time): a comparator is fine.
+      // Once per cell until its order goes unread (`GridCell.ordered`): a comparator is fine.
       at.subarray(0, n).sort((p, q) => sortable(pos[p * 3 + axis]!) - sortable(pos[q * 3 + axis]!));
     }
     for (let r = 0; r < n; r++) {
