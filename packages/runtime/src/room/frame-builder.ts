@@ -183,49 +183,71 @@ export class FrameBuilder {
     // Selected entries' encodings are this tick's.
     const arena = this.enc.arena;
     while (j < nSel || d < directN) {
-      const row = d < directN ? direct[d]! * ROW_I32 : 0;
-      if (d < directN && I[row + I_MARK] !== mark) {
-        d++;
-        continue;
-      }
       // Division by a power of two is exact, and far cheaper than `%` on doubles.
       const key = j < nSel ? keys[j]! : Infinity;
       const selId = Math.floor(key / KEY_SPAN);
-      if (d < directN && I[row + I_ID]! < selId) {
+      // The listed entities before the next selected one, in a loop of their own that keeps the
+      // frame's position and buffer in locals: this runs once per (client, changed entity).
+      let buf = w.buf;
+      let dv = w.view;
+      let pos = w.pos;
+      for (; d < directN; d++) {
+        const slot = direct[d]!;
+        const row = slot * ROW_I32;
+        if (I[row + I_MARK] !== mark) continue;
         const id = I[row + I_ID]!;
+        if (id >= selId) break;
         let start = I[row + I_ESTART]!;
         let end = I[row + I_EEND]!;
         // The row's encoding, written this tick or a few before (an arena of the last KEEP).
         const et = I[row + I_ETICK]!;
         let src = arenas[et & KEEP_MASK]!;
         if (!(shared && et >= 0 && tick - et < KEEP && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
-          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(direct[d]!, after, span);
+          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(slot, after, span);
           else {
-            const rec = recs[direct[d]!]!;
+            const rec = recs[slot]!;
             // A rider's listed entity of the run: only its hidden fields, the run has the rest.
-            if (rides && this.table.everyone[direct[d]!] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
+            if (rides && this.table.everyone[slot] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
             else this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
           }
           src = span.src;
           start = span.start;
           end = span.end;
         }
-        d++;
         const delta = id - prev;
         prev = id;
-        // The entity's key and bytes, written here: this runs once per (client, changed entity),
-        // so the common cases are inline (the build is too large for calls to be inlined).
-        if (w.pos + 10 + end - start > w.buf.length) w.reserve(10 + end - start);
+        const n = end - start;
+        if (pos + 10 + n > buf.length) {
+          w.pos = pos;
+          w.reserve(10 + n);
+          buf = w.buf;
+          dv = w.view;
+        }
         const v = entityKey(delta, 0);
-        if (v < 128) w.buf[w.pos++] = v;
+        if (v < 128) buf[pos++] = v;
         else if (v < 16384) {
           // A key of two bytes (ids up to 4,095 apart either way): the usual gap between a frame's entities.
-          w.buf[w.pos++] = (v & 127) | 128;
-          w.buf[w.pos++] = v >>> 7;
-        } else w.varuint(v);
-        w.copyFrom(src, start, end);
-        continue;
+          buf[pos++] = (v & 127) | 128;
+          buf[pos++] = v >>> 7;
+        } else {
+          w.pos = pos;
+          w.varuint(v);
+          pos = w.pos;
+        }
+        // The bytes, four at a time (as Writer.copyFrom, inline here).
+        if (n > 64) buf.set(src.buf.subarray(start, end), pos);
+        else {
+          const sv = src.view;
+          let i = start;
+          for (; i + 4 <= end; i += 4, pos += 4) dv.setUint32(pos, sv.getUint32(i, true), true);
+          const from = src.buf;
+          for (; i < end; i++) buf[pos++] = from[i]!;
+          continue;
+        }
+        pos += n;
       }
+      w.pos = pos;
+      if (j === nSel) break;
       const e = selected[key - selId * KEY_SPAN]!;
       j++;
       const delta = e.rec.id - prev;
