@@ -42,6 +42,26 @@ describe('sortKeys (frame and direct-list order by entity id)', () => {
     expect(cases).toBeGreaterThan(2000);
   });
 
+  it('sorts many keys in no order whatever their ids: below 256, past 2^24, near 2^32, some equal', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const rng = new Rng(seed);
+      for (const top of [200, 70_000, 1 << 25, 2 ** 32 - 1]) {
+        const n = 97 + rng.nextInt(0, 600);
+        const keys = new Float64Array(n + 1);
+        for (let i = 0; i < n; i++) {
+          // Every tenth key repeats an earlier id with a later index: the sort puts the index in order too.
+          const id = i > 0 && i % 10 === 0 ? Math.floor(keys[i - 1]! / KEY_SPAN) : rng.nextInt(0, top);
+          keys[i] = id * KEY_SPAN + (n - i);
+        }
+        keys[n] = -7;
+        const want = [...keys.subarray(0, n)].sort((a, b) => a - b);
+        sortKeys(keys, n);
+        expect([...keys.subarray(0, n)]).toEqual(want);
+        expect(keys[n]).toBe(-7);
+      }
+    }
+  });
+
   it('merges runs whose count is odd and whose lengths differ widely', () => {
     // One long run, then single keys below, inside and above it: each pass pairs runs unevenly.
     const keys = new Float64Array([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160, 5, 55, 165, 1, 2]).map((v, i) => v * KEY_SPAN + i);

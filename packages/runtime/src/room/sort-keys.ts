@@ -18,7 +18,7 @@ const MERGE_RUNS = 8;
  * one tick, changes written in batches): those are found and merged, n × log2(runs) moves, where
  * insertion sort moved each key of a later run past most of the earlier ones (50 keys in 3 runs:
  * 1.2–1.3 µs against 1.7–1.9 µs). Keys in no particular order go to insertion sort when few, to
- * the native sort when many.
+ * a radix sort by id when many.
  */
 export function sortKeys(keys: Float64Array, n: number): void {
   if (n < 16) {
@@ -30,7 +30,7 @@ export function sortKeys(keys: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     if (keys[i - 1]! <= keys[i]!) continue;
     if (runs === MERGE_RUNS) {
-      if (n > 96) keys.subarray(0, n).sort();
+      if (n > 96) radixSort(keys, n);
       else insertionSort(keys, n);
       return;
     }
@@ -65,6 +65,61 @@ export function sortKeys(keys: Float64Array, n: number): void {
     dst = t;
   }
   if (src !== keys) for (let i = 0; i < n; i++) keys[i] = src[i]!;
+}
+
+/** Counts of one radix digit, and the keys' ids with their copy: reused. */
+const counts = new Int32Array(256);
+let ids = new Uint32Array(256);
+let spareIds = new Uint32Array(256);
+
+/**
+ * Sorts keys by id, a byte of it per pass from the lowest (stable), then by index where ids are
+ * equal. A tick's changes written in no order (1,000 of 10,000 entities) sorted in about a fifth
+ * of the native sort's time, and the native sort of a subarray allocated its view.
+ */
+function radixSort(keys: Float64Array, n: number): void {
+  if (spare.length < n) spare = new Float64Array(Math.max(n, spare.length * 2));
+  if (ids.length < n) {
+    ids = new Uint32Array(Math.max(n, ids.length * 2));
+    spareIds = new Uint32Array(ids.length);
+  }
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const id = Math.floor(keys[i]! / KEY_SPAN);
+    ids[i] = id;
+    if (id > max) max = id;
+  }
+  let src: Float64Array = keys;
+  let dst: Float64Array = spare;
+  let srcIds = ids;
+  let dstIds = spareIds;
+  // Ids are below 2^32 (KEY_SPAN's bound), so `>>>` reads every byte of them.
+  for (let shift = 0; shift < 32 && max >>> shift !== 0; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(srcIds[i]! >>> shift) & 255]!++;
+    let at = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d]!;
+      counts[d] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const id = srcIds[i]!;
+      const to = counts[(id >>> shift) & 255]!++;
+      dst[to] = src[i]!;
+      dstIds[to] = id;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+    const u = srcIds;
+    srcIds = dstIds;
+    dstIds = u;
+  }
+  if (src !== keys) for (let i = 0; i < n; i++) keys[i] = src[i]!;
+  // Equal ids are in input order: put their indices in order too (every caller's ids are
+  // distinct, and then this is one pass that moves nothing).
+  insertionSort(keys, n);
 }
 
 function insertionSort(keys: Float64Array, n: number): void {
