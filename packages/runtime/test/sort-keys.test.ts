@@ -42,15 +42,19 @@ describe('sortKeys (frame and direct-list order by entity id)', () => {
     expect(cases).toBeGreaterThan(2000);
   });
 
-  it('sorts many keys in no order whatever their ids: below 256, past 2^24, near 2^32, some equal', () => {
+  it('sorts many keys in no order whatever their ids: below 256, past 2^24, near 2^32, distinct or some equal', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const rng = new Rng(seed);
-      for (const top of [200, 70_000, 1 << 25, 2 ** 32 - 1]) {
+      for (const [top, repeats] of [[200, true], [70_000, false], [70_000, true], [1 << 25, false], [2 ** 32 - 1, false], [2 ** 32 - 1, true]] as const) {
         const n = 97 + rng.nextInt(0, 600);
         const keys = new Float64Array(n + 1);
+        const seen = new Set<number>();
         for (let i = 0; i < n; i++) {
-          // Every tenth key repeats an earlier id with a later index: the sort puts the index in order too.
-          const id = i > 0 && i % 10 === 0 ? Math.floor(keys[i - 1]! / KEY_SPAN) : rng.nextInt(0, top);
+          // With repeats, every tenth key repeats an earlier id with a later index: the sort puts
+          // the index in order too. Without, ids are distinct (as every caller's are).
+          let id = i > 0 && i % 10 === 0 && repeats ? Math.floor(keys[i - 1]! / KEY_SPAN) : rng.nextInt(0, top);
+          while (!repeats && seen.has(id)) id = rng.nextInt(0, top);
+          seen.add(id);
           keys[i] = id * KEY_SPAN + (n - i);
         }
         keys[n] = -7;

@@ -117,9 +117,13 @@ function radixSort(keys: Float64Array, n: number): void {
     dstIds = u;
   }
   if (src !== keys) for (let i = 0; i < n; i++) keys[i] = src[i]!;
-  // Equal ids are in input order: put their indices in order too (every caller's ids are
-  // distinct, and then this is one pass that moves nothing).
-  insertionSort(keys, n);
+  // Equal ids are in input order: put their indices in order too (every caller's ids are distinct).
+  for (let i = 1; i < n; i++) {
+    if (srcIds[i] === srcIds[i - 1]) {
+      insertionSort(keys, n);
+      return;
+    }
+  }
 }
 
 function insertionSort(keys: Float64Array, n: number): void {
