@@ -16,6 +16,9 @@
 // --follow F moves every view up to F units per axis each tick (setView, timed with the tick).
 // --entities N (default 10,000) and --cell N (the grid cell edge, default 112) change the world:
 // --entities 5000 --cell 56 --clients 200 --follow 2 is the following scenario's shape.
+// --thrash M writes M MiB of other memory before each side's tick (untimed), as a server's other
+// work (bench:arena's replica decoding, a socket layer) leaves the caches between ticks; without
+// it, each tick finds the room as the last tick left it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -33,10 +36,11 @@ const { values: o, positionals } = parseArgs({
     follow: { type: 'string', default: '0' },
     entities: { type: 'string', default: '10000' },
     cell: { type: 'string', default: '112' },
+    thrash: { type: 'string', default: '0' },
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F] [--entities N] [--cell N]');
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F] [--entities N] [--cell N] [--thrash MiB]');
   process.exit(2);
 }
 const num = (name) => {
@@ -52,6 +56,16 @@ const jitter = Number(o.jitter);
 if (!(jitter >= 0 && jitter < 1)) {
   console.error(`ab-room: --jitter must be a fraction in [0, 1), got ${o.jitter}`);
   process.exit(2);
+}
+const thrashMiB = Number(o.thrash);
+if (!(thrashMiB >= 0 && thrashMiB <= 1024)) {
+  console.error(`ab-room: --thrash must be MiB in [0, 1024], got ${o.thrash}`);
+  process.exit(2);
+}
+const other = new Int32Array((thrashMiB * (1 << 20)) / 4);
+/** Writes one word per 64-byte line of `other`: every line of it passes through the caches. */
+function thrash() {
+  for (let i = 0; i < other.length; i += 16) other[i]++;
 }
 const W = 1000;
 const HALF = 112;
@@ -143,6 +157,7 @@ for (let t = 0; t < warmup + ticks; t++) {
   const dt = [0, 0];
   for (const k of t & 1 ? [1, 0] : [0, 1]) {
     const s = sides[k];
+    if (other.length > 0) thrash();
     const t0 = performance.now();
     if (follow > 0) for (let c = 0; c < clients; c++) s.clients[c].setView({ x: vx[c], y: vy[c], halfWidth: HALF, halfHeight: HALF, hysteresis: 0 });
     s.room.update(now, s.sink);
@@ -168,6 +183,7 @@ console.log(
     tick_rate: tickRate,
     ticks,
     jitter,
+    thrash_mib: thrashMiB,
     a_ms: r4(median(sides[0].times)),
     b_ms: r4(median(sides[1].times)),
     // Means too: the arena bench reports mean tick times, which a few slow ticks move.

@@ -11,6 +11,7 @@ import type { DirectLists } from './direct-lists.js';
 import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import { KNOWN, VIS_OTHER, VIS_OWNER, type EntityRecord, type RoomClient } from './records.js';
+import type { SharedEncodings, Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { doubled, type SpatialGrid } from './spatial-grid.js';
@@ -50,6 +51,8 @@ export class ChangeFold<E extends object, D> {
   private loggedTick = false;
   /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
   private someNotDue = false;
+  /** Where an encoding made in the fold is put (its bytes stay in the row). */
+  private readonly span: Span = { src: null!, start: 0, end: 0 };
 
   constructor(
     private readonly world: World,
@@ -70,6 +73,7 @@ export class ChangeFold<E extends object, D> {
     private readonly history: ChangeHistory,
     private readonly log: CellLog,
     private readonly cellLog: CellLogMode,
+    private readonly enc: SharedEncodings,
   ) {
     this.logging = cellLog === 'always';
   }
@@ -141,6 +145,10 @@ export class ChangeFold<E extends object, D> {
       this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0));
     }
     this.someNotDue = someNotDue;
+    // With every client due now, each change listed to a client is sent this tick, to a client
+    // whose last frame was the last tick unless it just joined or skipped: encoded here, while
+    // the entity is still in cache from the gather, instead of at the first frame that needs it.
+    const eager = !someNotDue && !this.teams;
     const allRide = run.riders === this.clients.length;
     const CF = this.ctable.f64;
     const byClient = this.ctable.clients;
@@ -198,6 +206,7 @@ export class ChangeFold<E extends object, D> {
       // This tick's masks go into the entity's history only if a listing client will read them
       // after this tick; one due now reads them live from the entity.
       let keep = false;
+      let listed = false;
       if (!open && !hasMoved && teamOf === undefined) {
         // Only fields hidden from everyone but the owner changed (an @ownerOnly hp), in place:
         // no other viewer takes anything, so only the owner is visited, not every viewer.
@@ -254,6 +263,7 @@ export class ChangeFold<E extends object, D> {
             if (!sees(byClient[cs] as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) continue;
           } else if (!open) continue;
           this.direct.list(byClient[cs]!, slot);
+          if (cs !== owner) listed = true;
           if ((flags & DUE) === 0) keep = true;
           continue;
         }
@@ -261,9 +271,23 @@ export class ChangeFold<E extends object, D> {
         if (entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tick, this.teams);
       }
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+      if (listed && eager) this.encodeNow(slot);
     }
     this.movedN = movedN;
     if (n > 0 && this.cellLog === 'auto') this.logging = viewers >= n * (this.logging ? LOG_OFF : LOG_ON);
+  }
+
+  /**
+   * Encodes a changed entity's public patch for the clients whose last frame was the last tick,
+   * into its row. One that cannot be encoded is left as it is: the first frame that needs it
+   * meets the same error, where the room drops the entity (`RoomCore.dropUnencodable`).
+   */
+  private encodeNow(slot: number): void {
+    try {
+      this.enc.openSlice(slot, this.tick - 1, this.span);
+    } catch {
+      // Handled at the frame, as above.
+    }
   }
 
   /**

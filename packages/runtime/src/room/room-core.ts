@@ -162,7 +162,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.log = new CellLog(this.ctable);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log);
     this.moves = this.grid ? new EntityMoves<E, D>(this.table, this.ctable, this.grid, this.interest, this.log) : null;
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog, this.enc);
   }
 
   // ── entities ──
