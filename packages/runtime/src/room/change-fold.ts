@@ -49,6 +49,8 @@ export class ChangeFold<E extends object, D> {
   /** How many changed entities this tick gathered (`gSlot`, `gMask`), and whether it noted changes by cell. */
   private gN = 0;
   private loggedTick = false;
+  /** What `gather` read from the rows it touched: kept so the reads are not optimized away. */
+  private touched = 0;
   /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
   private someNotDue = false;
   /** Where an encoding made in the fold is put (its bytes stay in the row). */
@@ -377,6 +379,9 @@ export class ChangeFold<E extends object, D> {
     const order = this.changeOrder(changes);
     const total = order === null ? changes.length : this.orderN;
     let n = 0;
+    let touch = 0;
+    const F = this.table.f64;
+    const I = this.table.i32;
     for (let x = 0; x < total; x++) {
       let i = x;
       if (order !== null) {
@@ -387,6 +392,9 @@ export class ChangeFold<E extends object, D> {
       const slot = o.$ext;
       if (typeof slot !== 'number' || o.$t !== changes || o.$id === 0) continue;
       slots[n] = slot;
+      // Its table rows, touched here in this tight loop, so their cache misses overlap instead of
+      // each stalling the fold's walk below (3.5 % of the arena's tick, caches cold between ticks).
+      touch += F[slot * ROW_F64 + F_X]! + I[slot * ROW_I32 + I_VN]!;
       masks[n * 4] = o.$c0;
       masks[n * 4 + 1] = o.$c1;
       masks[n * 4 + 2] = o.$r0;
@@ -399,6 +407,7 @@ export class ChangeFold<E extends object, D> {
       }
       n++;
     }
+    this.touched = touch;
     return n;
   }
 
