@@ -6,7 +6,7 @@ import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import type { CellLog, CellLogMode } from './cell-log.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
-import { CROW, C_FLAGS, C_SA, DUE, FAST, PLAIN, RIDER, inView, type ClientTable } from './client-table.js';
+import { CROW, C_FLAGS, C_ROUND, C_SA, DUE, FAST, PLAIN, RIDER, SWEPT, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
 import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
@@ -132,6 +132,7 @@ export class ChangeFold<E extends object, D> {
     // its frames would find the run's entities in their cells too.
     const runs = !this.teams && this.direct.foldSorted && !logged;
     const run = this.run;
+    const P = this.ctable.prev;
     let someNotDue = false;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
@@ -143,8 +144,12 @@ export class ChangeFold<E extends object, D> {
       c.rider = false;
       const rides = runs && on && c.dueNow && c.frameTick === this.tick - 1 && c.directN === 0 && !c.reset && c.hidden.size === 0;
       if (rides) run.board(c);
-      const simple = plain && c.hasView && !c.viewDirty && c.hidden.size === 0;
-      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0));
+      const byView = plain && c.hasView && c.hidden.size === 0;
+      const simple = byView && !c.viewDirty;
+      // A moved box view whose last query was of a box too (its `prev` is exact): see SWEPT.
+      const b = c.slot * CROW;
+      const swept = byView && c.viewDirty && !c.shape.round && P[b + C_FLAGS] === 1 && P[b + C_ROUND] === 0;
+      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0) | (swept ? SWEPT : 0));
     }
     this.someNotDue = someNotDue;
     // With every client due now, each change listed to a client is sent this tick, to a client
@@ -251,7 +256,8 @@ export class ChangeFold<E extends object, D> {
         const cb = cs * CROW;
         const flags = CF[cb + C_FLAGS]!;
         if (every && (flags & RIDER) !== 0) continue;
-        if (hasMoved && !((flags & PLAIN) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
+        // A view the view alone decides keeps what is inside its staying box (a moved one: its new box, in the row).
+        if (hasMoved && !((flags & (PLAIN | SWEPT)) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
           const c = byClient[cs]!;
           const rec = recs[slot]!;
           // A client whose view moved this tick judges it by the new view, already in its shape.

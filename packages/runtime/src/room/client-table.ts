@@ -29,6 +29,15 @@ export const DUE = 2;
 export const PLAIN = 4;
 /** Takes this tick's shared run (see shared-run.ts): run entities' public changes are not listed for it. */
 export const RIDER = 8;
+/**
+ * A box view the view alone decides for that moved since its last query, which left the client
+ * holding exactly what that box decided (`prev`): it has every entity that was inside the last
+ * query's entering box where the entity was at the last tick, so a moved entity is new to it
+ * only when it is inside the new box now and was not inside the old one then. Its row holds the
+ * new view; the cells it watches hold no copy of it (they are the old view's cells until its
+ * query this tick).
+ */
+export const SWEPT = 16;
 
 // Clients are shared by rooms of any client data type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

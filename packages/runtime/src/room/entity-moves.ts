@@ -2,7 +2,7 @@
 // offered to the views around it that it entered. When the fold left its viewers to the cell log
 // (cell-log.ts), the views it left are found here too, through the same cells.
 import type { CellLog } from './cell-log.js';
-import { CROW, C_EA, C_FLAGS, PLAIN, inView, type ClientTable } from './client-table.js';
+import { CROW, C_EA, C_FLAGS, PLAIN, SWEPT, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import type { EntityRecord, RoomClient } from './records.js';
@@ -24,6 +24,7 @@ export class EntityMoves<E extends object, D> {
     const F = T.f64;
     const I = T.i32;
     const CF = this.ctable.f64;
+    const P = this.ctable.prev;
     for (let k = 0; k < n; k++) {
       const slot = moved[k]!;
       const f = slot * ROW_F64;
@@ -90,8 +91,16 @@ export class EntityMoves<E extends object, D> {
         // (moved entity, watcher), and a following view is such a watcher every tick).
         const cs = ws[i]!;
         const cb = cs * CROW;
-        if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+        const flags = CF[cb + C_FLAGS]!;
+        if ((flags & PLAIN) !== 0) {
           if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
+            this.interest.enter(watchers[i]!, T.recs[slot]!);
+          }
+          continue;
+        }
+        if ((flags & SWEPT) !== 0) {
+          // A moved box view: the new box now against the last query's box then (see SWEPT).
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(P, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
             this.interest.enter(watchers[i]!, T.recs[slot]!);
           }
           continue;
@@ -170,9 +179,17 @@ export class EntityMoves<E extends object, D> {
     const CF = this.ctable.f64;
     const cs = cell.slots[i]!;
     const cb = cs * CROW;
-    if ((CF[cb + C_FLAGS]! & PLAIN) !== 0) {
+    const flags = CF[cb + C_FLAGS]!;
+    if ((flags & PLAIN) !== 0) {
       // A round view: its row's test.
       if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
+        this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
+      }
+      return;
+    }
+    if ((flags & SWEPT) !== 0) {
+      // A moved box view: the new box now against the last query's box then (see SWEPT).
+      if (inView(CF, cb, C_EA, x, y, z) && !inView(this.ctable.prev, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
         this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
       }
       return;
