@@ -16,9 +16,9 @@
 // --follow F moves every view up to F units per axis each tick (setView, timed with the tick).
 // --entities N (default 10,000) and --cell N (the grid cell edge, default 112) change the world:
 // --entities 5000 --cell 56 --clients 200 --follow 2 is the following scenario's shape.
-// --thrash M writes M MiB of other memory before each side's tick (untimed), as a server's other
-// work (bench:arena's replica decoding, a socket layer) leaves the caches between ticks; without
-// it, each tick finds the room as the last tick left it.
+// --thrash M writes M MiB of other memory before each side's writes and tick (untimed), as a
+// server's other work (bench:arena's replica decoding, a socket layer) leaves the caches between
+// ticks; without it, each tick finds the room as the last tick left it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -140,14 +140,6 @@ for (let t = 0; t < warmup + ticks; t++) {
     step[i * 3 + 1] = (rand() - 0.5) * 8;
     step[i * 3 + 2] = rand() * 6.283;
   }
-  for (const s of sides) {
-    for (let i = 0; i < moved; i++) {
-      const u = s.units[idx[i]];
-      u.x = Math.min(W, Math.max(0, u.x + step[i * 3]));
-      u.y = Math.min(W, Math.max(0, u.y + step[i * 3 + 1]));
-      u.angle = step[i * 3 + 2];
-    }
-  }
   if (follow > 0) {
     for (let c = 0; c < clients; c++) {
       vx[c] = Math.min(W - HALF, Math.max(HALF, vx[c] + (rand() - 0.5) * 2 * follow));
@@ -157,7 +149,15 @@ for (let t = 0; t < warmup + ticks; t++) {
   const dt = [0, 0];
   for (const k of t & 1 ? [1, 0] : [0, 1]) {
     const s = sides[k];
+    // The other work first, then the game's writes, then the tick: the entities just written are
+    // in cache, the room's own state is not.
     if (other.length > 0) thrash();
+    for (let i = 0; i < moved; i++) {
+      const u = s.units[idx[i]];
+      u.x = Math.min(W, Math.max(0, u.x + step[i * 3]));
+      u.y = Math.min(W, Math.max(0, u.y + step[i * 3 + 1]));
+      u.angle = step[i * 3 + 2];
+    }
     const t0 = performance.now();
     if (follow > 0) for (let c = 0; c < clients; c++) s.clients[c].setView({ x: vx[c], y: vy[c], halfWidth: HALF, halfHeight: HALF, hysteresis: 0 });
     s.room.update(now, s.sink);
