@@ -101,7 +101,8 @@ export class ChangeFold<E extends object, D> {
       for (let k = 0; k < n; k++) {
         if (T.followed[slots[k]!] === 0) continue;
         const rec = recs[slots[k]!]!;
-        for (const f of rec.followers) f.moveView(this.gPos[k * 3]!, this.gPos[k * 3 + 1]!, this.gPos[k * 3 + 2]!);
+        const followers = rec.followers;
+        for (let i = 0; i < followers.length; i++) followers[i]!.moveView(this.gPos[k * 3]!, this.gPos[k * 3 + 1]!, this.gPos[k * 3 + 2]!);
       }
     }
     // A client without a budget that is not paused needs no per-entity bookkeeping between

@@ -152,7 +152,8 @@ export class FrameBuilder {
     const leaving = client.leaving.length;
     w.varuint(leaving);
     let prev = 0;
-    for (const id of client.leaving) {
+    for (let i = 0; i < leaving; i++) {
+      const id = client.leaving[i]!;
       w.varint(id - prev);
       prev = id;
     }

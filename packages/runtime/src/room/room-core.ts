@@ -481,7 +481,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.changes.fold(now, this.followed);
     if (this.moves) this.moves.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
     if (this.log.seal()) this.stats.cellLogTicks++;
-    for (const c of this.clients) if (c.viewDirty) this.interest.query(c);
+    // Indexed, not `for...of`: code run again unoptimized (after a deopt) allocates an iterator result per client.
+    for (let i = 0; i < this.clients.length; i++) if (this.clients[i]!.viewDirty) this.interest.query(this.clients[i]!);
     let frames = 0;
     let bytes = 0;
     for (let i = 0; i < this.clients.length; i++) {
