@@ -12,9 +12,8 @@
 // Swap the two builds between runs and read both orders together. --thrash M writes M MiB of
 // other memory before each side's writes and tick (untimed), as bench:arena's replica decoding
 // leaves the caches.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
+import { fromDist, median, otherMemory } from './ab-pair.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,27 +29,17 @@ if (positionals.length !== 2) {
 }
 const ticks = Number(o.ticks);
 const warmup = Number(o.warmup);
-const thrashMiB = Number(o.thrash);
 if (!Number.isInteger(ticks) || ticks < 1 || !Number.isInteger(warmup) || warmup < 0) {
   console.error(`ab-owner: --ticks must be a positive integer and --warmup a whole number, got ${o.ticks} and ${o.warmup}`);
   process.exit(2);
 }
-if (!(thrashMiB >= 0 && thrashMiB <= 1024)) {
-  console.error(`ab-owner: --thrash must be MiB in [0, 1024], got ${o.thrash}`);
-  process.exit(2);
-}
+const thrash = otherMemory('ab-owner', o.thrash);
 const CLIENTS = 100;
 const HEROES = 1000;
 const CHANGES = 20;
 const RATE = 20;
 
-const other = new Int32Array((thrashMiB * (1 << 20)) / 4);
-/** Writes one word per 64-byte line of `other`: every line of it passes through the caches. */
-function thrash() {
-  for (let i = 0; i < other.length; i += 16) other[i]++;
-}
-
-const from = (dist, file) => import(pathToFileURL(path.resolve(dist, file)).href);
+const from = fromDist;
 
 /** A room of one build with every hero owned and every client joined (its first frame sent). */
 async function side(dist) {
@@ -101,7 +90,7 @@ for (let t = 0; t < warmup + ticks; t++) {
   const dt = [0, 0];
   for (const k of t & 1 ? [1, 0] : [0, 1]) {
     const s = sides[k];
-    if (other.length > 0) thrash();
+    if (thrash) thrash();
     for (let i = 0; i < CHANGES; i++) s.heroes[idx[i]].hp = hp[i];
     const t0 = performance.now();
     s.room.update(s.now, s.sink);
@@ -114,7 +103,6 @@ for (let t = 0; t < warmup + ticks; t++) {
     ratios.push(dt[1] / dt[0]);
   }
 }
-const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
 const r2 = (v) => Math.round(v * 100) / 100;
 console.log(
   JSON.stringify({
@@ -122,7 +110,7 @@ console.log(
     a: positionals[0],
     b: positionals[1],
     ticks,
-    thrash_mib: thrashMiB,
+    thrash_mib: Number(o.thrash),
     a_us: r2(median(sides[0].times) * 1000),
     b_us: r2(median(sides[1].times) * 1000),
     ratio_b_a: Math.round(median(ratios) * 1e4) / 1e4,

@@ -19,9 +19,8 @@
 // --thrash M writes M MiB of other memory before each side's writes and tick (untimed), as a
 // server's other work (bench:arena's replica decoding, a socket layer) leaves the caches between
 // ticks; without it, each tick finds the room as the last tick left it.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
+import { fromDist, median, otherMemory } from './ab-pair.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -57,21 +56,12 @@ if (!(jitter >= 0 && jitter < 1)) {
   console.error(`ab-room: --jitter must be a fraction in [0, 1), got ${o.jitter}`);
   process.exit(2);
 }
-const thrashMiB = Number(o.thrash);
-if (!(thrashMiB >= 0 && thrashMiB <= 1024)) {
-  console.error(`ab-room: --thrash must be MiB in [0, 1024], got ${o.thrash}`);
-  process.exit(2);
-}
-const other = new Int32Array((thrashMiB * (1 << 20)) / 4);
-/** Writes one word per 64-byte line of `other`: every line of it passes through the caches. */
-function thrash() {
-  for (let i = 0; i < other.length; i += 16) other[i]++;
-}
+const thrash = otherMemory('ab-room', o.thrash);
 const W = 1000;
 const HALF = 112;
 const moved = Math.round((1000 * hz) / tickRate);
 
-const from = (dist, file) => import(pathToFileURL(path.resolve(dist, file)).href);
+const from = fromDist;
 const { prng } = await from(positionals[0], 'bench/src/fixtures.js');
 
 /** A room of one build, with the world and clients every side gets from the same seed. */
@@ -151,7 +141,7 @@ for (let t = 0; t < warmup + ticks; t++) {
     const s = sides[k];
     // The other work first, then the game's writes, then the tick: the entities just written are
     // in cache, the room's own state is not.
-    if (other.length > 0) thrash();
+    if (thrash) thrash();
     for (let i = 0; i < moved; i++) {
       const u = s.units[idx[i]];
       u.x = Math.min(W, Math.max(0, u.x + step[i * 3]));
@@ -170,7 +160,6 @@ for (let t = 0; t < warmup + ticks; t++) {
   }
   now += (1000 / tickRate) * (1 + jitter * (2 * rand() - 1));
 }
-const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const r4 = (v) => Math.round(v * 1e4) / 1e4;
 console.log(
@@ -183,7 +172,7 @@ console.log(
     tick_rate: tickRate,
     ticks,
     jitter,
-    thrash_mib: thrashMiB,
+    thrash_mib: Number(o.thrash),
     a_ms: r4(median(sides[0].times)),
     b_ms: r4(median(sides[1].times)),
     // Means too: the arena bench reports mean tick times, which a few slow ticks move.
