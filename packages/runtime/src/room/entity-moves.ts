@@ -92,15 +92,11 @@ export class EntityMoves<E extends object, D> {
         const cs = ws[i]!;
         const cb = cs * CROW;
         const flags = CF[cb + C_FLAGS]!;
-        if ((flags & PLAIN) !== 0) {
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
-            this.interest.enter(watchers[i]!, T.recs[slot]!);
-          }
-          continue;
-        }
-        if ((flags & SWEPT) !== 0) {
-          // A moved box view: the new box now against the last query's box then (see SWEPT).
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(P, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
+        if ((flags & (PLAIN | SWEPT)) !== 0) {
+          // Its view now against its view then: the same row, or for a view that moved this tick
+          // the box of its last query (see SWEPT).
+          const then = (flags & SWEPT) !== 0 ? P : CF;
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, fx, fy, fz) && !T.hasViewer(slot, cs)) {
             this.interest.enter(watchers[i]!, T.recs[slot]!);
           }
           continue;
@@ -180,16 +176,11 @@ export class EntityMoves<E extends object, D> {
     const cs = cell.slots[i]!;
     const cb = cs * CROW;
     const flags = CF[cb + C_FLAGS]!;
-    if ((flags & PLAIN) !== 0) {
-      // A round view: its row's test.
-      if (inView(CF, cb, C_EA, x, y, z) && !inView(CF, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
-        this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
-      }
-      return;
-    }
-    if ((flags & SWEPT) !== 0) {
-      // A moved box view: the new box now against the last query's box then (see SWEPT).
-      if (inView(CF, cb, C_EA, x, y, z) && !inView(this.ctable.prev, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
+    if ((flags & (PLAIN | SWEPT)) !== 0) {
+      // A round view, or a box view that moved this tick: its view now against its view then
+      // (the same row, or the box of its last query: see SWEPT).
+      const then = (flags & SWEPT) !== 0 ? this.ctable.prev : CF;
+      if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !T.hasViewer(slot, cs)) {
         this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
       }
       return;
