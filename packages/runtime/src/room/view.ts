@@ -79,20 +79,11 @@ export class ViewShape {
 
   /**
    * `contains` for the point at `at` in `from` (x, y, z): a call that passes no doubles, so a
-   * caller that does not inline it boxes none (the tick makes thousands of these calls).
+   * caller that does not inline it boxes none (the tick makes thousands of these calls); the
+   * small `contains` is inlined here, doubles and all.
    */
   containsAt(from: Float64Array, at: number, staying: boolean): boolean {
-    const x = from[at]!;
-    const y = from[at + 1]!;
-    const z = from[at + 2]!;
-    if (this.round) {
-      const dx = x - this.x;
-      const dy = y - this.y;
-      const dz = z - this.z;
-      return dx * dx + dy * dy + dz * dz <= (staying ? this.stay2 : this.enter2);
-    }
-    const m = staying ? this.margin : 0;
-    return Math.abs(x - this.x) <= this.hx + m && Math.abs(y - this.y) <= this.hy + m && Math.abs(z - this.z) <= this.hz + m;
+    return this.contains(from[at]!, from[at + 1]!, from[at + 2]!, staying);
   }
 
   /** Whether a point is inside: the entering test, or with `staying` the wider leaving test. */
