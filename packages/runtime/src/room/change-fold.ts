@@ -143,9 +143,9 @@ export class ChangeFold<E extends object, D> {
       c.dueNow = !c.paused && now >= c.nextDue;
       if (!c.dueNow) someNotDue = true;
       c.rider = false;
-      const rides = runs && on && c.dueNow && c.frameTick === this.tick - 1 && c.directN === 0 && !c.reset && c.hidden.size === 0;
+      const rides = runs && on && c.dueNow && c.frameTick === this.tick - 1 && c.directN === 0 && !c.reset && c.hiddenN === 0;
       if (rides) run.board(c);
-      const byView = plain && c.hasView && c.hidden.size === 0;
+      const byView = plain && c.hasView && c.hiddenN === 0;
       const simple = byView && !c.viewDirty;
       // A moved box view whose last query was of a box too (its `prev` is exact): see SWEPT.
       const b = c.slot * CROW;
@@ -311,7 +311,7 @@ export class ChangeFold<E extends object, D> {
       const c = clients[i]!;
       const s = c.shape;
       if (c.paused || c.budget !== Infinity || this.tick - c.frameTick >= HISTORY - 1) return false;
-      if (!c.hasView || c.viewDirty || c.hidden.size !== 0 || s.round || s.margin !== 0) return false;
+      if (!c.hasView || c.viewDirty || c.hiddenN !== 0 || s.round || s.margin !== 0) return false;
     }
     return true;
   }
@@ -357,7 +357,7 @@ export class ChangeFold<E extends object, D> {
     // An owner has its entity unless it hides it (`Interest.relevant`), so a listing owner that
     // hides nothing is listed without looking its entry up (a cache miss in a table of them all).
     const listing = (flags & FAST) !== 0;
-    if (!listing || c.hidden.size !== 0) {
+    if (!listing || c.hiddenN !== 0) {
       const entry = c.entries.get(rec.id);
       if (entry === undefined) return false;
       if (!listing) {

@@ -136,14 +136,14 @@ export class Interest<E extends object, D> {
     for (let i = 0; i < watchers.length; i++) {
       const c = watchers[i]!;
       if (c === owner || (known && this.table.hasViewer(rec.slot, c.slot))) continue;
-      const yes = byView && c.hasView && c.hidden.size === 0 && c.shown.size === 0 ? c.shape.contains(x, y, z, false) : this.relevant(c, rec, false);
+      const yes = byView && c.hasView && c.hiddenN === 0 && c.shown.size === 0 ? c.shape.contains(x, y, z, false) : this.relevant(c, rec, false);
       if (yes) this.enter(c, rec);
     }
   }
 
   /** Whether `client` should have `rec`: entering uses the view, staying the view plus its hysteresis. */
   relevant(client: RoomClient<D>, rec: EntityRecord, staying: boolean): boolean {
-    if (client.hidden.size > 0 && client.hidden.has(rec)) return false;
+    if (client.hiddenN > 0 && client.hidden.has(rec)) return false;
     if (rec.global || rec.owner === client || (client.shown.size > 0 && client.shown.has(rec))) return true;
     if (this.grid) {
       // The row, not the record's getters, and no doubles passed: a call the caller does not
@@ -226,7 +226,7 @@ export class Interest<E extends object, D> {
     const cb = client.slot * CROW;
     // Without a filter and with nothing hidden, the view decides for every entity that is not
     // global, owned or shown, and those are relevant wherever they are.
-    const byView = grid !== null && client.hasView && this.filter === undefined && client.hidden.size === 0;
+    const byView = grid !== null && client.hasView && this.filter === undefined && client.hiddenN === 0;
     const box = byView && CF[cb + C_ROUND] === 0;
     if (box && this.ctable.prev[cb + C_FLAGS] === 1 && this.ctable.prev[cb + C_ROUND] === 0) this.sweep(client);
     else this.requery(client, byView);

@@ -9,11 +9,12 @@ export function noteOwned(client: RoomClient<unknown>, id: number, owned: boolea
   const told = client.ownedNews.get(id);
   if (told === undefined) client.ownedNews.set(id, owned);
   else if (told !== owned) client.ownedNews.delete(id);
+  client.newsN = client.ownedNews.size;
 }
 
 /** Whether `takeOwned` has something to tell the client: that message follows a frame, so it needs one. */
 export function hasOwnedNews(client: RoomClient<unknown>): boolean {
-  return client.ownedNews.size > 0 || (client.ownedReset && (client.owned.size > 0 || client.ownedTold));
+  return client.newsN > 0 || (client.ownedReset && (client.owned.size > 0 || client.ownedTold));
 }
 
 /**
@@ -25,6 +26,7 @@ export function takeOwned(client: RoomClient<unknown>): OwnedNews | null {
   if (client.ownedReset) {
     client.ownedReset = false;
     client.ownedNews.clear();
+    client.newsN = 0;
     // A client that owns nothing and was never told otherwise needs no message: its set is empty.
     if (client.owned.size === 0 && !client.ownedTold) return null;
     client.ownedTold = client.owned.size > 0;
@@ -32,11 +34,12 @@ export function takeOwned(client: RoomClient<unknown>): OwnedNews | null {
     for (const rec of client.owned) added.push(rec.id);
     return { reset: true, added: added.sort(byNumber), removed: [] };
   }
-  if (client.ownedNews.size === 0) return null;
+  if (client.newsN === 0) return null;
   const added: number[] = [];
   const removed: number[] = [];
   for (const [id, owned] of client.ownedNews) (owned ? added : removed).push(id);
   client.ownedNews.clear();
+  client.newsN = 0;
   client.ownedTold = client.owned.size > 0 || client.ownedTold;
   return { reset: false, added: added.sort(byNumber), removed: removed.sort(byNumber) };
 }

@@ -239,10 +239,17 @@ export class RoomClient<D = unknown> {
   /** @internal */ readonly owned = new Set<EntityRecord>();
   /** @internal */ readonly hidden = new Set<EntityRecord>();
   /**
+   * @internal `hidden.size`, kept by the room: the tick asks every client whether it hides
+   * anything, and a Set's size lives in its table, a cache miss of its own.
+   */
+  hiddenN = 0;
+  /**
    * @internal Ownership changes not yet told to the client: id → owned now. A change undone
    * before it was told deletes its entry, so only the net change goes out.
    */
   readonly ownedNews = new Map<number, boolean>();
+  /** @internal `ownedNews.size`, kept with it: read for every due client (see `hiddenN`). */
+  newsN = 0;
   /** @internal The next ownership message carries the whole owned set (after a reset frame). */
   ownedReset = true;
   /** @internal The client may hold a non-empty owned set: a reset must then be told even when empty. */

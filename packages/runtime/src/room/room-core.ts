@@ -230,6 +230,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (const c of rec.pinnedBy) {
       c.shown.delete(rec);
       c.hidden.delete(rec);
+      c.hiddenN = c.hidden.size;
     }
     if (rec.pinnedBy.length !== 0) rec.pinnedBy.length = 0;
     this.table.pinned[rec.slot] = 0;
@@ -347,6 +348,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     for (const rec of client.hidden) unpinFrom(rec, client);
     client.shown.clear();
     client.hidden.clear();
+    client.hiddenN = 0;
     this.ctable.release(client.slot);
   }
 
@@ -379,6 +381,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   show(client: RoomClient<D>, entity: E): void {
     const rec = this.need(entity, 'show');
     client.hidden.delete(rec);
+    client.hiddenN = client.hidden.size;
     client.shown.add(rec);
     pin(rec, client);
     this.interest.revisit(client, rec);
@@ -389,6 +392,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'hide');
     client.shown.delete(rec);
     client.hidden.add(rec);
+    client.hiddenN = client.hidden.size;
     pin(rec, client);
     this.interest.revisit(client, rec);
   }
@@ -398,6 +402,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     const rec = this.need(entity, 'unpin');
     client.shown.delete(rec);
     client.hidden.delete(rec);
+    client.hiddenN = client.hidden.size;
     unpinFrom(rec, client);
     this.interest.revisit(client, rec);
   }
