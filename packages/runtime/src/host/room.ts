@@ -4,6 +4,7 @@ import { CloseCode, ErrorCode, writeError, writeMessage, writeOwned } from '../p
 import type { RoomClient } from '../room/records.js';
 import { isCellLogMode } from '../room/cell-log.js';
 import { RoomCore, type RoomCoreOptions } from '../room/room-core.js';
+import { empty } from '../room/reused-arrays.js';
 import { Writer } from '../wire/writer.js';
 import { numberOption } from './check-option.js';
 import type { RoomHost as Host, SendResult } from './room-host.js';
@@ -405,8 +406,9 @@ export class Room<E extends object = object, U = unknown> {
       start = end;
     }
     if (by.length > 0) this.tickStats.lastSendMs = performance.now() - t0;
-    by.length = 0;
-    ends.length = 0;
+    // Emptied keeping their storage: a room sends as many frames next tick.
+    empty(by);
+    empty(ends);
     this.heldPos = 0;
   }
 

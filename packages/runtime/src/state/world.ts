@@ -141,12 +141,13 @@ export class World {
   /** Ends the tick: clears every change record. */
   commit(): void {
     const changes = this.changes;
-    for (let i = 0; i < changes.length; i++) {
-      const o = changes[i]!;
+    // Popped, not truncated: `length = 0` drops the array's storage, and the next tick's first
+    // writes would grow it again step by step (about 24 KB of garbage a tick at 1,000 changes).
+    while (changes.length !== 0) {
+      const o = changes.pop()!;
       o.$clear();
       o.$q = false;
     }
-    changes.length = 0;
     if (this.created.length !== 0) this.created.length = 0;
     this.firstNew = this.nextId;
     if (this.removed.length !== 0) this.removed.length = 0;
