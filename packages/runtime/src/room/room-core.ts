@@ -229,8 +229,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     // off the tick's fast path.
     for (const c of rec.pinnedBy) {
       c.shown.delete(rec);
-      c.hidden.delete(rec);
-      c.hiddenN = c.hidden.size;
+      unhide(c, rec);
     }
     if (rec.pinnedBy.length !== 0) rec.pinnedBy.length = 0;
     this.table.pinned[rec.slot] = 0;
@@ -380,8 +379,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Always show an entity to a client, whatever the grid or filter say. */
   show(client: RoomClient<D>, entity: E): void {
     const rec = this.need(entity, 'show');
-    client.hidden.delete(rec);
-    client.hiddenN = client.hidden.size;
+    unhide(client, rec);
     client.shown.add(rec);
     pin(rec, client);
     this.interest.revisit(client, rec);
@@ -401,8 +399,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   unpin(client: RoomClient<D>, entity: E): void {
     const rec = this.need(entity, 'unpin');
     client.shown.delete(rec);
-    client.hidden.delete(rec);
-    client.hiddenN = client.hidden.size;
+    unhide(client, rec);
     unpinFrom(rec, client);
     this.interest.revisit(client, rec);
   }
@@ -565,6 +562,12 @@ function pin(rec: EntityRecord, client: RoomClient<unknown>): void {
   if (rec.pinnedBy.length === 0) rec.pinnedBy = [client];
   else rec.pinnedBy.push(client);
   rec.table.pinned[rec.slot] = 1;
+}
+
+/** Takes `rec` out of what `client` hides, keeping the count the tick reads (`hiddenN`). */
+function unhide(client: RoomClient<unknown>, rec: EntityRecord): void {
+  client.hidden.delete(rec);
+  client.hiddenN = client.hidden.size;
 }
 
 /** Drops `client`'s pin of `rec`, if any. */
