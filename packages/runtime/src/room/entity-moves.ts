@@ -3,7 +3,7 @@
 // (cell-log.ts), the views it left are found here too, through the same cells.
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, PLAIN, SWEPT, inView, type ClientTable } from './client-table.js';
-import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import type { EntityRecord, RoomClient } from './records.js';
 import { VIEW_FIELDS, type GridCell, type SpatialGrid } from './spatial-grid.js';
@@ -82,7 +82,7 @@ export class EntityMoves<E extends object, D> {
             const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
             if (inside > was) {
-              if (!this.has(watchers[i]!, ws[i]!, slot)) this.interest.enter(watchers[i]!, T.recs[slot]!);
+              if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enter(watchers[i]!, T.recs[slot]!);
             } else if (leaves && was > inside) this.leaveView(watchers[i]!, T.recs[slot]!);
             continue;
           }
@@ -96,13 +96,13 @@ export class EntityMoves<E extends object, D> {
           // Its view now against its view then: the same row, or for a view that moved this tick
           // the box of its last query (see SWEPT).
           const then = (flags & SWEPT) !== 0 ? P : CF;
-          if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, fx, fy, fz) && !this.has(watchers[i]!, cs, slot)) {
+          if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, fx, fy, fz) && !this.interest.has(watchers[i]!, cs, slot)) {
             this.interest.enter(watchers[i]!, T.recs[slot]!);
           }
           continue;
         }
         const c = watchers[i]!;
-        if (this.has(c, cs, slot)) continue;
+        if (this.interest.has(c, cs, slot)) continue;
         const rec = T.recs[slot]!;
         if (c.shape.containsAt(F, f + F_X, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
       }
@@ -126,7 +126,7 @@ export class EntityMoves<E extends object, D> {
       const o = hits[h]! * VIEW_FIELDS;
       // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
       // and the viewer check turns the second away.
-      if (holds(V, o, F, ta) && !holds(V, o, from, fa) && !this.has(cell.watchers[hits[h]!]!, cell.slots[hits[h]!]!, slot)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
+      if (holds(V, o, F, ta) && !holds(V, o, from, fa) && !this.interest.has(cell.watchers[hits[h]!]!, cell.slots[hits[h]!]!, slot)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
     }
     if (leaves) {
       const m = edges.exits(from, fa, F, ta);
@@ -156,18 +156,6 @@ export class EntityMoves<E extends object, D> {
   }
 
   /**
-   * Whether client `c` (slot `cs`) has the entity in `slot`. A few viewers are scanned in its
-   * row; for an entity many clients see (about a hundred in bench:load's crowded cells) the
-   * client's entries are probed instead of scanning them all.
-   */
-  private has(c: RoomClient<D>, cs: number, slot: number): boolean {
-    const T = this.table;
-    if (T.i32[slot * ROW_I32 + I_VN]! <= INLINE) return T.hasViewer(slot, cs);
-    const rec = T.recs[slot]!;
-    return c.entries.get(rec.id)?.rec === rec;
-  }
-
-  /**
    * A box view the entity moved out of, when the fold did not walk its viewers: it leaves, unless
    * the client knows it for another reason (it owns it).
    */
@@ -192,7 +180,7 @@ export class EntityMoves<E extends object, D> {
       // A round view, or a box view that moved this tick: its view now against its view then
       // (the same row, or the box of its last query: see SWEPT).
       const then = (flags & SWEPT) !== 0 ? this.ctable.prev : CF;
-      if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !this.has(cell.watchers[i]!, cs, slot)) {
+      if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !this.interest.has(cell.watchers[i]!, cs, slot)) {
         this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
       }
       return;
@@ -200,7 +188,7 @@ export class EntityMoves<E extends object, D> {
     // A client whose view moved this tick is offered the entity at its new view here too: its
     // query then needs to look only where the view moved (see `sweep`).
     const c = cell.watchers[i]!;
-    if (this.has(c, cs, slot)) return;
+    if (this.interest.has(c, cs, slot)) return;
     const rec = T.recs[slot]!;
     if (c.shape.containsAt(F, ta, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
   }
