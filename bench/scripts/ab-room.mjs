@@ -14,7 +14,7 @@
 // real server's timer does: clients due together then had their last frames on different ticks.
 // --cell-log M sets the grid's cellLog on both sides, A,B one per side (one build twice compares modes).
 // --follow F moves every view up to F units per axis each tick (setView, timed with the tick).
-// --entities N (default 10,000) and --cell N (the grid cell edge, default 112) change the world:
+// --entities N (default 10,000) and --cell N (the grid cell edge, default 112; A,B one per side) change the world:
 // --entities 5000 --cell 56 --clients 200 --follow 2 is the following scenario's shape.
 // --thrash M writes M MiB of other memory before each side's writes and tick (untimed), as a
 // server's other work (bench:arena's replica decoding, a socket layer) leaves the caches between
@@ -39,7 +39,7 @@ const { values: o, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F] [--entities N] [--cell N] [--thrash MiB]');
+  console.error('usage: node scripts/ab-room.mjs <dist-a> <dist-b> [--ticks N] [--clients N] [--hz N] [--tick-rate N] [--warmup N] [--jitter F] [--cell-log M or A,B] [--follow F] [--entities N] [--cell N or A,B] [--thrash MiB]');
   process.exit(2);
 }
 const num = (name) => {
@@ -50,7 +50,13 @@ const num = (name) => {
   }
   return v;
 };
-const [ticks, clients, hz, tickRate, warmup, N, CELL] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup', 'entities', 'cell'].map(num);
+const [ticks, clients, hz, tickRate, warmup, N] = ['ticks', 'clients', 'hz', 'tick-rate', 'warmup', 'entities'].map(num);
+// --cell N, or A,B for a different cell edge per side (the same build twice compares cell sizes).
+const cells = o.cell.split(',').map(Number);
+if (cells.length > 2 || cells.some((v) => !(Number.isInteger(v) && v >= 1))) {
+  console.error(`ab-room: --cell must be a positive integer, or two of them as A,B; got ${o.cell}`);
+  process.exit(2);
+}
 const jitter = Number(o.jitter);
 if (!(jitter >= 0 && jitter < 1)) {
   console.error(`ab-room: --jitter must be a fraction in [0, 1), got ${o.jitter}`);
@@ -65,7 +71,7 @@ const from = fromDist;
 const { prng } = await from(positionals[0], 'bench/src/fixtures.js');
 
 /** A room of one build, with the world and clients every side gets from the same seed. */
-async function side(dist, cellLog) {
+async function side(dist, cellLog, CELL) {
   const { RoomCore } = await from(dist, 'packages/runtime/src/index.js');
   const { netschema } = await from(dist, 'bench/src/schemas/load.netschema.js');
   const { Unit } = await from(dist, 'bench/src/schemas/load.js');
@@ -104,7 +110,7 @@ if (logModes.length > 2 || logModes.some((m) => !['auto', 'always', 'never'].inc
   console.error(`ab-room: --cell-log must be auto, always or never, or two of them as A,B; got ${o['cell-log']}`);
   process.exit(2);
 }
-const sides = [await side(positionals[0], logModes[0]), await side(positionals[1], logModes[logModes.length - 1])];
+const sides = [await side(positionals[0], logModes[0], cells[0]), await side(positionals[1], logModes[logModes.length - 1], cells[cells.length - 1])];
 const rand = prng(7);
 // --follow F: every view steps up to F units along each axis every tick (set before the tick, and
 // timed with it), as views that follow their players do.
