@@ -71,12 +71,12 @@ const from = fromDist;
 const { prng } = await from(positionals[0], 'bench/src/fixtures.js');
 
 /** A room of one build, with the world and clients every side gets from the same seed. */
-async function side(dist, cellLog, CELL) {
+async function side(dist, cellLog, cellSize) {
   const { RoomCore } = await from(dist, 'packages/runtime/src/index.js');
   const { netschema } = await from(dist, 'bench/src/schemas/load.netschema.js');
   const { Unit } = await from(dist, 'bench/src/schemas/load.js');
   const rand = prng(1);
-  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize: CELL, cellLog } });
+  const room = new RoomCore({ schema: netschema, patchRate: hz, grid: { cellSize, cellLog } });
   const units = [];
   for (let i = 0; i < N; i++) {
     const u = new Unit();
