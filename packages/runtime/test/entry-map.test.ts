@@ -25,9 +25,20 @@ describe('EntryMap (a client view entries by entity id)', () => {
           ref.set(id, e);
         } else if (k < 8) {
           expect(m.delete(id)).toBe(ref.delete(id));
-        } else {
+        } else if (k < 9) {
           expect(m.get(id)).toBe(ref.get(id));
           expect(m.has(id)).toBe(ref.has(id));
+          // The slot stored with the entry, or -1 without one.
+          expect(m.slotOf(id)).toBe(ref.has(id) ? id % 1000 : -1);
+        } else {
+          // A swap replaces the value only if it is the one expected.
+          const was = ref.get(id);
+          const to = entry(id);
+          const from = rng.nextInt(0, 1) === 0 && was !== undefined ? was : entry(id);
+          const swapped = m.swap(id, from, to);
+          expect(swapped).toBe(was !== undefined && from === was);
+          if (swapped) ref.set(id, to);
+          expect(m.get(id)).toBe(ref.get(id));
         }
         expect(m.size).toBe(ref.size);
       }

@@ -192,10 +192,10 @@ function scenario(seed: number, ticks: number, record?: FrameRecorder, boxes = f
   for (const c of clients) c.paused = false;
   const bound = Math.max(...clients.map((c) => (h.units.length + 2) * c.rate));
   let steps = 0;
-  // Settled: nothing pending in entries, no removals to send, no changes listed for the next
+  // Settled: nothing pending in entries or entering lite, no removals to send, no changes listed for the next
   // frame, and a frame since the world last changed (changes noted by cell are collected then).
   const still = h.room.tickNo;
-  const settled = () => clients.every((c) => c.pendingList.length === 0 && c.leaving.length === 0 && c.directN === 0 && c.frameTick > still);
+  const settled = () => clients.every((c) => c.pendingList.length === 0 && c.enterN === 0 && c.leaving.length === 0 && c.directN === 0 && c.frameTick > still);
   do {
     h.step();
     if (record) for (const [c, frame] of h.framed) record(c, frame);

@@ -175,7 +175,11 @@ export class ChangeFold<E extends object, D> {
         const team = teamOf(rec.entity as unknown as E);
         if (team !== rec.team) {
           rec.team = team;
-          for (const v of rec.viewers) updateVis(v, this.tick, this.teams);
+          const vn = I[b + I_VN]!;
+          for (let j = 0; j < vn; j++) {
+            const entry = this.interest.entryOf(byClient[T.viewer(slot, j)] as RoomClient<D>, rec);
+            if (entry !== undefined) updateVis(entry, this.tick, this.teams);
+          }
         }
       }
       let hasMoved = false;
@@ -263,7 +267,7 @@ export class ChangeFold<E extends object, D> {
           const rec = recs[slot]!;
           // A client whose view moved this tick judges it by the new view, already in its shape.
           if (!this.interest.relevant(c as RoomClient<D>, rec, true)) {
-            this.interest.leave(rec.viewers[j]!);
+            this.interest.leaveAt(c as RoomClient<D>, rec, j);
             continue;
           }
         }
@@ -276,8 +280,8 @@ export class ChangeFold<E extends object, D> {
           if ((flags & DUE) === 0) keep = true;
           continue;
         }
-        const entry = recs[slot]!.viewers[j]!;
-        if (entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tick, this.teams);
+        const entry = this.interest.entryOf(byClient[cs] as RoomClient<D>, recs[slot]!);
+        if (entry !== undefined && entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tick, this.teams);
       }
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
       if (listed && eager) this.encodeNow(slot);
@@ -358,7 +362,7 @@ export class ChangeFold<E extends object, D> {
     // hides nothing is listed without looking its entry up (a cache miss in a table of them all).
     const listing = (flags & FAST) !== 0;
     if (!listing || c.hiddenN !== 0) {
-      const entry = c.entries.get(rec.id);
+      const entry = this.interest.entryOf(c as RoomClient<D>, rec);
       if (entry === undefined) return false;
       if (!listing) {
         if (entry.state === KNOWN) fold(entry, c0, c1, r0, r1, this.tick, this.teams);

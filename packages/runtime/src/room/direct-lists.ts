@@ -8,7 +8,7 @@ import { KNOWN, type EntityRecord, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { KEY_SPAN } from './sort-keys.js';
 import { doubled } from './spatial-grid.js';
-import { fold } from './view-entries.js';
+import { entryOf, fold, type ViewEntryPool } from './view-entries.js';
 
 /** What `claim` took: entities listed (in the client's `direct`), and how many of them go out through the list. */
 export class DirectClaim {
@@ -30,6 +30,7 @@ export class DirectLists {
     private readonly world: World,
     private readonly teams: boolean,
     private readonly history: ChangeHistory,
+    private readonly pool: ViewEntryPool,
   ) {}
 
   begin(tick: number): void {
@@ -60,8 +61,9 @@ export class DirectLists {
       if (I[slot * ROW_I32 + I_MARK] === mark) continue;
       I[slot * ROW_I32 + I_MARK] = mark;
       const rec = this.table.recs[slot]!;
-      const entry = client.entries.get(rec.id);
-      if (entry === undefined || entry.rec !== rec || entry.state !== KNOWN) continue;
+      if (client.entries.slotOf(rec.id) !== slot) continue;
+      const entry = entryOf(client, rec, this.pool)!;
+      if (entry.state !== KNOWN) continue;
       const m = this.history.since(rec, client.frameTick, this.tick, this.world.changes, this.since);
       fold(entry, m.c0, m.c1, m.r0, m.r1, this.tick, this.teams);
     }

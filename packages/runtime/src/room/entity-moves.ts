@@ -160,8 +160,8 @@ export class EntityMoves<E extends object, D> {
    * the client knows it for another reason (it owns it).
    */
   private leaveView(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = client.entries.get(rec.id);
-    if (entry !== undefined && !this.interest.relevant(client, rec, true)) this.interest.leave(entry);
+    const held = client.entries.get(rec.id);
+    if (held !== undefined && !this.interest.relevant(client, rec, true)) this.interest.leave(client, rec, held);
   }
 
   /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */

@@ -165,10 +165,9 @@ export class EntityTable<R extends TableRecord = TableRecord> {
    * client's direct list still names this (removed) record, which the list then skips.
    */
   release(slot: number, tick: number): void {
-    const b = slot * ROW_I32;
-    this.i32[b + I_VN] = 0;
-    this.i32[b + I_ETICK] = -1;
-    this.overflow[slot] = null;
+    // The viewers stay listed: the entity's removal reaches them from the row at the next tick
+    // (`Interest.leaveAll`), which empties it; `fill` clears the row for the slot's next record.
+    this.i32[slot * ROW_I32 + I_ETICK] = -1;
     this.quarantine.push(slot, tick);
   }
 
@@ -233,6 +232,33 @@ export class EntityTable<R extends TableRecord = TableRecord> {
     const last = this.i32[b]! - 1;
     if (j !== last) this.setViewer(slot, j, this.viewer(slot, last));
     this.i32[b] = last;
+  }
+
+  /**
+   * Removes client slot `client` from the entity's viewers, found by a scan: the row is the one
+   * list of them, and keeping each viewer's index would cost a write to another viewer's state on
+   * every leave. Returns whether it was there.
+   */
+  removeViewer(slot: number, client: number): boolean {
+    const n = this.i32[slot * ROW_I32 + I_VN]!;
+    const b = slot * ROW_I32 + I_V;
+    const m = n < INLINE ? n : INLINE;
+    for (let j = 0; j < m; j++) {
+      if (this.i32[b + j] === client) {
+        this.removeViewerAt(slot, j);
+        return true;
+      }
+    }
+    if (n > INLINE) {
+      const o = this.overflow[slot]!;
+      for (let j = 0; j < n - INLINE; j++) {
+        if (o[j] === client) {
+          this.removeViewerAt(slot, j + INLINE);
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether client slot `client` is among the entity's viewers. */

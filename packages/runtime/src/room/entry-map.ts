@@ -46,6 +46,20 @@ export class EntryMap<V> {
     return i < 0 ? undefined : this.vals[i];
   }
 
+  /** The entity slot stored with `id`'s entry, or -1 when there is none. */
+  slotOf(id: number): number {
+    const i = this.find(id);
+    return i < 0 ? -1 : this.slots[i]!;
+  }
+
+  /** Replaces `id`'s value with `to` if it is `from`; returns whether it did. One probe for a check and a set. */
+  swap(id: number, from: V, to: V): boolean {
+    const i = this.find(id);
+    if (i < 0 || this.vals[i] !== from) return false;
+    this.vals[i] = to;
+    return true;
+  }
+
   has(id: number): boolean {
     return this.find(id) >= 0;
   }

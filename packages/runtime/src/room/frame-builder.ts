@@ -7,12 +7,12 @@ import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { hasOwnedNews } from './ownership.js';
-import { ENTERING, GONE, KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
+import { ENTERING, GONE, KNOWN, LITE_ENTERING, LITE_KNOWN, VIS_OTHER, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
-import { ageNested, visOf, type ViewEntryPool } from './view-entries.js';
+import { adopt, ageNested, visOf, type ViewEntryPool } from './view-entries.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
 const OWN_PRIORITY = 1e9;
@@ -26,6 +26,10 @@ export class FrameBuilder {
   private readonly frame = new Writer(1 << 14);
   private readonly selected: ViewEntry[] = [];
   private keys = new Float64Array(256);
+  /** Entities held lite that this frame sends whole (slots), and where their bytes sit in the arena. */
+  private liteSlots = new Int32Array(64);
+  private liteStart = new Int32Array(64);
+  private liteEnd = new Int32Array(64);
   private readonly span: Span = { src: new Writer(0), start: 0, end: 0 };
   private readonly claim = new DirectClaim();
   /** The room's tick, set by `begin`. */
@@ -78,7 +82,7 @@ export class FrameBuilder {
    */
   quiet(client: RoomClient<unknown>): boolean {
     return (
-      client.pendingList.length === 0 && client.directN === 0 && client.leaving.length === 0 && !client.reset &&
+      client.pendingList.length === 0 && client.directN === 0 && client.enterN === 0 && client.leaving.length === 0 && !client.reset &&
       client.lastInputSeq === client.ackSent && !hasOwnedNews(client) && !this.run.carries(client)
     );
   }
@@ -102,15 +106,19 @@ export class FrameBuilder {
     const run = this.run;
     const rides = run.carries(client);
     if (rides) run.encode();
+    const limited = client.budget !== Infinity;
+    // Under a budget, what enters waits its turn by priority with the rest: as view entries. So
+    // does a frame with more to send than its sort keys can tell apart.
+    if (client.enterN > 0 && (limited || client.enterN + client.pendingList.length + client.directN >= KEY_SPAN - 1)) this.adoptEntering(client);
     const mark = this.direct.nextMark();
     const claim = this.claim;
     claim.listed = claim.claimed = 0;
     if (client.directN > 0) this.direct.claim(client, mark, claim);
     const directN = claim.listed;
+    const liteN = client.enterN > 0 ? this.takeEntering(client, mark, claim) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
     empty(selected);
-    const limited = client.budget !== Infinity;
     if (limited) {
       for (let i = 0; i < pending.length; i++) {
         const e = pending[i]!;
@@ -160,14 +168,18 @@ export class FrameBuilder {
     // The selected entries in id order, so their id deltas stay small (sorted through packed
     // numeric keys: id, index), the direct list's taken in turn in the order listed: keys are
     // zigzag id deltas, so a frame's entries may come in any order.
-    const nSel = selected.length;
+    // Entities entering lite come after the selected entries in the keys' index.
+    const nEnt = selected.length;
+    const nSel = nEnt + liteN;
     const direct = client.direct;
     const after = client.frameTick;
     if (this.keys.length < nSel) this.keys = new Float64Array(Math.max(nSel, this.keys.length * 2));
     const keys = this.keys;
-    for (let k = 0; k < nSel; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
-    sortKeys(keys, nSel);
     const I = this.table.i32;
+    for (let k = 0; k < nEnt; k++) keys[k] = selected[k]!.rec.id * KEY_SPAN + k;
+    const liteSlots = this.liteSlots;
+    for (let k = 0; k < liteN; k++) keys[nEnt + k] = I[liteSlots[k]! * ROW_I32 + I_ID]! * KEY_SPAN + nEnt + k;
+    sortKeys(keys, nSel);
     const recs = this.table.recs;
     const count = nSel + claim.claimed + (rides ? run.n : 0);
     w.reserve(8);
@@ -250,8 +262,20 @@ export class FrameBuilder {
       }
       w.pos = pos;
       if (j === nSel) break;
-      const e = selected[key - selId * KEY_SPAN]!;
       j++;
+      const at = key - selId * KEY_SPAN;
+      if (at >= nEnt) {
+        // Entering, held lite: whole, with the fields any client may see.
+        const k = at - nEnt;
+        const n = this.liteEnd[k]! - this.liteStart[k]!;
+        w.reserve(10 + n);
+        w.varuint(entityKey(selId - prev, 1));
+        prev = selId;
+        w.copyFrom(arena, this.liteStart[k]!, this.liteEnd[k]!);
+        entered++;
+        continue;
+      }
+      const e = selected[at]!;
       const delta = e.rec.id - prev;
       prev = e.rec.id;
       const enter = e.state === ENTERING ? 1 : 0;
@@ -302,6 +326,61 @@ export class FrameBuilder {
     st.left += client.leaving.length;
     if (leaving !== 0) empty(client.leaving);
     return this.view(w.pos);
+  }
+
+  /**
+   * Takes the client's entities entering lite (records.ts `Lite`) for this frame to send whole:
+   * each it still holds as `LITE_ENTERING` becomes `LITE_KNOWN`, once (a slot listed twice left
+   * and came back), is encoded (bytes shared by every frame it enters this tick), and goes whole
+   * instead of through the direct list if that claimed it too. Returns how many, in `liteSlots`.
+   */
+  private takeEntering(client: RoomClient<unknown>, mark: number, claim: DirectClaim): number {
+    const n = client.enterN;
+    client.enterN = 0;
+    if (this.liteSlots.length < n) {
+      const cap = Math.max(n, this.liteSlots.length * 2);
+      this.liteSlots = new Int32Array(cap);
+      this.liteStart = new Int32Array(cap);
+      this.liteEnd = new Int32Array(cap);
+    }
+    const slots = client.enterSlots;
+    const recs = this.table.recs;
+    const I = this.table.i32;
+    const entries = client.entries;
+    const span = this.span;
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k]!;
+      const rec = recs[slot];
+      if (rec === null || rec === undefined || !rec.live || !entries.swap(rec.id, LITE_ENTERING, LITE_KNOWN)) continue;
+      const row = slot * ROW_I32;
+      if (I[row + I_MARK] === mark) {
+        I[row + I_MARK] = 0;
+        claim.claimed--;
+      }
+      const allow = rec.masks.allow;
+      const c0 = allow[VIS_OTHER * 2]!;
+      const c1 = allow[VIS_OTHER * 2 + 1]!;
+      this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, span);
+      this.liteSlots[m] = slot;
+      this.liteStart[m] = span.start;
+      this.liteEnd[m] = span.end;
+      m++;
+    }
+    return m;
+  }
+
+  /** The client's entities entering lite, made view entries (pending), for a frame that selects by budget. */
+  private adoptEntering(client: RoomClient<unknown>): void {
+    const n = client.enterN;
+    client.enterN = 0;
+    const recs = this.table.recs;
+    for (let k = 0; k < n; k++) {
+      const rec = recs[client.enterSlots[k]!];
+      if (rec === null || rec === undefined || !rec.live) continue;
+      const held = client.entries.get(rec.id);
+      if (held === LITE_ENTERING) adopt(client, rec, LITE_ENTERING, this.pool);
+    }
   }
 
   /**

@@ -6,13 +6,13 @@
 import { StripFinder } from './axis-order.js';
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
-import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
-import { EntityRecord, GONE, KNOWN, detachViewer, liveRecords, type RoomClient, type ViewEntry } from './records.js';
+import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_OWNER, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { EntityRecord, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, type Held, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import type { SharedRun } from './shared-run.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { SweepBand } from './sweep-band.js';
-import { markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
+import { adopt, entryOf, listEntering, markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 /**
  * Entities a band cell needs before a sweep looks up the strips of its move in the cell's axis
@@ -25,8 +25,8 @@ export class Interest<E extends object, D> {
   private tick = 0;
   /** Stamps tell which clients a walk has seen already; each walk takes a new one. */
   private stampNo = 0;
-  /** Entries leaving a client's view, gathered before they are removed (removing while walking the table would skip some). */
-  private readonly leaving: ViewEntry[] = [];
+  /** Slots of entities leaving a client's view, gathered before they leave (removing while walking its entries would skip some). */
+  private readonly leaving: number[] = [];
   /** What a sweep's strips hold in a crowded cell. */
   private readonly strips = new StripFinder();
   /** The cells a sweep reads. */
@@ -94,8 +94,11 @@ export class Interest<E extends object, D> {
       return;
     }
     const stamp = this.newStamp();
-    for (const v of rec.viewers.slice()) {
-      const c = v.client as RoomClient<D>;
+    const T = this.table;
+    const viewers: RoomClient<D>[] = [];
+    const vn = T.i32[rec.slot * ROW_I32 + I_VN]!;
+    for (let j = 0; j < vn; j++) viewers.push(this.ctable.clients[T.viewer(rec.slot, j)] as RoomClient<D>);
+    for (const c of viewers) {
       c.stamp = stamp;
       yield c;
     }
@@ -159,10 +162,12 @@ export class Interest<E extends object, D> {
 
   /** Adds or drops `rec` for `client` according to `relevant`. */
   revisit(client: RoomClient<D>, rec: EntityRecord): void {
-    const entry = client.entries.get(rec.id);
-    if (entry !== undefined) {
-      if (!this.relevant(client, rec, true)) this.leave(entry);
-      else updateVis(entry, this.tick, this.teams);
+    const held = client.entries.get(rec.id);
+    if (held !== undefined) {
+      if (!this.relevant(client, rec, true)) this.leave(client, rec, held);
+      // A lite hold stays one while the client may see the public fields alone.
+      else if (held instanceof ViewEntry) updateVis(held, this.tick, this.teams);
+      else if (visOf(client, rec, this.teams) !== VIS_OTHER) updateVis(adopt(client, rec, held, this.pool), this.tick, this.teams);
     } else if (this.relevant(client, rec, false)) {
       this.enter(client, rec);
     }
@@ -176,50 +181,72 @@ export class Interest<E extends object, D> {
   has(c: RoomClient<D>, cs: number, slot: number): boolean {
     const T = this.table;
     if (T.i32[slot * ROW_I32 + I_VN]! <= INLINE) return T.hasViewer(slot, cs);
-    const rec = T.recs[slot]!;
-    return c.entries.get(rec.id)?.rec === rec;
+    return c.entries.slotOf(T.i32[slot * ROW_I32 + I_ID]!) === slot;
+  }
+
+  /** The view entry for what the client holds of `rec`, made from a lite hold if need be (view-entries.ts `entryOf`). */
+  entryOf(client: RoomClient<D>, rec: EntityRecord): ViewEntry | undefined {
+    return entryOf(client, rec, this.pool);
   }
 
   consider(client: RoomClient<D>, rec: EntityRecord): void {
     if (!client.entries.has(rec.id) && this.relevant(client, rec, false)) this.enter(client, rec);
   }
 
+  /**
+   * `rec` enters the client's view. A client whose frames go out unlimited may see its public
+   * fields only, so it holds it lite (records.ts `Lite`): no view entry is made.
+   */
   enter(client: RoomClient<D>, rec: EntityRecord): void {
+    this.table.pushViewer(rec.slot, client.slot);
+    if (!this.teams && !client.paused && client.budget === Infinity && this.table.i32[rec.slot * ROW_I32 + I_OWNER] !== client.slot) {
+      client.entries.set(rec.id, LITE_ENTERING, rec.slot);
+      listEntering(client, rec.slot);
+      return;
+    }
     const entry = this.pool.take(client, rec);
     entry.vis = visOf(client, rec, this.teams);
     client.entries.set(rec.id, entry, rec.slot);
-    entry.at = rec.viewers.length;
-    rec.viewers.push(entry);
-    this.table.pushViewer(rec.slot, client.slot);
     markPending(entry);
   }
 
-  leave(entry: ViewEntry): void {
-    detachViewer(entry);
-    this.drop(entry);
+  /** `rec`, which the client holds (`held`), leaves its view. */
+  leave(client: RoomClient<D>, rec: EntityRecord, held: Held): void {
+    this.table.removeViewer(rec.slot, client.slot);
+    this.drop(client, rec, held);
+  }
+
+  /** As `leave`, for the viewer at index `j` of the entity's row (a walk over them knows it). */
+  leaveAt(client: RoomClient<D>, rec: EntityRecord, j: number): void {
+    const held = client.entries.get(rec.id)!;
+    this.table.removeViewerAt(rec.slot, j);
+    this.drop(client, rec, held);
   }
 
   /** A removed entity leaves every view at once: no viewer is looked up and detached one by one. */
   leaveAll(rec: EntityRecord): void {
-    const viewers = rec.viewers;
-    for (let i = 0; i < viewers.length; i++) this.drop(viewers[i]!);
-    empty(viewers);
-    this.table.i32[rec.slot * ROW_I32 + I_VN] = 0;
+    const T = this.table;
+    const vn = T.i32[rec.slot * ROW_I32 + I_VN]!;
+    for (let j = 0; j < vn; j++) {
+      const c = this.ctable.clients[T.viewer(rec.slot, j)] as RoomClient<D>;
+      this.drop(c, rec, c.entries.get(rec.id)!);
+    }
+    T.i32[rec.slot * ROW_I32 + I_VN] = 0;
+    T.overflow[rec.slot] = null;
   }
 
-  /** An entry detached from its entity's viewers leaves its client. */
-  private drop(entry: ViewEntry): void {
-    const client = entry.client;
-    const rec = entry.rec;
+  /** What the client held of `rec`, taken off the entity's viewers already, leaves it. */
+  private drop(client: RoomClient<D>, rec: EntityRecord, held: Held): void {
     // A rider losing an entity of the run: the run's patch would follow its removal.
     if (client.rider && this.run.has(rec.slot)) this.run.alight(client);
     client.entries.delete(rec.id);
-    if (entry.state === KNOWN) client.leaving.push(rec.id);
-    entry.state = GONE;
+    if (held.state === KNOWN) client.leaving.push(rec.id);
     // The frame's claim drops it from the direct list, or from what the frame collects from the log.
     if (client.directN > 0 || this.log.logged > 0) client.leftSince.push(rec.slot);
+    if (!(held instanceof ViewEntry)) return;
+    held.state = GONE;
     // An entry its client's pending list still holds comes back when the next frame drops it.
-    if (!entry.pending) this.pool.give(entry);
+    if (!held.pending) this.pool.give(held);
   }
 
   /**
@@ -263,11 +290,10 @@ export class Interest<E extends object, D> {
         const f = entries.slotAt(i) * ROW_F64;
         if (inView(CF, cb, C_SA, F[f + F_X]!, F[f + F_Y]!, F[f + F_Z]!)) continue;
       }
-      const entry = entries.valueAt(i)!;
-      if (!this.relevant(client, entry.rec, true)) out.push(entry);
+      const slot = entries.slotAt(i);
+      if (!this.relevant(client, T.recs[slot]!, true)) out.push(slot);
     }
-    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
-    empty(out);
+    this.leaveAllOf(client, out);
     if (!grid) {
       for (const rec of liveRecords(this.table)) this.consider(client, rec);
       return;
@@ -362,14 +388,13 @@ export class Interest<E extends object, D> {
             const inside = +(Math.abs(x - nx) <= ha) & +(Math.abs(y - ny) <= hb) & +(Math.abs(z - nz) <= hc);
             const was = +(Math.abs(x - ox) <= pa) & +(Math.abs(y - oy) <= pb) & +(Math.abs(z - oz) <= pc);
             if (was <= inside) continue;
-            const entry = entries.get(I[slots[i]! * ROW_I32 + I_ID]!);
-            if (entry !== undefined && !this.relevant(client, entry.rec, true)) out.push(entry);
+            const slot = slots[i]!;
+            if (entries.slotOf(I[slot * ROW_I32 + I_ID]!) === slot && !this.relevant(client, T.recs[slot]!, true)) out.push(slot);
           }
         }
       }
     }
-    for (let i = 0; i < out.length; i++) this.leave(out[i]!);
-    empty(out);
+    this.leaveAllOf(client, out);
     this.watchView(client);
     const { wx0: x0, wx1: x1, wy0: y0, wy1: y1, wz0: z0, wz1: z1 } = client;
     // Entering: the cells around the new view, except those inside the old entering box.
@@ -408,6 +433,16 @@ export class Interest<E extends object, D> {
         }
       }
     }
+  }
+
+  /** The entities in `slots`, which the client holds, leave its view; empties `slots`. */
+  private leaveAllOf(client: RoomClient<D>, slots: number[]): void {
+    const recs = this.table.recs;
+    for (let i = 0; i < slots.length; i++) {
+      const rec = recs[slots[i]!]!;
+      this.leave(client, rec, client.entries.get(rec.id)!);
+    }
+    empty(slots);
   }
 
   /**

@@ -17,12 +17,7 @@ const NO_NUMBERS = Object.freeze([]) as unknown as number[];
 
 /** The room's bookkeeping for one entity, found in O(1) from the entity (`$ext` holds its table slot). */
 export class EntityRecord {
-  /**
-   * Clients that know the entity or are about to (their view entries). The table row keeps
-   * their client slots, index for index, for the tick to read without touching the entries.
-   */
-  readonly viewers: ViewEntry[] = [];
-  /** Its row in the room's entity table. */
+  /** Its row in the room's entity table, which lists the clients that hold it or are about to (their slots). */
   slot = -1;
   /** Its grid cell, or null. */
   gridCell: GridCell<EntityRecord, AnyClient> | null = null;
@@ -155,8 +150,6 @@ export class ViewEntry {
   /** Where this entry's bytes sit in the tick's arena while its frame is assembled. */
   start = 0;
   end = 0;
-  /** Its index in its entity's `viewers` (and the table row's viewer slots), so leaving is O(1). */
-  at = 0;
 
   // Reassigned only when a pooled entry is reused (ViewEntryPool).
   constructor(
@@ -165,19 +158,26 @@ export class ViewEntry {
   ) {}
 }
 
-/** Removes an entry from its entity's viewers, keeping the table row's client slots in step. */
-export function detachViewer(entry: ViewEntry): void {
-  const rec = entry.rec;
-  const viewers = rec.viewers;
-  const i = entry.at;
-  if (viewers[i] !== entry) return;
-  const last = viewers.pop()!;
-  if (last !== entry) {
-    viewers[i] = last;
-    last.at = i;
-  }
-  rec.table.removeViewerAt(rec.slot, i);
+/**
+ * What a client holds of an entity that entered its view while the client was on the fast path
+ * (records.ts `RoomClient.fast`) and may see only its public fields: no view entry, only whether
+ * its first frame has gone out. Such a client's frames read the entity's changes from the direct
+ * list and the shared encodings, so an entry would be kept for entering and leaving alone, and
+ * making, listing and dropping one for every window crossing was a fifth of the arena's tick.
+ * A lite hold becomes a view entry (`adopt` in view-entries.ts) when something needs one: a
+ * budget, a pause, ownership, a resync.
+ */
+export class Lite {
+  constructor(readonly state: typeof ENTERING | typeof KNOWN) {}
 }
+
+/** Entered, its first frame not sent yet: its slot waits in the client's `enterSlots`. */
+export const LITE_ENTERING = new Lite(ENTERING);
+/** Sent. */
+export const LITE_KNOWN = new Lite(KNOWN);
+
+/** What a client holds of an entity in view: a view entry, or a lite hold. */
+export type Held = ViewEntry | Lite;
 
 /** Per-client counters, updated every frame the client receives. */
 export class ClientStats {
@@ -200,7 +200,14 @@ export class ClientStats {
  */
 export class RoomClient<D = unknown> {
   /** Entities it knows or is about to know, by id. */
-  readonly entries = new EntryMap<ViewEntry>();
+  readonly entries = new EntryMap<Held>();
+  /**
+   * @internal Slots of entities held lite and entering (`LITE_ENTERING`), for its next frame to
+   * send whole. May hold slots that left or were adopted since: the frame checks each.
+   */
+  enterSlots = new Int32Array(16);
+  /** @internal How many of `enterSlots` are in use. */
+  enterN = 0;
   /** Entries with something to send: entering, or changed since last delivered. */
   readonly pendingList: ViewEntry[] = [];
   /** Ids to send as removals in the next frame. */
@@ -313,7 +320,9 @@ export class RoomClient<D = unknown> {
    */
   knownEntities(): Array<{ id: number; pending: boolean }> {
     const out: Array<{ id: number; pending: boolean }> = [];
-    for (const [id, entry] of this.entries) if (entry.state === KNOWN) out.push({ id, pending: entry.pending });
+    for (const [id, held] of this.entries) {
+      if (held.state === KNOWN) out.push({ id, pending: held instanceof ViewEntry && held.pending });
+    }
     return out;
   }
 

@@ -16,9 +16,9 @@ import { Interest } from './interest.js';
 import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { SharedRun } from './shared-run.js';
-import { markPending, updateVis, ViewEntryPool } from './view-entries.js';
+import { listEntering, markPending, updateVis, ViewEntryPool } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, VIS_OTHER, detachViewer, liveRecords, RoomClient } from './records.js';
+import { ENTERING, EntityRecord, GONE, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
@@ -145,7 +145,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.world = new World(options.schema);
     this.enc = new SharedEncodings(this.table, this.world, this.history);
     this.teams = options.teamOf !== undefined;
-    this.direct = new DirectLists(this.table, this.world, this.teams, this.history);
+    this.direct = new DirectLists(this.table, this.world, this.teams, this.history, this.pool);
     this.run = new SharedRun(this.table, this.ctable, this.enc, this.direct);
     this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.pool, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
@@ -330,12 +330,16 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (client.removed) return;
     client.removed = true;
     swapRemove(this.clients, client);
-    for (const entry of client.entries.values()) {
-      detachViewer(entry);
-      entry.state = GONE;
+    const entries = client.entries;
+    for (let i = 0; i < entries.capacity; i++) {
+      if (!entries.usedAt(i)) continue;
+      this.table.removeViewer(entries.slotAt(i), client.slot);
+      const held = entries.valueAt(i)!;
+      if (held instanceof ViewEntry) held.state = GONE;
     }
-    client.entries.clear();
+    entries.clear();
     client.pendingList.length = 0;
+    client.enterN = 0;
     this.interest.unwatchAll(client);
     if (client.follow) this.unfollow(client);
     for (const rec of client.owned) {
@@ -349,6 +353,21 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.hidden.clear();
     client.hiddenN = 0;
     this.ctable.release(client.slot);
+  }
+
+  /**
+   * How many entities the client holds (known, or entering with its next frame), by class name.
+   * For inspectors: it walks every entry and allocates.
+   */
+  heldByClass(client: RoomClient<D>): Record<string, number> {
+    const out: Record<string, number> = {};
+    const entries = client.entries;
+    for (let i = 0; i < entries.capacity; i++) {
+      if (!entries.usedAt(i)) continue;
+      const name = this.table.codecs[entries.slotAt(i)]!.name;
+      out[name] = (out[name] ?? 0) + 1;
+    }
+    return out;
   }
 
   /** The client's view follows an entity (usually its own player), or stops following with null. */
@@ -407,7 +426,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Changes a client's team: fields it may now see are sent, and `filter` is asked again. */
   setTeam(client: RoomClient<D>, team: unknown): void {
     client.team = team;
-    for (const entry of client.entries.values()) updateVis(entry, this.tickNo, this.teams);
+    // Lite holds exist only in rooms without teams (`Interest.enter`), where a team changes no visibility.
+    for (const held of client.entries.values()) if (held instanceof ViewEntry) updateVis(held, this.tickNo, this.teams);
     this.refresh(client);
   }
 
@@ -437,10 +457,20 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
   resync(client: RoomClient<D>): void {
-    for (const entry of client.entries.values()) {
-      entry.state = ENTERING;
-      entry.c0 = entry.c1 = entry.r0 = entry.r1 = 0;
-      markPending(entry);
+    const entries = client.entries;
+    for (let i = 0; i < entries.capacity; i++) {
+      if (!entries.usedAt(i)) continue;
+      const held = entries.valueAt(i)!;
+      if (held instanceof ViewEntry) {
+        held.state = ENTERING;
+        held.c0 = held.c1 = held.r0 = held.r1 = 0;
+        markPending(held);
+      } else {
+        // Replacing the value of a key in place moves no entry: the walk stays valid. Listed
+        // again even if entering already: a frame that failed may have dropped the list.
+        entries.set(entries.keyAt(i), LITE_ENTERING, entries.slotAt(i));
+        listEntering(client, entries.slotAt(i));
+      }
     }
     client.leaving.length = 0;
     client.reset = true;

@@ -1,7 +1,8 @@
 // A client's view entries: per (client, entity), what the client may see of the entity (its
 // visibility class) and what it has yet to receive (pending masks). The fold adds a tick's
 // changes; a frame sends and clears them.
-import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry, type EntityRecord, type RoomClient } from './records.js';
+import { doubled } from './spatial-grid.js';
+import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry, type EntityRecord, type Lite, type RoomClient } from './records.js';
 
 /**
  * View entries of entities that left a view, kept for the next that enters one: a view that
@@ -33,10 +34,41 @@ export class ViewEntryPool {
   }
 }
 
+/**
+ * The view entry for what `client` holds of `rec`, made from a lite hold (records.ts `Lite`) if
+ * that is what it holds: for what needs the entity's state per client (masks to fold, a
+ * visibility class, a budget's priority). Undefined when the client holds nothing of it.
+ */
+export function entryOf(client: RoomClient<unknown>, rec: EntityRecord, pool: ViewEntryPool): ViewEntry | undefined {
+  const held = client.entries.get(rec.id);
+  if (held === undefined || held instanceof ViewEntry) return held;
+  return adopt(client, rec, held, pool);
+}
+
+/**
+ * A lite hold made a view entry, in its place. An entering one is listed pending, and its frame
+ * passes over its slot in `enterSlots` (it no longer holds `LITE_ENTERING`).
+ */
+export function adopt(client: RoomClient<unknown>, rec: EntityRecord, held: Lite, pool: ViewEntryPool): ViewEntry {
+  const e = pool.take(client, rec);
+  // Held lite only while it could see the public fields alone (`Interest.enter`).
+  e.vis = VIS_OTHER;
+  client.entries.set(rec.id, e, rec.slot);
+  if (held.state === ENTERING) markPending(e);
+  else e.state = KNOWN;
+  return e;
+}
+
 /** The visibility class of an entity for a client: owner, team (in a room with teams), or other. */
 export function visOf(client: RoomClient<unknown>, rec: EntityRecord, teams: boolean): number {
   if (rec.owner === client) return VIS_OWNER;
   return teams && client.team !== undefined && client.team === rec.team ? VIS_TEAM : VIS_OTHER;
+}
+
+/** Lists the slot of an entity the client holds as `LITE_ENTERING`, for its next frame to send whole. */
+export function listEntering(client: RoomClient<unknown>, slot: number): void {
+  if (client.enterN === client.enterSlots.length) client.enterSlots = doubled(client.enterSlots);
+  client.enterSlots[client.enterN++] = slot;
 }
 
 /** Lists an entry among its client's entries with something to send, once. */

@@ -179,7 +179,7 @@ export class Inspector {
     const rooms = [];
     for (const room of this.server.inspectedRooms()) {
       const clients: ClientView[] = [];
-      for (const c of room.clients) clients.push(this.clientView(c, now));
+      for (const c of room.clients) clients.push(this.clientView(room, c, now));
       rooms.push({
         id: room.id,
         name: room.name,
@@ -199,14 +199,10 @@ export class Inspector {
     };
   }
 
-  private clientView(c: Client, now: number): ClientView {
-    const byClass: Record<string, number> = {};
+  private clientView(room: Room, c: Client, now: number): ClientView {
+    const byClass = room.core.heldByClass(c.core);
     let total = 0;
-    for (const entry of c.core.entries.values()) {
-      const name = entry.rec.codec.name;
-      byClass[name] = (byClass[name] ?? 0) + 1;
-      total++;
-    }
+    for (const name in byClass) total += byClass[name]!;
     const window = this.windowOf(c);
     window.touch(now, c.stats.bytesOut, c.stats.frames);
     return {
