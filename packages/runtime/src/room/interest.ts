@@ -194,8 +194,9 @@ export class Interest<E extends object, D> {
   }
 
   /**
-   * `rec` enters the client's view. A client whose frames go out unlimited may see its public
-   * fields only, so it holds it lite (records.ts `Lite`): no view entry is made.
+   * `rec` enters the client's view. A client without a budget and not paused, in a room without
+   * teams, holds an entity it does not own lite (records.ts `Lite`): it may see only the public
+   * fields, and its frames send them without a view entry.
    */
   enter(client: RoomClient<D>, rec: EntityRecord): void {
     this.table.pushViewer(rec.slot, client.slot);
@@ -223,7 +224,7 @@ export class Interest<E extends object, D> {
     this.drop(client, rec, held);
   }
 
-  /** A removed entity leaves every view at once: no viewer is looked up and detached one by one. */
+  /** A removed entity leaves every view at once: one walk over its row, no viewer detached one by one. */
   leaveAll(rec: EntityRecord): void {
     const T = this.table;
     const vn = T.i32[rec.slot * ROW_I32 + I_VN]!;
