@@ -92,8 +92,14 @@ export class EntryMap<V> {
   }
 
   delete(id: number): boolean {
+    return this.take(id) !== undefined;
+  }
+
+  /** Removes `id`'s entry and returns its value (undefined when there is none): a lookup and a delete in one probe. */
+  take(id: number): V | undefined {
     let i = this.find(id);
-    if (i < 0) return false;
+    if (i < 0) return undefined;
+    const taken = this.vals[i];
     // Backward-shift deletion: later entries of the probe run move up, so no tombstones build up.
     const keys = this.keys;
     const vals = this.vals;
@@ -115,7 +121,7 @@ export class EntryMap<V> {
     keys[i] = 0;
     vals[i] = undefined;
     this.size--;
-    return true;
+    return taken;
   }
 
   clear(): void {

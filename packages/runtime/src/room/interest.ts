@@ -214,14 +214,14 @@ export class Interest<E extends object, D> {
   /** `rec`, which the client holds (`held`), leaves its view. */
   leave(client: RoomClient<D>, rec: EntityRecord, held: Held): void {
     this.table.removeViewer(rec.slot, client.slot);
+    client.entries.delete(rec.id);
     this.drop(client, rec, held);
   }
 
   /** As `leave`, for the viewer at index `j` of the entity's row (a walk over them knows it). */
   leaveAt(client: RoomClient<D>, rec: EntityRecord, j: number): void {
-    const held = client.entries.get(rec.id)!;
     this.table.removeViewerAt(rec.slot, j);
-    this.drop(client, rec, held);
+    this.drop(client, rec, client.entries.take(rec.id)!);
   }
 
   /** A removed entity leaves every view at once: one walk over its row, no viewer detached one by one. */
@@ -230,17 +230,16 @@ export class Interest<E extends object, D> {
     const vn = T.i32[rec.slot * ROW_I32 + I_VN]!;
     for (let j = 0; j < vn; j++) {
       const c = this.ctable.clients[T.viewer(rec.slot, j)] as RoomClient<D>;
-      this.drop(c, rec, c.entries.get(rec.id)!);
+      this.drop(c, rec, c.entries.take(rec.id)!);
     }
     T.i32[rec.slot * ROW_I32 + I_VN] = 0;
     T.overflow[rec.slot] = null;
   }
 
-  /** What the client held of `rec`, taken off the entity's viewers already, leaves it. */
+  /** What the client held of `rec`, taken off the entity's viewers and out of its entries already, leaves it. */
   private drop(client: RoomClient<D>, rec: EntityRecord, held: Held): void {
     // A rider losing an entity of the run: the run's patch would follow its removal.
     if (client.rider && this.run.has(rec.slot)) this.run.alight(client);
-    client.entries.delete(rec.id);
     if (held.state === KNOWN) client.leaving.push(rec.id);
     // The frame's claim drops it from the direct list, or from what the frame collects from the log.
     if (client.directN > 0 || this.log.logged > 0) client.leftSince.push(rec.slot);

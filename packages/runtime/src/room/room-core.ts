@@ -16,9 +16,9 @@ import { Interest } from './interest.js';
 import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { SharedRun } from './shared-run.js';
-import { listEntering, markPending, updateVis, ViewEntryPool } from './view-entries.js';
+import { reenterAll, releaseAll, updateVis, ViewEntryPool } from './view-entries.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
-import { ENTERING, EntityRecord, GONE, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, RoomClient } from './records.js';
+import { EntityRecord, VIS_OTHER, ViewEntry, liveRecords, RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { SpatialGrid, swapRemove } from './spatial-grid.js';
 import type { View } from './view.js';
@@ -330,16 +330,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (client.removed) return;
     client.removed = true;
     swapRemove(this.clients, client);
-    const entries = client.entries;
-    for (let i = 0; i < entries.capacity; i++) {
-      if (!entries.usedAt(i)) continue;
-      this.table.removeViewer(entries.slotAt(i), client.slot);
-      const held = entries.valueAt(i)!;
-      if (held instanceof ViewEntry) held.state = GONE;
-    }
-    entries.clear();
-    client.pendingList.length = 0;
-    client.enterN = 0;
+    releaseAll(client, this.table);
     this.interest.unwatchAll(client);
     if (client.follow) this.unfollow(client);
     for (const rec of client.owned) {
@@ -457,21 +448,7 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
   resync(client: RoomClient<D>): void {
-    const entries = client.entries;
-    for (let i = 0; i < entries.capacity; i++) {
-      if (!entries.usedAt(i)) continue;
-      const held = entries.valueAt(i)!;
-      if (held instanceof ViewEntry) {
-        held.state = ENTERING;
-        held.c0 = held.c1 = held.r0 = held.r1 = 0;
-        markPending(held);
-      } else {
-        // Replacing the value of a key in place moves no entry: the walk stays valid. Listed
-        // again even if entering already: a frame that failed may have dropped the list.
-        entries.set(entries.keyAt(i), LITE_ENTERING, entries.slotAt(i));
-        listEntering(client, entries.slotAt(i));
-      }
-    }
+    reenterAll(client);
     client.leaving.length = 0;
     client.reset = true;
   }

@@ -2,7 +2,8 @@
 // visibility class) and what it has yet to receive (pending masks). The fold adds a tick's
 // changes; a frame sends and clears them.
 import { doubled } from './spatial-grid.js';
-import { ENTERING, KNOWN, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry, type EntityRecord, type Lite, type RoomClient } from './records.js';
+import type { EntityTable } from './entity-table.js';
+import { ENTERING, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, VIS_OWNER, VIS_TEAM, ViewEntry, type EntityRecord, type Lite, type RoomClient } from './records.js';
 
 /**
  * View entries of entities that left a view, kept for the next that enters one: a view that
@@ -69,6 +70,42 @@ export function visOf(client: RoomClient<unknown>, rec: EntityRecord, teams: boo
 export function listEntering(client: RoomClient<unknown>, slot: number): void {
   if (client.enterN === client.enterSlots.length) client.enterSlots = doubled(client.enterSlots);
   client.enterSlots[client.enterN++] = slot;
+}
+
+/**
+ * Everything the client holds goes again whole (a resync): its view entries turn entering, and
+ * so do its lite holds, listed for its next frame.
+ */
+export function reenterAll(client: RoomClient<unknown>): void {
+  const entries = client.entries;
+  for (let i = 0; i < entries.capacity; i++) {
+    if (!entries.usedAt(i)) continue;
+    const held = entries.valueAt(i)!;
+    if (held instanceof ViewEntry) {
+      held.state = ENTERING;
+      held.c0 = held.c1 = held.r0 = held.r1 = 0;
+      markPending(held);
+    } else {
+      // Replacing the value of a key in place moves no entry: the walk stays valid. Listed
+      // again even if entering already: a frame that failed may have dropped the list.
+      entries.set(entries.keyAt(i), LITE_ENTERING, entries.slotAt(i));
+      listEntering(client, entries.slotAt(i));
+    }
+  }
+}
+
+/** A client leaving the room lets go of all it holds: it leaves each entity's row of viewers. */
+export function releaseAll(client: RoomClient<unknown>, table: EntityTable): void {
+  const entries = client.entries;
+  for (let i = 0; i < entries.capacity; i++) {
+    if (!entries.usedAt(i)) continue;
+    table.removeViewer(entries.slotAt(i), client.slot);
+    const held = entries.valueAt(i)!;
+    if (held instanceof ViewEntry) held.state = GONE;
+  }
+  entries.clear();
+  client.pendingList.length = 0;
+  client.enterN = 0;
 }
 
 /** Lists an entry among its client's entries with something to send, once. */
