@@ -23,8 +23,13 @@ describe('EntryMap (a client view entries by entity id)', () => {
           const e = entry(id);
           m.set(id, e, id % 1000);
           ref.set(id, e);
-        } else if (k < 8) {
+        } else if (k < 7) {
           expect(m.delete(id)).toBe(ref.delete(id));
+        } else if (k < 8) {
+          // A take returns the value it removes.
+          const was = ref.get(id);
+          ref.delete(id);
+          expect(m.take(id)).toBe(was);
         } else if (k < 9) {
           expect(m.get(id)).toBe(ref.get(id));
           expect(m.has(id)).toBe(ref.has(id));
