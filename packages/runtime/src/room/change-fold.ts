@@ -6,7 +6,7 @@ import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import type { CellLog, CellLogMode } from './cell-log.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
-import { CROW, C_FLAGS, C_ROUND, C_SA, DUE, FAST, PLAIN, RIDER, SWEPT, inView, type ClientTable } from './client-table.js';
+import { CROW, C_FLAGS, C_ROUND, C_SA, DUE, FAST, PLAIN, REQUERY, RIDER, SWEPT, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
 import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
@@ -150,7 +150,8 @@ export class ChangeFold<E extends object, D> {
       // A moved box view whose last query was of a box too (its `prev` is exact): see SWEPT.
       const b = c.slot * CROW;
       const swept = byView && c.viewDirty && !c.shape.round && P[b + C_FLAGS] === 1 && P[b + C_ROUND] === 0;
-      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0) | (swept ? SWEPT : 0));
+      const requery = c.viewDirty && !swept;
+      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0) | (swept ? SWEPT : 0) | (requery ? REQUERY : 0));
     }
     this.someNotDue = someNotDue;
     // With every client due now, each change listed to a client is sent this tick, to a client
@@ -262,7 +263,8 @@ export class ChangeFold<E extends object, D> {
         const flags = CF[cb + C_FLAGS]!;
         if (every && (flags & RIDER) !== 0) continue;
         // A view the view alone decides keeps what is inside its staying box (a moved one: its new box, in the row).
-        if (hasMoved && !((flags & (PLAIN | SWEPT)) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
+        // A view queried whole this tick (REQUERY) leaves that query to judge what it keeps.
+        if (hasMoved && (flags & REQUERY) === 0 && !((flags & (PLAIN | SWEPT)) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
           const c = byClient[cs]!;
           const rec = recs[slot]!;
           // A client whose view moved this tick judges it by the new view, already in its shape.

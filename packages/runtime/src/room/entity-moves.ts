@@ -2,7 +2,7 @@
 // offered to the views around it that it entered. When the fold left its viewers to the cell log
 // (cell-log.ts), the views it left are found here too, through the same cells.
 import type { CellLog } from './cell-log.js';
-import { CROW, C_EA, C_FLAGS, PLAIN, SWEPT, inView, type ClientTable } from './client-table.js';
+import { CROW, C_EA, C_FLAGS, PLAIN, REQUERY, SWEPT, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import type { EntityRecord, RoomClient } from './records.js';
@@ -101,6 +101,8 @@ export class EntityMoves<E extends object, D> {
           }
           continue;
         }
+        // A view queried whole this tick finds the entity there.
+        if ((flags & REQUERY) !== 0) continue;
         const c = watchers[i]!;
         if (this.interest.has(c, cs, slot)) continue;
         const rec = T.recs[slot]!;
@@ -185,8 +187,9 @@ export class EntityMoves<E extends object, D> {
       }
       return;
     }
-    // A client whose view moved this tick is offered the entity at its new view here too: its
-    // query then needs to look only where the view moved (see `sweep`).
+    // A view queried whole this tick finds the entity there; any other (the game's filter or pins
+    // have a say) gets the full verdict.
+    if ((flags & REQUERY) !== 0) return;
     const c = cell.watchers[i]!;
     if (this.interest.has(c, cs, slot)) return;
     const rec = T.recs[slot]!;
