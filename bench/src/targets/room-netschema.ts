@@ -24,6 +24,9 @@ export class NetschemaRoomTarget implements RoomTarget {
   private ents: (Entity | QuantEntity)[] = [];
   private ids = new Int32Array(0);
   private replicas: ReplicaWorld[] = [];
+  private clients: RoomClient<number>[] = [];
+  /** The clients' `stats.idle` summed at the last `frames` call. */
+  private idleSeen = 0;
   private sent = new SendBuffers(0);
   private count = 0;
   private bytes = 0;
@@ -69,8 +72,10 @@ export class NetschemaRoomTarget implements RoomTarget {
     }
     const clients = sc.cx.length;
     this.replicas = [];
+    this.clients = [];
+    this.idleSeen = 0;
     for (let c = 0; c < clients; c++) {
-      room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: sc.half, halfHeight: sc.half, hysteresis: 0 } });
+      this.clients.push(room.addClient(c, { view: { x: sc.cx[c]!, y: sc.cy[c]!, halfWidth: sc.half, halfHeight: sc.half, hysteresis: 0 } }));
       this.replicas.push(new ReplicaWorld(netschema));
     }
     this.sent = new SendBuffers(clients);
@@ -97,8 +102,13 @@ export class NetschemaRoomTarget implements RoomTarget {
     this.now += 1000 / RATE;
   }
 
-  frames(): { count: number; bytes: number } {
-    return { count: this.count, bytes: this.bytes };
+  frames(): { count: number; bytes: number; idle: number } {
+    // Counted here, outside the timed tick: clients passed over since the last call.
+    let idle = 0;
+    for (const c of this.clients) idle += c.stats.idle;
+    const since = idle - this.idleSeen;
+    this.idleSeen = idle;
+    return { count: this.count, bytes: this.bytes, idle: since };
   }
 
   decode(): void {
@@ -128,6 +138,7 @@ export class NetschemaRoomTarget implements RoomTarget {
     this.room = null;
     this.ents = [];
     this.replicas = [];
+    this.clients = [];
     this.sent = new SendBuffers(0);
   }
 }

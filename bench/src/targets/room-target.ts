@@ -21,8 +21,12 @@ export interface RoomTarget {
    * interest (who sees what) and encoding. Each frame is kept as an owned copy for `decode`.
    */
   serverTick(m: TickMoves): void;
-  /** Frames kept by the last `join` / `serverTick`, and their total bytes. */
-  frames(): { count: number; bytes: number };
+  /**
+   * Frames kept by the last `join` / `serverTick`, and their total bytes; `idle`: clients that
+   * were due but had nothing to receive, so got no frame (netschema sends none: a replica is as
+   * current as the tick without one). Every client gets one of the two each tick.
+   */
+  frames(): { count: number; bytes: number; idle?: number };
   /** Each kept frame decoded into its client's replica (timed as client decode). */
   decode(): void;
   /** Checks every client's replica against the expected state restricted to its window. */
