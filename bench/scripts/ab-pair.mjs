@@ -1,10 +1,18 @@
-// What the paired A/B scripts (ab-room.mjs, ab-owner.mjs) share: loading a build's modules, the
-// other memory written between ticks, and the median.
+// What the paired A/B scripts (ab-room.mjs, ab-owner.mjs, ab-follow.mjs) share: loading a
+// build's modules, the other memory written between ticks, and the median.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Imports `file` from the build in folder `dist` (a `build-tsc.mjs` output). */
-export const fromDist = (dist, file) => import(pathToFileURL(path.resolve(dist, file)).href);
+/**
+ * Imports `file` from the build in folder `dist` (a `build-tsc.mjs` output). A file the build
+ * does not have is an error naming both, so a wrong folder says so instead of a resolver trace.
+ */
+export const fromDist = (dist, file) => {
+  const at = path.resolve(dist, file);
+  if (!existsSync(at)) return Promise.reject(new Error(`${dist}: this build has no ${file} (make one with scripts/build-tsc.mjs)`));
+  return import(pathToFileURL(at).href);
+};
 
 /**
  * `--thrash M`: a function that writes one word per 64-byte line of M MiB, so every line passes
