@@ -162,8 +162,7 @@ export class EntityMoves<E extends object, D> {
    * the client knows it for another reason (it owns it).
    */
   private leaveView(client: RoomClient<D>, rec: EntityRecord): void {
-    const held = client.entries.get(rec.id);
-    if (held !== undefined && !this.interest.relevant(client, rec, true)) this.interest.leave(client, rec, held);
+    if (client.entries.has(rec.id) && !this.interest.relevant(client, rec, true)) this.interest.leave(client, rec);
   }
 
   /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */

@@ -164,7 +164,7 @@ export class Interest<E extends object, D> {
   revisit(client: RoomClient<D>, rec: EntityRecord): void {
     const held = client.entries.get(rec.id);
     if (held !== undefined) {
-      if (!this.relevant(client, rec, true)) this.leave(client, rec, held);
+      if (!this.relevant(client, rec, true)) this.leave(client, rec);
       // A lite hold stays one while the client may see the public fields alone.
       else if (held instanceof ViewEntry) updateVis(held, this.tick, this.teams);
       else if (visOf(client, rec, this.teams) !== VIS_OTHER) updateVis(adopt(client, rec, held, this.pool), this.tick, this.teams);
@@ -211,11 +211,10 @@ export class Interest<E extends object, D> {
     markPending(entry);
   }
 
-  /** `rec`, which the client holds (`held`), leaves its view. */
-  leave(client: RoomClient<D>, rec: EntityRecord, held: Held): void {
+  /** `rec`, which the client holds, leaves its view. */
+  leave(client: RoomClient<D>, rec: EntityRecord): void {
     this.table.removeViewer(rec.slot, client.slot);
-    client.entries.delete(rec.id);
-    this.drop(client, rec, held);
+    this.drop(client, rec, client.entries.take(rec.id)!);
   }
 
   /** As `leave`, for the viewer at index `j` of the entity's row (a walk over them knows it). */
@@ -439,8 +438,7 @@ export class Interest<E extends object, D> {
   private leaveAllOf(client: RoomClient<D>, slots: number[]): void {
     const recs = this.table.recs;
     for (let i = 0; i < slots.length; i++) {
-      const rec = recs[slots[i]!]!;
-      this.leave(client, rec, client.entries.get(rec.id)!);
+      this.leave(client, recs[slots[i]!]!);
     }
     empty(slots);
   }

@@ -159,9 +159,9 @@ export class ViewEntry {
 }
 
 /**
- * What a client holds of an entity that entered its view while the client was on the fast path
- * (records.ts `RoomClient.fast`) and may see only its public fields: no view entry, only whether
- * its first frame has gone out. Such a client's frames read the entity's changes from the direct
+ * What a client holds of an entity that entered its view while the client had no budget and was
+ * not paused, in a room without teams, and that it does not own (so it may see only the public
+ * fields; `Interest.enter`): no view entry, only whether its first frame has gone out. Such a client's frames read the entity's changes from the direct
  * list and the shared encodings, so an entry would be kept for entering and leaving alone, and
  * making, listing and dropping one for every window crossing was a fifth of the arena's tick.
  * A lite hold becomes a view entry (`adopt` in view-entries.ts) when something needs one: a
