@@ -226,6 +226,62 @@ describe('changes noted by cell (grid cellLog)', () => {
     expect(checkReplicas(room, cs, es, reps)).toBeGreaterThan(1000);
   });
 
+  it('a frame of a tick noted by cell names each entity once, an owner listed by the fold as well', () => {
+    // Every client is due every tick, so each collects one tick of notes: an entity is noted in
+    // one cell, so those name it once. An owner also has its own entities listed by the fold,
+    // and a moved one is noted in its cell too: its frame must still send it once.
+    const rng = new Rng(21);
+    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'always' } });
+    const reps = new Map<number, ReplicaWorld>();
+    const cs = Array.from({ length: 10 }, (_, i) => {
+      reps.set(i, new ReplicaWorld(arena));
+      return room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 80, halfHeight: 80, hysteresis: 0 } });
+    });
+    const es = Array.from({ length: 200 }, () => {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      return room.add(e);
+    });
+    for (let i = 0; i < 40; i++) room.setOwner(es[i]!, cs[i % cs.length]!);
+    let entries = 0;
+    let ownedSent = 0;
+    for (let t = 1; t <= 40; t++) {
+      for (let k = 0; k < 60; k++) {
+        // The owned entities move every tick; others at random.
+        const e = es[k < 40 ? k : rng.nextInt(40, es.length - 1)]!;
+        e.x = Math.min(200, Math.max(0, e.x + (rng.nextDouble() - 0.5) * 6));
+        e.y = Math.min(200, Math.max(0, e.y + (rng.nextDouble() - 0.5) * 6));
+      }
+      room.update((t * 1000) / 60, (c, f) => {
+        const ch = reps.get(c.data)!.apply(f);
+        const ids = [...ch.added, ...ch.changed];
+        expect(new Set(ids).size, `tick ${t}, client ${c.data}: an entity named twice`).toBe(ids.length);
+        entries += ids.length;
+        if (t > 1) for (let i = c.data; i < 40; i += cs.length) if (ch.changed.includes(room.world.idOf(es[i]!))) ownedSent++;
+      });
+    }
+    expect(room.stats.cellLogTicks).toBeGreaterThan(35);
+    // Every owner got its own moving entities' changes (39 ticks of 4 each, 10 owners).
+    expect(ownedSent).toBe(39 * 40);
+    expect(entries).toBeGreaterThan(2000);
+    // Each replica holds its view and its own entities (an owner knows them wherever they are), each where it is.
+    let checked = 0;
+    for (const c of cs) {
+      const rep = reps.get(c.data)!;
+      const want = new Set(idsInView(room, c, es));
+      for (let i = c.data; i < 40; i += cs.length) want.add(room.world.idOf(es[i]!));
+      expect([...rep.entities.keys()].sort((a, b) => a - b), `client ${c.data}`).toEqual([...want].sort((a, b) => a - b));
+      for (const e of es) {
+        const r = rep.get(room.world.idOf(e)) as unknown as { x: number; y: number } | undefined;
+        if (r === undefined) continue;
+        expect([r.x, r.y]).toEqual([Math.fround(e.x), Math.fround(e.y)]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
   it('refuses a cellLog it does not know, naming the option and the choices', () => {
     expect(() => new RoomCore({ schema: arena, grid: { cellSize: 50, cellLog: 'sometimes' as 'auto' } })).toThrow("grid cellLog: expected 'auto', 'always' or 'never', got sometimes");
   });

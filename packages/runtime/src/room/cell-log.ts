@@ -190,8 +190,10 @@ export class CellLog {
     }
     if (n > n0) {
       client.directN = n;
-      // Repeats are possible now: the claim must look for them.
-      client.directSince = -1;
+      // One tick's notes alone name each entity once (it is noted in one cell, watched once);
+      // with more ticks, or entries listed before, repeats are possible: the claim looks for them.
+      if (n0 === 0 && first === this.tick) client.directSince = this.tick;
+      else client.directSince = -1;
     }
   }
 

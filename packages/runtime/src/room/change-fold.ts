@@ -241,6 +241,8 @@ export class ChangeFold<E extends object, D> {
         // Clients not due now read this tick's masks at their frames (and a due client that
         // misses its frame after all: `keepLoggedTick`).
         if (someNotDue) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
+        // Frames around it will copy it: encoded now, while the entity is in cache (see `eager`).
+        else if (open && eager) this.encodeNow(slot);
         continue;
       }
       // An entity every client sees: its public change goes in the shared run for the riders,
