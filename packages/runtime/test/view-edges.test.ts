@@ -169,6 +169,27 @@ describe('changes noted by cell (grid cellLog)', () => {
     return checked;
   }
 
+  /**
+   * A room noting by cell whatever its crowd, every client due every tick (60 Hz): `clients`
+   * box views of half side `half` and 200 entities over a 200 × 200 world, a replica per client.
+   */
+  function loggedRoom(seed: number, clients: number, half: number) {
+    const rng = new Rng(seed);
+    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'always' } });
+    const reps = new Map<number, ReplicaWorld>();
+    const cs = Array.from({ length: clients }, (_, i) => {
+      reps.set(i, new ReplicaWorld(arena));
+      return room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: half, halfHeight: half, hysteresis: 0 } });
+    });
+    const es = Array.from({ length: 200 }, () => {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      return room.add(e);
+    });
+    return { rng, room, reps, cs, es };
+  }
+
   it("'auto' notes by cell where changes have many viewers, and lists per viewer where they have few", () => {
     // 64 views of half side 120 in a 200 × 200 world: about 45 viewers per entity.
     const crowded = run(64, 120);
@@ -189,19 +210,7 @@ describe('changes noted by cell (grid cellLog)', () => {
     // Every client is due every tick, so a tick noted by cell keeps no masks in the histories,
     // unless a due client misses its frame. Ticks alternate which axis moves: a patch that lost
     // the paused tick's masks would send y and leave x stale.
-    const rng = new Rng(5);
-    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'always' } });
-    const reps = new Map<number, ReplicaWorld>();
-    const cs = Array.from({ length: 12 }, (_, i) => {
-      reps.set(i, new ReplicaWorld(arena));
-      return room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 120, halfHeight: 120, hysteresis: 0 } });
-    });
-    const es = Array.from({ length: 200 }, () => {
-      const e = new Entity();
-      e.x = rng.nextDouble() * 200;
-      e.y = rng.nextDouble() * 200;
-      return room.add(e);
-    });
+    const { rng, room, reps, cs, es } = loggedRoom(5, 12, 120);
     let paused = 0;
     for (let t = 1; t <= 64; t++) {
       if (t <= 60) {
@@ -230,19 +239,7 @@ describe('changes noted by cell (grid cellLog)', () => {
     // Every client is due every tick, so each collects one tick of notes: an entity is noted in
     // one cell, so those name it once. An owner also has its own entities listed by the fold,
     // and a moved one is noted in its cell too: its frame must still send it once.
-    const rng = new Rng(21);
-    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'always' } });
-    const reps = new Map<number, ReplicaWorld>();
-    const cs = Array.from({ length: 10 }, (_, i) => {
-      reps.set(i, new ReplicaWorld(arena));
-      return room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 80, halfHeight: 80, hysteresis: 0 } });
-    });
-    const es = Array.from({ length: 200 }, () => {
-      const e = new Entity();
-      e.x = rng.nextDouble() * 200;
-      e.y = rng.nextDouble() * 200;
-      return room.add(e);
-    });
+    const { rng, room, reps, cs, es } = loggedRoom(21, 10, 80);
     for (let i = 0; i < 40; i++) room.setOwner(es[i]!, cs[i % cs.length]!);
     let entries = 0;
     let ownedSent = 0;
