@@ -6,15 +6,16 @@ import type { World } from '../state/world.js';
 import type { Tracked } from '../tracking/tracked.js';
 import type { CellLog, CellLogMode } from './cell-log.js';
 import { HISTORY, type ChangeHistory } from './change-history.js';
-import { CROW, C_FLAGS, C_ROUND, C_SA, DUE, FAST, PLAIN, REQUERY, RIDER, SWEPT, inView, type ClientTable } from './client-table.js';
+import { CROW, C_FLAGS, C_ROUND, C_SA, DUE, FAST, PLAIN, REQUERY, RIDER, SWEPT, TICKED, inView, type ClientTable } from './client-table.js';
 import type { DirectLists } from './direct-lists.js';
-import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_CELL, F_X, F_Y, F_Z, INLINE, I_CELLIX, I_ETICK, I_ID, I_OPEN0, I_OPEN1, I_OWNER, I_V, I_VN, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import { KNOWN, VIS_OTHER, VIS_OWNER, type EntityRecord, type RoomClient } from './records.js';
 import type { SharedEncodings, Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
 import { doubled, type SpatialGrid } from './spatial-grid.js';
+import type { TickLists } from './tick-lists.js';
 import { fold, updateVis, visOf } from './view-entries.js';
 
 /** Average viewers per changed entity above which ticks note changes by cell, and below which they stop. */
@@ -76,6 +77,7 @@ export class ChangeFold<E extends object, D> {
     private readonly log: CellLog,
     private readonly cellLog: CellLogMode,
     private readonly enc: SharedEncodings,
+    private readonly ticks: TickLists,
   ) {
     this.logging = cellLog === 'always';
   }
@@ -91,6 +93,7 @@ export class ChangeFold<E extends object, D> {
     const grid = this.grid;
     const n = this.gather(changes);
     this.gN = n;
+    this.ticks.reserve(n);
     const slots = this.gSlot;
     const T = this.table;
     const F = T.f64;
@@ -134,6 +137,9 @@ export class ChangeFold<E extends object, D> {
     const runs = !this.teams && this.direct.foldSorted && !logged;
     const run = this.run;
     const P = this.ctable.prev;
+    // Tick lists (tick-lists.ts) take public changes encoded in this tick alone: not with teams
+    // (team fields would split them), nor in a tick noted by cell (its frames collect from cells).
+    const tickable = !this.teams && !logged;
     let someNotDue = false;
     for (let i = 0; i < this.clients.length; i++) {
       const c = this.clients[i]!;
@@ -151,13 +157,17 @@ export class ChangeFold<E extends object, D> {
       const b = c.slot * CROW;
       const swept = byView && c.viewDirty && !c.shape.round && P[b + C_FLAGS] === 1 && P[b + C_ROUND] === 0;
       const requery = c.viewDirty && !swept;
-      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0) | (swept ? SWEPT : 0) | (requery ? REQUERY : 0));
+      // A view that moved is queried after the fold: what its query drops would spill the list.
+      const ticked =
+        tickable && on && c.dueNow && c.frameTick === this.tick - 1 && !c.reset && !c.viewDirty && c.directN === 0 && c.enterN === 0 && c.pendingList.length === 0;
+      this.ctable.sync(c, (on ? FAST : 0) | (c.dueNow ? DUE : 0) | (simple ? PLAIN : 0) | (rides ? RIDER : 0) | (swept ? SWEPT : 0) | (requery ? REQUERY : 0) | (ticked ? TICKED : 0));
     }
     this.someNotDue = someNotDue;
     // With every client due now, each change listed to a client is sent this tick, to a client
     // whose last frame was the last tick unless it just joined or skipped: encoded here, while
     // the entity is still in cache from the gather, instead of at the first frame that needs it.
     const eager = !someNotDue && !this.teams;
+    const ticks = this.ticks;
     const allRide = run.riders === this.clients.length;
     const CF = this.ctable.f64;
     const byClient = this.ctable.clients;
@@ -169,6 +179,9 @@ export class ChangeFold<E extends object, D> {
       const slot = slots[k]!;
       const f = slot * ROW_F64;
       const b = slot * ROW_I32;
+      ticks.slot[k] = slot;
+      ticks.id[k] = I[b + I_ID]!;
+      ticks.start[k] = -1;
       // Its shared encoding of earlier changes no longer serves anyone (shared-encodings.ts).
       I[b + I_ETICK] = -1;
       if (teamOf) {
@@ -223,7 +236,7 @@ export class ChangeFold<E extends object, D> {
       if (!open && !hasMoved && teamOf === undefined) {
         // Only fields hidden from everyone but the owner changed (an @ownerOnly hp), in place:
         // no other viewer takes anything, so only the owner is visited, not every viewer.
-        if (owner >= 0 && this.foldForOwner(recs[slot]!, owner, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!)) {
+        if (owner >= 0 && this.foldForOwner(recs[slot]!, owner, k, eager, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!)) {
           this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         }
         continue;
@@ -242,7 +255,7 @@ export class ChangeFold<E extends object, D> {
         // misses its frame after all: `keepLoggedTick`).
         if (someNotDue) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
         // Frames around it will copy it: encoded now, while the entity is in cache (see `eager`).
-        else if (open && eager) this.encodeNow(slot);
+        else if (open && eager) this.encodeNow(slot, k);
         continue;
       }
       // An entity every client sees: its public change goes in the shared run for the riders,
@@ -251,7 +264,8 @@ export class ChangeFold<E extends object, D> {
       if (every) {
         if (open) run.push(slot);
         if (owner >= 0 && (CF[owner * CROW + C_FLAGS]! & RIDER) !== 0 && this.hiddenChanged(recs[slot]!, c0, c1)) {
-          this.direct.list(byClient[owner]!, slot);
+          if (eager && (CF[owner * CROW + C_FLAGS]! & TICKED) !== 0) ticks.listOwn(byClient[owner]!, k);
+          else this.direct.list(byClient[owner]!, slot);
         }
         if (allRide) continue;
       }
@@ -278,7 +292,18 @@ export class ChangeFold<E extends object, D> {
         if ((flags & FAST) !== 0) {
           if (cs === owner || teamOf !== undefined) {
             if (!sees(byClient[cs] as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) continue;
+            // An owner's frame encodes what it alone may see (no teams, or it would not be TICKED).
+            if ((flags & TICKED) !== 0 && eager) {
+              ticks.listOwn(byClient[cs]!, k);
+              continue;
+            }
           } else if (!open) continue;
+          else if ((flags & TICKED) !== 0 && eager) {
+            // Encoded below (`listed`), for every client due now.
+            ticks.list(byClient[cs]!, k);
+            listed = true;
+            continue;
+          }
           this.direct.list(byClient[cs]!, slot);
           if (cs !== owner) listed = true;
           if ((flags & DUE) === 0) keep = true;
@@ -288,7 +313,7 @@ export class ChangeFold<E extends object, D> {
         if (entry !== undefined && entry.state === KNOWN) fold(entry, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!, this.tick, this.teams);
       }
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
-      if (listed && eager) this.encodeNow(slot);
+      if (listed && eager) this.encodeNow(slot, k);
     }
     this.movedN = movedN;
     if (n > 0 && this.cellLog === 'auto') this.logging = viewers >= n * (this.logging ? LOG_OFF : LOG_ON);
@@ -296,12 +321,19 @@ export class ChangeFold<E extends object, D> {
 
   /**
    * Encodes a changed entity's public patch for the clients whose last frame was the last tick,
-   * into its row. One that cannot be encoded is left as it is: the first frame that needs it
-   * meets the same error, where the room drops the entity (`RoomCore.dropUnencodable`).
+   * into its row and the tick lists' table (change `k`). One that cannot be encoded is left as
+   * it is: the first frame that needs it meets the same error, where the room drops the entity
+   * (`RoomCore.dropUnencodable`).
    */
-  private encodeNow(slot: number): void {
+  private encodeNow(slot: number, k: number): void {
+    const t = this.ticks;
     try {
       this.enc.openSlice(slot, this.tick - 1, this.span);
+      // Fresh, so in this tick's arena (the fold dropped the row's older encoding).
+      if (this.span.src === this.enc.arena) {
+        t.start[k] = this.span.start;
+        t.end[k] = this.span.end;
+      }
     } catch {
       // Handled at the frame, as above.
     }
@@ -359,7 +391,7 @@ export class ChangeFold<E extends object, D> {
    * a client on the fast path, folded into its entry otherwise. Returns whether the entity's
    * history must keep this tick's masks (a listing owner that is not due now reads them later).
    */
-  private foldForOwner(rec: EntityRecord, ownerSlot: number, c0: number, c1: number, r0: number, r1: number): boolean {
+  private foldForOwner(rec: EntityRecord, ownerSlot: number, k: number, eager: boolean, c0: number, c1: number, r0: number, r1: number): boolean {
     const c = this.ctable.clients[ownerSlot]!;
     const flags = this.ctable.f64[ownerSlot * CROW + C_FLAGS]!;
     // An owner has its entity unless it hides it (`Interest.relevant`), so a listing owner that
@@ -374,7 +406,8 @@ export class ChangeFold<E extends object, D> {
       }
     }
     if (!sees(c as RoomClient<D>, rec, this.teams, c0, c1)) return false;
-    this.direct.list(c, rec.slot);
+    if (eager && (flags & TICKED) !== 0) this.ticks.listOwn(c, k);
+    else this.direct.list(c, rec.slot);
     return (flags & DUE) === 0;
   }
 

@@ -46,6 +46,11 @@ export const SWEPT = 16;
  * cost about 40 % of the tick (`pnpm bench:follow`).
  */
 export const REQUERY = 32;
+/**
+ * Due now, its last frame the last tick, nothing listed, pending or entering, its view current,
+ * no reset: this tick's public changes in its view go to its tick list (tick-lists.ts).
+ */
+export const TICKED = 64;
 
 // Clients are shared by rooms of any client data type.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

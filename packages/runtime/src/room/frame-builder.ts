@@ -12,6 +12,7 @@ import { empty } from './reused-arrays.js';
 import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
 import { KEY_SPAN, sortKeys } from './sort-keys.js';
+import type { TickLists } from './tick-lists.js';
 import { adopt, ageNested, visOf, type ViewEntryPool } from './view-entries.js';
 
 /** An owned entity's priority under a budget by default: above anything distance gives. */
@@ -43,6 +44,7 @@ export class FrameBuilder {
     private readonly enc: SharedEncodings,
     private readonly direct: DirectLists,
     private readonly run: SharedRun,
+    private readonly ticks: TickLists,
     private readonly pool: ViewEntryPool,
     private readonly teams: boolean,
     private readonly hasGrid: boolean,
@@ -76,13 +78,13 @@ export class FrameBuilder {
 
   /**
    * Whether the client's frame would certainly carry nothing, known without building it: nothing
-   * pending or listed, nothing leaving, no reset, no new acknowledgement, no ownership news.
+   * pending or listed (in either list), nothing leaving, no reset, no new acknowledgement, no ownership news.
    * Such a client is passed over as `build` would (it returns null for it), at the cost of these
    * few checks, so an idle client costs next to nothing per tick.
    */
   quiet(client: RoomClient<unknown>): boolean {
     return (
-      client.pendingList.length === 0 && client.directN === 0 && client.enterN === 0 && client.leaving.length === 0 && !client.reset &&
+      client.pendingList.length === 0 && client.directN === 0 && client.tickN === 0 && client.enterN === 0 && client.leaving.length === 0 && !client.reset &&
       client.lastInputSeq === client.ackSent && !hasOwnedNews(client) && !this.run.carries(client)
     );
   }
@@ -107,6 +109,10 @@ export class FrameBuilder {
     const rides = run.carries(client);
     if (rides) run.encode();
     const limited = client.budget !== Infinity;
+    // A tick list stands alone: with anything else listed or pending since the fold (a sink call
+    // gave ownership, a rider lost an entity of the run), it goes to the direct list, whose claim
+    // sorts them out.
+    if (client.tickN > 0 && (client.directN > 0 || client.pendingList.length > 0)) this.ticks.spill(client);
     // Under a budget, what enters waits its turn by priority with the rest: as view entries. So
     // does a frame with more to send than its sort keys can tell apart.
     if (client.enterN > 0 && (limited || client.enterN + client.pendingList.length + client.directN >= KEY_SPAN - 1)) this.adoptEntering(client);
@@ -114,7 +120,11 @@ export class FrameBuilder {
     const claim = this.claim;
     claim.listed = claim.claimed = 0;
     if (client.directN > 0) this.direct.claim(client, mark, claim);
-    const directN = claim.listed;
+    // The listed entities: the direct list as claimed, or the tick list (only one has any).
+    const ticked = client.tickN > 0;
+    const tickList = client.tickList;
+    const directN = ticked ? client.tickN : claim.listed;
+    client.tickN = 0;
     const liteN = client.enterN > 0 ? this.takeEntering(client, mark, claim) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
@@ -181,7 +191,7 @@ export class FrameBuilder {
     for (let k = 0; k < liteN; k++) keys[nEnt + k] = I[liteSlots[k]! * ROW_I32 + I_ID]! * KEY_SPAN + nEnt + k;
     sortKeys(keys, nSel);
     const recs = this.table.recs;
-    const count = nSel + claim.claimed + (rides ? run.n : 0);
+    const count = nSel + (ticked ? directN : claim.claimed) + (rides ? run.n : 0);
     w.reserve(8);
     w.varuint(count);
     prev = 0;
@@ -193,8 +203,9 @@ export class FrameBuilder {
     const cs = client.slot;
     const tick = this.tick;
     const arenas = this.enc.arenas;
-    // Selected entries' encodings are this tick's.
+    // Selected entries' encodings are this tick's, as are the tick list's.
     const arena = this.enc.arena;
+    const T = this.ticks;
     while (j < nSel || d < directN) {
       // Division by a power of two is exact, and far cheaper than `%` on doubles.
       const key = j < nSel ? keys[j]! : Infinity;
@@ -205,27 +216,54 @@ export class FrameBuilder {
       let dv = w.view;
       let pos = w.pos;
       for (; d < directN; d++) {
-        const slot = direct[d]!;
-        const row = slot * ROW_I32;
-        if (I[row + I_MARK] !== mark) continue;
-        const id = I[row + I_ID]!;
-        if (id >= selId) break;
-        let start = I[row + I_ESTART]!;
-        let end = I[row + I_EEND]!;
-        // The row's encoding, written this tick or a few before (an arena of the last KEEP).
-        const et = I[row + I_ETICK]!;
-        let src = arenas[et & KEEP_MASK]!;
-        if (!(shared && et >= 0 && tick - et < KEEP && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
-          if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(slot, after, span);
-          else {
+        let id: number;
+        let start: number;
+        let end: number;
+        let src = arena;
+        if (ticked) {
+          // This tick's change, encoded in the fold for every client whose last frame was the last
+          // tick, or for its owner (`-1 - k`) encoded here, with what the owner alone may see.
+          const e = tickList[d]!;
+          const k = e >= 0 ? e : -1 - e;
+          id = T.id[k]!;
+          if (id >= selId) break;
+          start = T.start[k]!;
+          end = T.end[k]!;
+          if (e < 0 || start < 0) {
+            const slot = T.slot[k]!;
             const rec = recs[slot]!;
-            // A rider's listed entity of the run: only its hidden fields, the run has the rest.
-            if (rides && this.table.everyone[slot] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
+            // A rider's entity of the run: only its hidden fields, the run has the rest. One that
+            // could not be encoded meets the same error here, and the room drops the entity.
+            if (e >= 0) this.enc.openSlice(slot, after, span);
+            else if (rides && this.table.everyone[slot] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
             else this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
+            src = span.src;
+            start = span.start;
+            end = span.end;
           }
-          src = span.src;
-          start = span.start;
-          end = span.end;
+        } else {
+          const slot = direct[d]!;
+          const row = slot * ROW_I32;
+          if (I[row + I_MARK] !== mark) continue;
+          id = I[row + I_ID]!;
+          if (id >= selId) break;
+          start = I[row + I_ESTART]!;
+          end = I[row + I_EEND]!;
+          // The row's encoding, written this tick or a few before (an arena of the last KEEP).
+          const et = I[row + I_ETICK]!;
+          src = arenas[et & KEEP_MASK]!;
+          if (!(shared && et >= 0 && tick - et < KEEP && after >= I[row + I_ELO]! && after <= I[row + I_EHI]! && I[row + I_OWNER] !== cs)) {
+            if (shared && I[row + I_OWNER] !== cs) this.enc.openSlice(slot, after, span);
+            else {
+              const rec = recs[slot]!;
+              // A rider's listed entity of the run: only its hidden fields, the run has the rest.
+              if (rides && this.table.everyone[slot] === 1) this.enc.hiddenSlice(rec, visOf(client, rec, this.teams), span);
+              else this.enc.directSlice(rec, visOf(client, rec, this.teams), after, span);
+            }
+            src = span.src;
+            start = span.start;
+            end = span.end;
+          }
         }
         const delta = id - prev;
         prev = id;

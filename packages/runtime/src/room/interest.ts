@@ -7,6 +7,7 @@ import { StripFinder } from './axis-order.js';
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_OWNER, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import type { TickLists } from './tick-lists.js';
 import { EntityRecord, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, type Held, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import type { SharedRun } from './shared-run.js';
@@ -47,6 +48,7 @@ export class Interest<E extends object, D> {
     private readonly run: SharedRun,
     private readonly pool: ViewEntryPool,
     private readonly log: CellLog,
+    private readonly ticks: TickLists,
   ) {}
 
   begin(tick: number): void {
@@ -213,11 +215,15 @@ export class Interest<E extends object, D> {
 
   /** `rec`, which the client holds, leaves its view. */
   leave(client: RoomClient<D>, rec: EntityRecord): void {
+    this.unticked(client);
     this.table.removeViewer(rec.slot, client.slot);
     this.drop(client, rec, client.entries.take(rec.id)!);
   }
 
-  /** As `leave`, for the viewer at index `j` of the entity's row (a walk over them knows it). */
+  /**
+   * As `leave`, for the viewer at index `j` of the entity's row: the fold's walk over them, which
+   * has not put the entity in the client's tick list, nor will (tick-lists.ts).
+   */
   leaveAt(client: RoomClient<D>, rec: EntityRecord, j: number): void {
     this.table.removeViewerAt(rec.slot, j);
     this.drop(client, rec, client.entries.take(rec.id)!);
@@ -229,10 +235,20 @@ export class Interest<E extends object, D> {
     const vn = T.i32[rec.slot * ROW_I32 + I_VN]!;
     for (let j = 0; j < vn; j++) {
       const c = this.ctable.clients[T.viewer(rec.slot, j)] as RoomClient<D>;
+      this.unticked(c);
       this.drop(c, rec, c.entries.take(rec.id)!);
     }
     T.i32[rec.slot * ROW_I32 + I_VN] = 0;
     T.overflow[rec.slot] = null;
+  }
+
+  /**
+   * Before a client leaves an entity outside the fold's walk (a sink call's removal, hide or
+   * ownership change, a query): its tick list may name the entity, so the list goes to the
+   * direct list, whose claim drops what left (tick-lists.ts).
+   */
+  private unticked(client: RoomClient<D>): void {
+    if (client.tickN > 0) this.ticks.spill(client);
   }
 
   /** What the client held of `rec`, taken off the entity's viewers and out of its entries already, leaves it. */

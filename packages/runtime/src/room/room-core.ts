@@ -12,6 +12,7 @@ import { advanceDue } from './frame-schedule.js';
 import { noteOwned, takeOwned } from './ownership.js';
 import { DirectLists } from './direct-lists.js';
 import { FrameBuilder } from './frame-builder.js';
+import { TickLists } from './tick-lists.js';
 import { Interest } from './interest.js';
 import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
@@ -122,6 +123,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly enc: SharedEncodings;
   private readonly direct: DirectLists;
   private readonly run: SharedRun;
+  /** This tick's changes listed by their place in the fold, for frames due this tick (tick-lists.ts). */
+  private readonly ticks: TickLists;
   /** View entries that left, for the next to enter. */
   private readonly pool = new ViewEntryPool();
   private readonly frames: FrameBuilder;
@@ -147,7 +150,8 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.teams = options.teamOf !== undefined;
     this.direct = new DirectLists(this.table, this.world, this.teams, this.history, this.pool);
     this.run = new SharedRun(this.table, this.ctable, this.enc, this.direct);
-    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.pool, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
+    this.ticks = new TickLists(this.direct);
+    this.frames = new FrameBuilder(this.table, this.enc, this.direct, this.run, this.ticks, this.pool, this.teams, options.grid !== undefined, options.priority as ((client: RoomClient<unknown>, entity: Tracked, d2: number) => number) | undefined);
     this.patchRate = options.patchRate ?? 20;
     if (!(this.patchRate > 0 && Number.isFinite(this.patchRate))) throw new RangeError(`patchRate: expected frames per second > 0, got ${options.patchRate}`);
     this.budget = options.budget ?? Infinity;
@@ -160,9 +164,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gy = g?.y ?? ((e: E) => (e as { y: number }).y);
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.log = new CellLog(this.ctable);
-    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log);
+    this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log, this.ticks);
     this.moves = this.grid ? new EntityMoves<E, D>(this.table, this.ctable, this.grid, this.interest, this.log) : null;
-    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog, this.enc);
+    this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog, this.enc, this.ticks);
   }
 
   // ── entities ──
@@ -448,6 +452,8 @@ export class RoomCore<E extends object = object, D = unknown> {
 
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
   resync(client: RoomClient<D>): void {
+    // Its next frame sends everything whole: this tick's list has nothing more to say.
+    client.tickN = 0;
     reenterAll(client);
     client.leaving.length = 0;
     client.reset = true;
@@ -528,7 +534,11 @@ export class RoomCore<E extends object = object, D = unknown> {
       const c = this.clients[i]!;
       // A rider without its frame has the run listed instead, then folded with the rest.
       if (c.rider && c.frameTick !== this.tickNo) this.run.alight(c);
-      if (c.dueNow && c.frameTick !== this.tickNo) missed = true;
+      if (c.dueNow && c.frameTick !== this.tickNo) {
+        missed = true;
+        // Its tick list is listed, then folded below like the rest.
+        this.ticks.spill(c);
+      }
       if (c.fast && c.dueNow && c.frameTick !== this.tickNo && c.directN > 0) this.direct.spill(c);
     }
     if (missed) this.changes.keepLoggedTick();
