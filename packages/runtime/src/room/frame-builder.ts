@@ -78,9 +78,9 @@ export class FrameBuilder {
 
   /**
    * Whether the client's frame would certainly carry nothing, known without building it: nothing
-   * pending or listed (in either list), nothing leaving, no reset, no new acknowledgement, no ownership news.
-   * Such a client is passed over as `build` would (it returns null for it), at the cost of these
-   * few checks, so an idle client costs next to nothing per tick.
+   * pending or listed (in either list), nothing leaving, no reset, no new acknowledgement, no
+   * ownership news. Such a client is passed over as `build` would (it returns null for it), at
+   * the cost of these few checks, so an idle client costs next to nothing per tick.
    */
   quiet(client: RoomClient<unknown>): boolean {
     return (
