@@ -179,9 +179,12 @@ export class ChangeFold<E extends object, D> {
       const slot = slots[k]!;
       const f = slot * ROW_F64;
       const b = slot * ROW_I32;
-      ticks.slot[k] = slot;
-      ticks.id[k] = I[b + I_ID]!;
-      ticks.start[k] = -1;
+      // Tick lists are made only when every client is due (`eager`): this change's row of their table.
+      if (eager) {
+        ticks.slot[k] = slot;
+        ticks.id[k] = I[b + I_ID]!;
+        ticks.start[k] = -1;
+      }
       // Its shared encoding of earlier changes no longer serves anyone (shared-encodings.ts).
       I[b + I_ETICK] = -1;
       if (teamOf) {

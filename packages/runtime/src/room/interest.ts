@@ -7,12 +7,12 @@ import { StripFinder } from './axis-order.js';
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_OWNER, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
-import type { TickLists } from './tick-lists.js';
 import { EntityRecord, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, type Held, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import type { SharedRun } from './shared-run.js';
 import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { SweepBand } from './sweep-band.js';
+import type { TickLists } from './tick-lists.js';
 import { adopt, entryOf, listEntering, markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
 
 /**
