@@ -1,7 +1,9 @@
 // Shared encodings: an entity's bytes for a given set of changes are written once into the
 // tick's arena and copied into every frame that needs the same bytes, this tick and, until the
 // entity changes, the next few.
+import type { ClassCodec } from '../codec/schema-module.js';
 import type { World } from '../state/world.js';
+import type { Tracked } from '../tracking/tracked.js';
 import { Writer } from '../wire/writer.js';
 import { AfterWindow, ChangeMasks, type ChangeHistory } from './change-history.js';
 import { I_E2TICK, I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_NESTED0, I_NESTED1, I_OPEN0, I_OPEN1, ROW_I32, type EntityTable } from './entity-table.js';
@@ -96,6 +98,20 @@ export class SharedEncodings {
    * cache. Reads the table only, unless history is needed.
    */
   openSlice(slot: number, after: number, out: Span): void {
+    this.openOf(slot, null, null, after, out);
+  }
+
+  /**
+   * `openSlice` for the fold, which has the changed entity and its codec at hand from its pass
+   * over the changes: looking them up by slot here was a cache miss each per changed entity
+   * (2 % of the arena's tick).
+   */
+  openSliceOf(slot: number, entity: Tracked, codec: ClassCodec, after: number, out: Span): void {
+    this.openOf(slot, entity, codec, after, out);
+  }
+
+  /** `openSlice`, with the entity and its codec, or null to look them up if it comes to encoding. */
+  private openOf(slot: number, entity: Tracked | null, codec: ClassCodec | null, after: number, out: Span): void {
     const T = this.table;
     const I = T.i32;
     const b = slot * ROW_I32;
@@ -127,7 +143,7 @@ export class SharedEncodings {
         }
       }
     }
-    const e = T.ents[slot]!;
+    const e = entity ?? T.ents[slot]!;
     let c0 = 0;
     let c1 = 0;
     let r0 = 0;
@@ -153,7 +169,7 @@ export class SharedEncodings {
     const n1 = I[b + I_NESTED1]!;
     const w = this.arena;
     const start = w.pos;
-    T.codecs[slot]!.encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & n0, r1 & o1 & n1);
+    (codec ?? T.codecs[slot]!).encodePatch(w, e, c0 & o0, c1 & o1, r0 & o0 & n0, r1 & o1 & n1);
     out.src = w;
     // Nested fields sent as this tick's operations go whole from the next tick on (their
     // operations are gone): such bytes serve this tick only.
