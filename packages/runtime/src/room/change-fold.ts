@@ -273,7 +273,7 @@ export class ChangeFold<E extends object, D> {
       if (every) {
         if (open) run.push(slot);
         if (owner >= 0 && (CF[owner * CROW + C_FLAGS]! & RIDER) !== 0 && this.hiddenChanged(recs[slot]!, c0, c1)) {
-          if (eager && (CF[owner * CROW + C_FLAGS]! & TICKED) !== 0) ticks.listOwn(byClient[owner]!, k);
+          if (eager && (CF[owner * CROW + C_FLAGS]! & TICKED) !== 0) ticks.listOwn(owner, k);
           else this.direct.list(byClient[owner]!, slot);
         }
         if (allRide) continue;
@@ -303,13 +303,13 @@ export class ChangeFold<E extends object, D> {
             if (!sees(byClient[cs] as RoomClient<D>, recs[slot]!, this.teams, c0, c1)) continue;
             // An owner's frame encodes what it alone may see (no teams, or it would not be TICKED).
             if ((flags & TICKED) !== 0 && eager) {
-              ticks.listOwn(byClient[cs]!, k);
+              ticks.listOwn(cs, k);
               continue;
             }
           } else if (!open) continue;
           else if ((flags & TICKED) !== 0 && eager) {
             // Encoded below (`listed`), for every client due now.
-            ticks.list(byClient[cs]!, k);
+            ticks.list(cs, k);
             listed = true;
             continue;
           }
@@ -415,7 +415,7 @@ export class ChangeFold<E extends object, D> {
       }
     }
     if (!sees(c as RoomClient<D>, rec, this.teams, c0, c1)) return false;
-    if (eager && (flags & TICKED) !== 0) this.ticks.listOwn(c, k);
+    if (eager && (flags & TICKED) !== 0) this.ticks.listOwn(ownerSlot, k);
     else this.direct.list(c, rec.slot);
     return (flags & DUE) === 0;
   }

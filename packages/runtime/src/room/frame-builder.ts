@@ -84,7 +84,7 @@ export class FrameBuilder {
    */
   quiet(client: RoomClient<unknown>): boolean {
     return (
-      client.pendingList.length === 0 && client.directN === 0 && client.tickN === 0 && client.enterN === 0 && client.leaving.length === 0 && !client.reset &&
+      client.pendingList.length === 0 && client.directN === 0 && this.ticks.count[client.slot] === 0 && client.enterN === 0 && client.leaving.length === 0 && !client.reset &&
       client.lastInputSeq === client.ackSent && !hasOwnedNews(client) && !this.run.carries(client)
     );
   }
@@ -112,7 +112,8 @@ export class FrameBuilder {
     // A tick list stands alone: with anything else listed or pending since the fold (a sink call
     // gave ownership, a rider lost an entity of the run), it goes to the direct list, whose claim
     // sorts them out.
-    if (client.tickN > 0 && (client.directN > 0 || client.pendingList.length > 0)) this.ticks.spill(client);
+    const T = this.ticks;
+    if (client.directN > 0 || client.pendingList.length > 0) T.spill(client);
     // Under a budget, what enters waits its turn by priority with the rest: as view entries. So
     // does a frame with more to send than its sort keys can tell apart.
     if (client.enterN > 0 && (limited || client.enterN + client.pendingList.length + client.directN >= KEY_SPAN - 1)) this.adoptEntering(client);
@@ -121,10 +122,12 @@ export class FrameBuilder {
     claim.listed = claim.claimed = 0;
     if (client.directN > 0) this.direct.claim(client, mark, claim);
     // The listed entities: the direct list as claimed, or the tick list (only one has any).
-    const ticked = client.tickN > 0;
-    const tickList = client.tickList;
-    const directN = ticked ? client.tickN : claim.listed;
-    client.tickN = 0;
+    const tickN = T.count[client.slot]!;
+    const ticked = tickN > 0;
+    const tickList = T.lists;
+    const tickBase = client.slot * T.width;
+    const directN = ticked ? tickN : claim.listed;
+    T.clear(client.slot);
     const liteN = client.enterN > 0 ? this.takeEntering(client, mark, claim) : 0;
     const pending = client.pendingList;
     const selected = this.selected;
@@ -205,7 +208,6 @@ export class FrameBuilder {
     const arenas = this.enc.arenas;
     // Selected entries' encodings are this tick's, as are the tick list's.
     const arena = this.enc.arena;
-    const T = this.ticks;
     while (j < nSel || d < directN) {
       // Division by a power of two is exact, and far cheaper than `%` on doubles.
       const key = j < nSel ? keys[j]! : Infinity;
@@ -223,7 +225,7 @@ export class FrameBuilder {
         if (ticked) {
           // This tick's change, encoded in the fold for every client whose last frame was the last
           // tick, or for its owner (`-1 - k`) encoded here, with what the owner alone may see.
-          const e = tickList[d]!;
+          const e = tickList[tickBase + d]!;
           const k = e >= 0 ? e : -1 - e;
           id = T.id[k]!;
           if (id >= selId) break;

@@ -248,7 +248,7 @@ export class Interest<E extends object, D> {
    * direct list, whose claim drops what left (tick-lists.ts).
    */
   private unticked(client: RoomClient<D>): void {
-    if (client.tickN > 0) this.ticks.spill(client);
+    this.ticks.spill(client);
   }
 
   /** What the client held of `rec`, taken off the entity's viewers and out of its entries already, leaves it. */

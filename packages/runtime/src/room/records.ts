@@ -276,10 +276,6 @@ export class RoomClient<D = unknown> {
   direct = new Int32Array(64);
   /** @internal How many of `direct` are in use (a count, so the array keeps its storage). */
   directN = 0;
-  /** @internal This tick's changes listed by their index in the fold (tick-lists.ts), for this tick's frame. */
-  tickList = new Int32Array(64);
-  /** @internal How many of `tickList` are in use. */
-  tickN = 0;
   /** @internal Takes this tick's shared run (see shared-run.ts). */
   rider = false;
   /** @internal Due for a frame this tick (as of the fold). */

@@ -323,6 +323,9 @@ export class RoomCore<E extends object = object, D = unknown> {
     c.team = opts.team;
     c.nextDue = -Infinity;
     c.slot = this.ctable.alloc(c);
+    // Its tick list, empty: a client removed mid-tick may have left one in the slot.
+    this.ticks.fit(c.slot + 1);
+    this.ticks.clear(c.slot);
     this.clients.push(c);
     if (opts.view) c.setView(opts.view);
     if (!this.grid) for (const rec of liveRecords(this.table)) this.interest.consider(c, rec);
@@ -453,7 +456,7 @@ export class RoomCore<E extends object = object, D = unknown> {
   /** Sends the client everything it sees again, whole (after a client-side decode error). */
   resync(client: RoomClient<D>): void {
     // Its next frame sends everything whole: this tick's list has nothing more to say.
-    client.tickN = 0;
+    this.ticks.clear(client.slot);
     reenterAll(client);
     client.leaving.length = 0;
     client.reset = true;

@@ -31,32 +31,71 @@ export class TickLists {
     this.end = new Int32Array(cap);
   }
 
-  /** Lists change `k` for client `c`'s frame this tick: its shared encoding. */
-  list(c: RoomClient<unknown>, k: number): void {
-    if (c.tickN === c.tickList.length) {
-      const grown = new Int32Array(c.tickN * 2);
-      grown.set(c.tickList);
-      c.tickList = grown;
-    }
-    c.tickList[c.tickN++] = k;
+  /**
+   * Every client's list, by client slot: up to `width` change indices from slot × width, and how
+   * many each holds. One typed array for all: listing a pair touches no client object (the
+   * fold lists every (client, changed entity) pair, and reaching the client's own array was a
+   * fifth of the fold).
+   */
+  lists = new Int32Array(64 * 64);
+  width = 64;
+  count = new Int32Array(64);
+
+  /**
+   * Room for client slots below `slots`, as a client joins. A list holds one tick's changes and
+   * is sent or spilled within that tick, so only a client removed mid-tick leaves one behind: the
+   * room empties the list of a slot it gives to a new client (`clear`).
+   */
+  fit(slots: number): void {
+    if (slots <= this.count.length) return;
+    const cap = Math.max(slots, this.count.length * 2);
+    const count = new Int32Array(cap);
+    count.set(this.count);
+    this.count = count;
+    const lists = new Int32Array(cap * this.width);
+    lists.set(this.lists);
+    this.lists = lists;
+  }
+
+  /** Empties client slot `cs`'s list. */
+  clear(cs: number): void {
+    this.count[cs] = 0;
+  }
+
+  /** Lists change `k` for client slot `cs`'s frame this tick: its shared encoding. */
+  list(cs: number, k: number): void {
+    const n = this.count[cs]!;
+    if (n === this.width) this.widen();
+    this.lists[cs * this.width + n] = k;
+    this.count[cs] = n + 1;
   }
 
   /**
-   * Lists change `k` for its owner `c`: the frame encodes what the owner may see (`-1 - k` in the
-   * list), as it does for an owner's entity in the direct list.
+   * Lists change `k` for its owner, client slot `cs`: the frame encodes what the owner may see
+   * (`-1 - k` in the list), as it does for an owner's entity in the direct list.
    */
-  listOwn(c: RoomClient<unknown>, k: number): void {
-    this.list(c, -1 - k);
+  listOwn(cs: number, k: number): void {
+    this.list(cs, -1 - k);
+  }
+
+  /** Twice the room per client, each list copied to its new place. */
+  private widen(): void {
+    const w = this.width;
+    const lists = new Int32Array(this.count.length * w * 2);
+    for (let cs = 0; cs < this.count.length; cs++) lists.set(this.lists.subarray(cs * w, cs * w + this.count[cs]!), cs * w * 2);
+    this.lists = lists;
+    this.width = w * 2;
   }
 
   /** The client's tick list goes to its direct list, as the fold would have listed it. */
   spill(c: RoomClient<unknown>): void {
-    const n = c.tickN;
+    const n = this.count[c.slot]!;
     if (n === 0) return;
-    c.tickN = 0;
+    this.count[c.slot] = 0;
+    const base = c.slot * this.width;
     // Its entries were listed in this tick alone, and never in the direct list too: no repeats.
     for (let i = 0; i < n; i++) {
-      const e = c.tickList[i]!;
+      const e = this.lists[base + i]!;
       this.direct.list(c, this.slot[e >= 0 ? e : -1 - e]!);
     }
   }
