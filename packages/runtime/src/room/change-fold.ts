@@ -290,11 +290,16 @@ export class ChangeFold<E extends object, D> {
         // A view the view alone decides keeps what is inside its staying box (a moved one: its new box, in the row).
         // A view queried whole this tick (REQUERY) leaves that query to judge what it keeps.
         if (hasMoved && (flags & REQUERY) === 0 && !((flags & (PLAIN | SWEPT)) !== 0 && inView(CF, cb, C_SA, x, y, z))) {
+          // Out of a view that alone decides: it stays only global, owned or shown, each flagged in
+          // the table, so a plain leave needs the row alone, not the record (a cache miss each).
+          if ((flags & (PLAIN | SWEPT)) !== 0 && T.everyone[slot] === 0 && T.pinned[slot] === 0 && owner !== cs) {
+            this.interest.leaveAt(byClient[cs] as RoomClient<D>, slot, j);
+            continue;
+          }
           const c = byClient[cs]!;
-          const rec = recs[slot]!;
           // A client whose view moved this tick judges it by the new view, already in its shape.
-          if (!this.interest.relevant(c as RoomClient<D>, rec, true)) {
-            this.interest.leaveAt(c as RoomClient<D>, rec, j);
+          if (!this.interest.relevant(c as RoomClient<D>, recs[slot]!, true)) {
+            this.interest.leaveAt(c as RoomClient<D>, slot, j);
             continue;
           }
         }

@@ -82,7 +82,7 @@ export class EntityMoves<E extends object, D> {
             const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
             if (inside > was) {
-              if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enter(watchers[i]!, T.recs[slot]!);
+              if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
             } else if (leaves && was > inside) this.leaveView(watchers[i]!, T.recs[slot]!);
             continue;
           }
@@ -97,7 +97,7 @@ export class EntityMoves<E extends object, D> {
           // the box of its last query (see SWEPT).
           const then = (flags & SWEPT) !== 0 ? P : CF;
           if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, fx, fy, fz) && !this.interest.has(watchers[i]!, cs, slot)) {
-            this.interest.enter(watchers[i]!, T.recs[slot]!);
+            this.interest.enterSlot(watchers[i]!, slot);
           }
           continue;
         }
@@ -128,7 +128,7 @@ export class EntityMoves<E extends object, D> {
       const o = hits[h]! * VIEW_FIELDS;
       // The same test as the scan in `moveEntities`; a view crossed on two axes comes twice,
       // and the viewer check turns the second away.
-      if (holds(V, o, F, ta) && !holds(V, o, from, fa) && !this.interest.has(cell.watchers[hits[h]!]!, cell.slots[hits[h]!]!, slot)) this.interest.enter(cell.watchers[hits[h]!]!, T.recs[slot]!);
+      if (holds(V, o, F, ta) && !holds(V, o, from, fa) && !this.interest.has(cell.watchers[hits[h]!]!, cell.slots[hits[h]!]!, slot)) this.interest.enterSlot(cell.watchers[hits[h]!]!, slot);
     }
     if (leaves) {
       const m = edges.exits(from, fa, F, ta);
@@ -182,7 +182,7 @@ export class EntityMoves<E extends object, D> {
       // (the same row, or the box of its last query: see SWEPT).
       const then = (flags & SWEPT) !== 0 ? this.ctable.prev : CF;
       if (inView(CF, cb, C_EA, x, y, z) && !inView(then, cb, C_EA, from[fa]!, from[fa + 1]!, from[fa + 2]!) && !this.interest.has(cell.watchers[i]!, cs, slot)) {
-        this.interest.enter(cell.watchers[i]!, T.recs[slot]!);
+        this.interest.enterSlot(cell.watchers[i]!, slot);
       }
       return;
     }
