@@ -16,12 +16,14 @@ function setup() {
   const reps = new Map<C, ReplicaWorld>();
   const frames = new Map<C, Uint8Array>();
   let now = 0;
-  const tick = () => {
+  /** One tick; `onFrame` runs after each frame is applied, as a game's frame callback would. */
+  const tick = (onFrame?: (c: C) => void) => {
     now += 50;
     frames.clear();
     room.update(now, (c, f) => {
       frames.set(c, f.slice());
       reps.get(c)!.apply(f);
+      onFrame?.(c);
     });
   };
   const unit = (x: number, y: number, name = 'u', secret = '') => {
@@ -94,6 +96,35 @@ describe('lite holds: what enters the view of a client without a budget', () => 
     expect(c.stats.left).toBe(0);
     // Nothing else changed: the frame would have carried nothing, so none was sent.
     expect(frames.has(c)).toBe(false);
+  });
+
+  it('an entity removed by an earlier frame callback while it enters another client never reaches that client', () => {
+    const { room, reps, client, tick, unit, held, sync } = setup();
+    const a = client('a', 20);
+    const b = client('b', 20);
+    const u = unit(10, 10, 'stays');
+    const v = unit(500, 500, 'doomed');
+    sync(a);
+    expect(held(b, u)).toBeDefined();
+    v.x = 20;
+    v.y = 20;
+    // v enters both views this tick; a's frame comes first, and its callback removes v.
+    const vid = room.world.idOf(v);
+    tick((c) => {
+      if (c === a && room.world.idOf(v) !== 0) room.remove(v);
+    });
+    expect(a.frameTick).toBe(room.tickNo);
+    expect(b.frameTick).toBe(room.tickNo);
+    expect(reps.get(a)!.get(vid)).toBeDefined();
+    expect(reps.get(b)!.get(vid)).toBeUndefined();
+    expect(b.entries.size).toBe(1);
+    u.hp = 3;
+    tick();
+    // a got v whole before the removal, and the removal next; b never knew it.
+    expect(reps.get(a)!.get(vid)).toBeUndefined();
+    expect(a.stats.left).toBe(1);
+    expect(b.stats.left).toBe(0);
+    expect(held(b, u)!.hp).toBe(3);
   });
 
   it('a budget given before the frame sends what entered lite by priority within it, over as many frames as it takes', () => {

@@ -7,7 +7,7 @@ import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { hasOwnedNews } from './ownership.js';
-import { ENTERING, GONE, KNOWN, LITE_ENTERING, LITE_KNOWN, VIS_OTHER, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
+import { ENTERING, GONE, KNOWN, LITE_ENTERING, LITE_KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
@@ -384,24 +384,22 @@ export class FrameBuilder {
       this.liteEnd = new Int32Array(cap);
     }
     const slots = client.enterSlots;
-    const recs = this.table.recs;
     const I = this.table.i32;
     const entries = client.entries;
     const span = this.span;
     let m = 0;
+    // By the row alone, not the record (a cache miss per entering entity): a removed entity is
+    // out of every client's entries before any frame (`Interest.leaveAll`), so the swap fails
+    // for it, and ids are never reused.
     for (let k = 0; k < n; k++) {
       const slot = slots[k]!;
-      const rec = recs[slot];
-      if (rec === null || rec === undefined || !rec.live || !entries.swap(rec.id, LITE_ENTERING, LITE_KNOWN)) continue;
       const row = slot * ROW_I32;
+      if (!entries.swap(I[row + I_ID]!, LITE_ENTERING, LITE_KNOWN)) continue;
       if (I[row + I_MARK] === mark) {
         I[row + I_MARK] = 0;
         claim.claimed--;
       }
-      const allow = rec.masks.allow;
-      const c0 = allow[VIS_OTHER * 2]!;
-      const c1 = allow[VIS_OTHER * 2 + 1]!;
-      this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, span);
+      this.enc.wholeSlice(slot, span);
       this.liteSlots[m] = slot;
       this.liteStart[m] = span.start;
       this.liteEnd[m] = span.end;

@@ -38,6 +38,8 @@ export class SharedEncodings {
   /** Slots whose row encoding this tick serves this tick only (`dropAtNextTick`). */
   private drops = new Int32Array(64);
   private dropN = 0;
+  /** Each slot's whole encoding this tick (`wholeSlice`): the tick it was made (-1 none), start, end. */
+  private wholes: Int32Array = new Int32Array(3 * 1024).fill(-1);
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -239,8 +241,46 @@ export class SharedEncodings {
     out.end = w.pos;
   }
 
+  /**
+   * An entity whole, as a client that sees none of its hidden fields gets it entering: encoded
+   * once a tick, and remembered by slot (`wholes`: tick, start, end), so each frame it enters
+   * finds the bytes from its slot alone, without the entity's record.
+   */
+  wholeSlice(slot: number, out: Span): void {
+    if (this.wholes.length < (slot + 1) * 3) this.wholes = grownWholes(this.wholes, slot + 1);
+    const W = this.wholes;
+    const o = slot * 3;
+    const w = this.arena;
+    out.src = w;
+    if (W[o] === this.tick) {
+      out.start = W[o + 1]!;
+      out.end = W[o + 2]!;
+      return;
+    }
+    const T = this.table;
+    const I = T.i32;
+    const b = slot * ROW_I32;
+    const c0 = I[b + I_OPEN0]!;
+    const c1 = I[b + I_OPEN1]!;
+    const codec = T.codecs[slot]!;
+    const start = w.pos;
+    w.reserve(8);
+    w.varuint(codec.id);
+    codec.encodePatch(w, T.ents[slot]!, c0, c1, c0 & I[b + I_NESTED0]!, c1 & I[b + I_NESTED1]!);
+    W[o] = this.tick;
+    W[o + 1] = out.start = start;
+    W[o + 2] = out.end = w.pos;
+  }
+
   private dropAtNextTick(slot: number): void {
     if (this.dropN === this.drops.length) this.drops = doubled(this.drops);
     this.drops[this.dropN++] = slot;
   }
+}
+
+/** `wholes` with room for `slots` slots (doubling), the new ones empty. */
+function grownWholes(wholes: Int32Array, slots: number): Int32Array {
+  const grown = new Int32Array(Math.max(slots, (wholes.length / 3) * 2) * 3).fill(-1);
+  grown.set(wholes);
+  return grown;
 }
