@@ -200,7 +200,7 @@ export class ClientStats {
  */
 export class RoomClient<D = unknown> {
   /** Entities it knows or is about to know, by id. */
-  readonly entries = new EntryMap<Held>();
+  readonly entries = new EntryMap<Held>(16, [LITE_ENTERING, LITE_KNOWN]);
   /**
    * @internal Slots of entities held lite and entering (`LITE_ENTERING`), for its next frame to
    * send whole. May hold slots that left or were adopted since: the frame checks each.
