@@ -22,6 +22,8 @@ import { fold, updateVis, visOf } from './view-entries.js';
 /** Average viewers per changed entity above which ticks note changes by cell, and below which they stop. */
 const LOG_ON = 32;
 const LOG_OFF = 16;
+/** A ticked client whose view alone decides (client-table.ts): the fold's quick case. */
+const TICKED_PLAIN = TICKED | PLAIN;
 /** The row word at byte 60, between its first and last: see `gather`. */
 const ROW_MID = 15;
 
@@ -282,10 +284,26 @@ export class ChangeFold<E extends object, D> {
       // the change. Going down, a viewer swapped into a removed one's place was already seen.
       // Removing a viewer moves the last one into its place, which never grows the overflow.
       const over = vn > INLINE ? T.overflow[slot]! : null;
+      // Most pairs when every client is due (no teams then): a ticked client whose view alone
+      // decides, not the owner. Its case of the walk below, with the branches it never takes left out.
+      const quick = eager && !every;
       for (let j = vn - 1; j >= 0; j--) {
         const cs = j < INLINE ? I[b + I_V + j]! : over![j - INLINE]!;
         const cb = cs * CROW;
         const flags = CF[cb + C_FLAGS]!;
+        if (quick && (flags & TICKED_PLAIN) === TICKED_PLAIN && cs !== owner) {
+          if (hasMoved && !inView(CF, cb, C_SA, x, y, z)) {
+            if ((T.everyone[slot] === 0 && T.pinned[slot] === 0) || !this.interest.relevant(byClient[cs] as RoomClient<D>, recs[slot]!, true)) {
+              this.interest.leaveAt(byClient[cs] as RoomClient<D>, slot, j);
+              continue;
+            }
+          }
+          if (open) {
+            ticks.list(cs, k);
+            listed = true;
+          }
+          continue;
+        }
         if (every && (flags & RIDER) !== 0) continue;
         // A view the view alone decides keeps what is inside its staying box (a moved one: its new box, in the row).
         // A view queried whole this tick (REQUERY) leaves that query to judge what it keeps.
