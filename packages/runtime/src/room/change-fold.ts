@@ -464,9 +464,6 @@ export class ChangeFold<E extends object, D> {
     const order = this.changeOrder(changes);
     const total = order === null ? changes.length : this.orderN;
     let n = 0;
-    let touch = 0;
-    const F = this.table.f64;
-    const I = this.table.i32;
     const codecs = this.table.codecs;
     for (let x = 0; x < total; x++) {
       let i = x;
@@ -480,14 +477,6 @@ export class ChangeFold<E extends object, D> {
       slots[n] = slot;
       this.gEnt[n] = o;
       this.gCodec[n] = codecs[slot]!;
-      // Its table row, touched here in this tight loop, so its cache misses overlap instead of
-      // each stalling the fold's walk below (3.5 % of the arena's tick, caches cold between ticks).
-      // A row is two cache lines only if its buffer starts on a line; a large ArrayBuffer starts
-      // 16 bytes past one (glibc), which spreads a row over three. Words at most 64 bytes apart
-      // (bytes 0, 60 and 124 of the row) touch each line it spans, however it lies: touching the
-      // last as well made the arena's tick 2.5 % faster (ab-room, both orders).
-      const r = slot * ROW_I32;
-      touch += F[slot * ROW_F64 + F_X]! + I[r + ROW_MID]! + I[r + ROW_I32 - 1]!;
       masks[n * 4] = o.$c0;
       masks[n * 4 + 1] = o.$c1;
       masks[n * 4 + 2] = o.$r0;
@@ -500,7 +489,6 @@ export class ChangeFold<E extends object, D> {
       }
       n++;
     }
-    this.touched = touch;
     return n;
   }
 
@@ -514,13 +502,28 @@ export class ChangeFold<E extends object, D> {
     let n = 0;
     let sorted = true;
     let last = -1;
+    const I = this.table.i32;
+    let touch = 0;
     for (let i = 0; i < changes.length; i++) {
-      const id = changes[i]!.$id;
+      const o = changes[i]!;
+      const id = o.$id;
       if (id === 0) continue;
       const key = id * KEY_SPAN + i;
       if (key < last) sorted = false;
       last = order[n++] = key;
+      // Its table row, touched in this tightest of loops, so the rows' cache misses overlap each
+      // other and the sort below, instead of each stalling the gather or the fold (the rows of a
+      // thousand random entities are cold between ticks: a tenth of the arena's tick). A row is
+      // two cache lines only if its buffer starts on a line; a large ArrayBuffer starts 16 bytes
+      // past one (glibc), which spreads a row over three. Words at most 64 bytes apart (bytes 0,
+      // 60 and 124 of the row) touch each line it spans, however it lies.
+      const slot = o.$ext;
+      if (typeof slot === 'number') {
+        const r = slot * ROW_I32;
+        touch += I[r]! + I[r + ROW_MID]! + I[r + ROW_I32 - 1]!;
+      }
     }
+    this.touched = touch;
     this.orderN = n;
     // Games often write their entities in id order: then there is nothing to sort.
     if (!sorted) sortKeys(order, n);
