@@ -48,8 +48,11 @@ export class ChangeFold<E extends object, D> {
   private logging = false;
   /** This tick's changed entities of the room, by slot, in id order, with their masks and positions. */
   private gSlot = new Int32Array(1024);
-  /** Their entities and codecs, for the encodes in the fold (`encodeNow`): reused, set by `gather`. */
-  private readonly gEnt: Tracked[] = [];
+  /**
+   * Their entities and codecs, for the encodes in the fold (`encodeNow`): reused, set by `gather`.
+   * The entities are let go after the walk, so a removed one is not kept alive by a quiet room.
+   */
+  private readonly gEnt: (Tracked | null)[] = [];
   private readonly gCodec: ClassCodec[] = [];
   private gMask = new Int32Array(4096);
   private gPos = new Float64Array(3072);
@@ -347,6 +350,7 @@ export class ChangeFold<E extends object, D> {
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
       if (listed && eager) this.encodeNow(slot, k);
     }
+    this.gEnt.fill(null, 0, n);
     this.movedN = movedN;
     if (n > 0 && this.cellLog === 'auto') this.logging = viewers >= n * (this.logging ? LOG_OFF : LOG_ON);
   }
