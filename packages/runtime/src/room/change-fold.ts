@@ -61,7 +61,7 @@ export class ChangeFold<E extends object, D> {
   /** How many changed entities this tick gathered (`gSlot`, `gMask`), and whether it noted changes by cell. */
   private gN = 0;
   private loggedTick = false;
-  /** What `gather` read from the rows it touched: kept so the reads are not optimized away. */
+  /** What `changeOrder` read from the rows it touched: kept so the reads are not optimized away. */
   private touched = 0;
   /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
   private someNotDue = false;

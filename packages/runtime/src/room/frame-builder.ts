@@ -7,7 +7,7 @@ import { Writer } from '../wire/writer.js';
 import { DirectClaim, type DirectLists } from './direct-lists.js';
 import { I_EEND, I_EHI, I_ELO, I_ESTART, I_ETICK, I_ID, I_MARK, I_OWNER, ROW_I32, type EntityTable } from './entity-table.js';
 import { hasOwnedNews } from './ownership.js';
-import { ENTERING, GONE, KNOWN, LITE_ENTERING, LITE_KNOWN, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
+import { ENTERING, GONE, KNOWN, LITE_ENTERING, LITE_KNOWN, VIS_OTHER, type EntityRecord, type ViewEntry, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import { KEEP, KEEP_MASK, type SharedEncodings, type Span } from './shared-encodings.js';
 import type { SharedRun } from './shared-run.js';
@@ -67,6 +67,11 @@ export class FrameBuilder {
   private slice(entry: ViewEntry, out: Span): void {
     const rec = entry.rec;
     if (entry.state === ENTERING) {
+      // What any client may see: the same bytes lite holds enter with, made once a tick.
+      if (entry.vis === VIS_OTHER) {
+        this.enc.wholeSlice(rec.slot, out);
+        return;
+      }
       const c0 = rec.masks.allow[entry.vis * 2]!;
       const c1 = rec.masks.allow[entry.vis * 2 + 1]!;
       this.enc.sliceOf(rec, c0, c1, c0 & rec.masks.nested0, c1 & rec.masks.nested1, 1, out);
