@@ -127,3 +127,42 @@ describe('tick lists: what a frame callback changes before a client frame', () =
     expect(check(new Map([[5, given]]))).toBeGreaterThan(300);
   });
 });
+
+describe('tick lists: a tick with more changes for a client than its list held', () => {
+  it('every change reaches every client when the lists grow in the middle of the fold', () => {
+    // 300 entities inside every client's view, 200 of them moved each tick: far more than a
+    // list's first room (64), so the lists grow during the fold's walk over the viewers.
+    const rng = new Rng(11);
+    const room = new RoomCore<Entity, number>({ schema: arena, patchRate: 60, grid: { cellSize: 50, cellLog: 'never' } });
+    const reps = Array.from({ length: 5 }, () => new ReplicaWorld(arena));
+    const cs = reps.map((_, i) => room.addClient(i, { view: { x: 100, y: 100, halfWidth: 150, halfHeight: 150, hysteresis: 0 } }));
+    const es = Array.from({ length: 300 }, () => {
+      const e = new Entity();
+      e.x = rng.nextDouble() * 200;
+      e.y = rng.nextDouble() * 200;
+      return room.add(e);
+    });
+    let listed = 0;
+    for (let t = 1; t <= 6; t++) {
+      for (let k = 0; k < 200; k++) {
+        const e = es[(k * 7 + t * 13) % es.length]!;
+        e.x = Math.min(200, Math.max(0, e.x + (rng.nextDouble() - 0.5) * 8));
+      }
+      room.update((t * 1000) / 60, (c, f) => {
+        const ch = reps[c.data]!.apply(f);
+        if (t > 1) listed = Math.max(listed, ch.changed.length);
+      });
+      // After every tick, not only the last: a change lost in one tick may be sent again later.
+      for (const c of cs) {
+        const rep = reps[c.data]!;
+        for (const e of es) {
+          const r = rep.get(room.world.idOf(e)) as unknown as { x: number; y: number } | undefined;
+          expect(r, `tick ${t}, client ${c.data}, entity ${room.world.idOf(e)}`).toBeDefined();
+          expect([r!.x, r!.y], `tick ${t}, client ${c.data}, entity ${room.world.idOf(e)}`).toEqual([Math.fround(e.x), Math.fround(e.y)]);
+        }
+      }
+    }
+    // The ticks after the join sent each client about 200 changes in one frame.
+    expect(listed).toBeGreaterThan(150);
+  });
+});

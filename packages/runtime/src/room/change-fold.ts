@@ -179,6 +179,8 @@ export class ChangeFold<E extends object, D> {
     // the entity is still in cache from the gather, instead of at the first frame that needs it.
     const eager = !someNotDue && !this.teams;
     const ticks = this.ticks;
+    // Client slots' list lengths: the array is replaced only as clients join, never in the fold.
+    const tc = ticks.count;
     const allRide = run.riders === this.clients.length;
     const CF = this.ctable.f64;
     const byClient = this.ctable.clients;
@@ -290,6 +292,11 @@ export class ChangeFold<E extends object, D> {
       // Most pairs when every client is due (no teams then): a ticked client whose view alone
       // decides, not the owner. Its case of the walk below, with the branches it never takes left out.
       const quick = eager && !every;
+      // The tick lists' storage in locals, for the quick case's listing written out below: read
+      // through the object on every pair, it was reloaded after each call the walk might make.
+      // Taken again after anything that may widen the lists.
+      let tl = ticks.lists;
+      let tw = ticks.width;
       for (let j = vn - 1; j >= 0; j--) {
         const cs = j < INLINE ? I[b + I_V + j]! : over![j - INLINE]!;
         const cb = cs * CROW;
@@ -302,7 +309,14 @@ export class ChangeFold<E extends object, D> {
             }
           }
           if (open) {
-            ticks.list(cs, k);
+            const ln = tc[cs]!;
+            if (ln === tw) {
+              ticks.widen();
+              tl = ticks.lists;
+              tw = ticks.width;
+            }
+            tl[cs * tw + ln] = k;
+            tc[cs] = ln + 1;
             listed = true;
           }
           continue;
@@ -330,12 +344,16 @@ export class ChangeFold<E extends object, D> {
             // An owner's frame encodes what it alone may see (no teams, or it would not be TICKED).
             if ((flags & TICKED) !== 0 && eager) {
               ticks.listOwn(cs, k);
+              tl = ticks.lists;
+              tw = ticks.width;
               continue;
             }
           } else if (!open) continue;
           else if ((flags & TICKED) !== 0 && eager) {
             // Encoded below (`listed`), for every client due now.
             ticks.list(cs, k);
+            tl = ticks.lists;
+            tw = ticks.width;
             listed = true;
             continue;
           }

@@ -282,11 +282,14 @@ export class FrameBuilder {
           dv = w.view;
         }
         const v = entityKey(delta, 0);
-        if (v < 128) buf[pos++] = v;
-        else if (v < 16384) {
-          // A key of two bytes (ids up to 4,095 apart either way): the usual gap between a frame's entities.
-          buf[pos++] = (v & 127) | 128;
-          buf[pos++] = v >>> 7;
+        if (v < 16384) {
+          // One byte or two (ids up to 4,095 apart either way: the usual gaps between a frame's
+          // entities), written without a branch: which it is is a coin toss in a typical frame.
+          // The second byte is written either way; a one-byte key's is overwritten next.
+          const two = +(v > 127);
+          buf[pos] = (v & 127) | (two << 7);
+          buf[pos + 1] = v >>> 7;
+          pos += 1 + two;
         } else {
           w.pos = pos;
           w.varuint(v);

@@ -79,7 +79,7 @@ export class TickLists {
   }
 
   /** Twice the room per client, each list copied to its new place. */
-  private widen(): void {
+  widen(): void {
     const w = this.width;
     const lists = new Int32Array(this.count.length * w * 2);
     for (let cs = 0; cs < this.count.length; cs++) lists.set(this.lists.subarray(cs * w, cs * w + this.count[cs]!), cs * w * 2);
