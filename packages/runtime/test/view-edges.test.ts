@@ -73,11 +73,11 @@ describe('moved entities found through the edge index', () => {
   // Listed per viewer, the fold finds the views a moved entity left; noted by cell, the edge index does (`exits`).
   it.each(['never', 'always'] as const)('every client of a crowded grid holds exactly the entities inside its box view, tick after tick (cellLog %s)', (cellLog) => {
     const rng = new Rng(7);
-    // Box views of half side 40 over cells of 40 in a 200 × 200 world: 60 clients put about 20
+    // Box views of half side 40 over cells of 40 in a 200 × 200 world: 120 clients put about 40
     // box views on every cell, so cells index their views' edges once entities have moved.
     const room = new RoomCore<Entity, number>({ schema: arena, grid: { cellSize: 40, cellLog } });
     const reps = new Map<number, ReplicaWorld>();
-    const clients = Array.from({ length: 60 }, (_, i) => {
+    const clients = Array.from({ length: 120 }, (_, i) => {
       const c = room.addClient(i, { view: { x: rng.nextDouble() * 200, y: rng.nextDouble() * 200, halfWidth: 40, halfHeight: 40, hysteresis: 0 } });
       reps.set(i, new ReplicaWorld(arena));
       return c;
@@ -93,7 +93,7 @@ describe('moved entities found through the edge index', () => {
     let checked = 0;
     for (let t = 0; t < 80; t++) {
       // Midway some views move a little: their cells' indexes must not serve the old views.
-      if (t === 40) for (const c of clients.slice(0, 15)) c.moveView(c.shape.x + rng.nextDouble() * 6 - 3, c.shape.y + rng.nextDouble() * 6 - 3);
+      if (t === 40) for (const c of clients.slice(0, 30)) c.moveView(c.shape.x + rng.nextDouble() * 6 - 3, c.shape.y + rng.nextDouble() * 6 - 3);
       for (let k = 0; k < 60; k++) {
         const e = es[rng.nextInt(0, es.length - 1)]!;
         // Small steps, some onto a view's edge exactly.
@@ -110,7 +110,7 @@ describe('moved entities found through the edge index', () => {
         checked++;
       }
     }
-    expect(checked).toBe(80 * 60);
+    expect(checked).toBe(80 * 120);
     // The index was in use: some cell built one and kept it.
     const grid = (room as unknown as { grid: SpatialGrid<unknown, unknown> }).grid;
     expect([...grid.cells.values()].some((cell) => cell.edgesFresh)).toBe(true);

@@ -14,8 +14,12 @@ const OFF3 = 2 ** 16;
 
 export { VIEW_FIELDS };
 
-/** Box views a cell needs before its moved entities look views up by their edges (below, testing each is as cheap). */
-const EDGES_MIN_VIEWS = 16;
+/**
+ * Box views a cell needs before its moved entities look views up by their edges. Below, testing
+ * each view is cheaper: in the arena's shape (11 views a cell on average) 16 was 1.5 % slower
+ * than 32, with bench:load's crowded cells (about a hundred) even (BENCHMARKS.md).
+ */
+const EDGES_MIN_VIEWS = 32;
 /** Moves a cell sees with unchanged views before it builds the edge index. */
 const EDGES_AFTER_MOVES = 16;
 /**
