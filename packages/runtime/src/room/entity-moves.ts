@@ -65,6 +65,26 @@ export class EntityMoves<E extends object, D> {
         this.offerByEdges(cell, slot, from, k * 3, leaves);
         continue;
       }
+      const nw = watchers.length;
+      if (cell.boxes === nw) {
+        // Every watcher a box view (the usual cell): the scan below without its other cases, in
+        // a loop small enough to keep the positions in registers.
+        for (let i = 0, o = 0; i < nw; i++, o += VIEW_FIELDS) {
+          const vx = V[o]!;
+          const vy = V[o + 1]!;
+          const vz = V[o + 2]!;
+          const ex = V[o + 3]!;
+          const ey = V[o + 4]!;
+          const ez = V[o + 5]!;
+          const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
+          const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
+          if (inside === was) continue;
+          if (inside === 1) {
+            if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
+          } else if (leaves) this.leaveView(watchers[i]!, T.recs[slot]!);
+        }
+        continue;
+      }
       for (let i = 0; i < watchers.length; i++) {
         // `vx` is read only inside `boxes`: with NaN chosen in its place, TurboFan kept it boxed,
         // one allocation per watcher.
