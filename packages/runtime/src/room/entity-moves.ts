@@ -36,17 +36,14 @@ export class EntityMoves<E extends object, D> {
       let leaves = logKinds[k]! !== 0;
       // The row keeps its cell: no map lookup while the entity stays inside it.
       if (!grid.inCell(F, f + F_X, f + F_CELL)) {
-        const key = grid.keyAt(x, y, z);
         const rec = T.recs[slot]!;
         // Every view that held it watches the cell it left; the new cell's need no leave test.
         if (leaves) this.leaveOld(cell, rec, from, k * 3, f + F_X);
         leaves = false;
         this.interest.leaveCell(cell, slot);
-        grid.release(F[f + F_CELL]!);
-        F[f + F_CELL] = key;
-        cell = rec.gridCell = grid.cell(key);
+        cell = rec.gridCell = grid.recell(cell, F, f + F_X, f + F_CELL);
         I[slot * ROW_I32 + I_CELLIX] = cell.index;
-        T.cellPos[slot] = cell.addEntity(rec, slot, x, y, z);
+        T.cellPos[slot] = cell.addEntityAt(rec, slot, F, f + F_X);
       } else cell.moveAt(T.cellPos[slot]!, F, f + F_X);
       if (logKinds[k] === 2) this.log.note(cell.index, slot, x, y, z);
       // Viewers were checked while folding; the clients watching the cell may gain the entity.

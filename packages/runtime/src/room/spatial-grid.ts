@@ -53,6 +53,16 @@ export class GridCell<E, C> {
   edgesFresh = false;
   /** Entities moved in this cell since its watchers or their views last changed. */
   movesSinceChange = 0;
+  /** Its cell coordinates (`SpatialGrid.coord`; z 0 in 2D). */
+  cx = 0;
+  cy = 0;
+  cz = 0;
+  /**
+   * The cells around it that entities crossed to, by `SpatialGrid.nearIndex`, linked both ways
+   * and unlinked when either is dropped: a crossing to one is found without the grid's map
+   * (whose double keys each lookup boxes); null until the first crossing out.
+   */
+  near: (GridCell<E, C> | null)[] | null = null;
   /**
    * Its entities sorted by x and by y (axis-order.ts), kept while moving views read them
    * (`ordered`); null until first asked for, and in step only while `ordersKept`.
@@ -121,6 +131,14 @@ export class GridCell<E, C> {
         return;
       }
     }
+  }
+
+  /**
+   * `addEntity` at the position in `from` at `at` (x, y, z): a moved entity's crossing passes
+   * its table row, not three doubles, which a call not inlined boxes each.
+   */
+  addEntityAt(entity: E, slot: number, from: Float64Array, at: number): number {
+    return this.addEntity(entity, slot, from[at]!, from[at + 1]!, from[at + 2]!);
   }
 
   /** Adds an entity at a position; returns its index in the cell (until another leaves). */
@@ -261,11 +279,44 @@ export class SpatialGrid<E, C> {
     return this.keyAt(from[at]!, from[at + 1]!, from[at + 2]!) === from[keyAt];
   }
 
+  /**
+   * An entity's crossing out of `old` (which no longer holds it): the key of its position at
+   * `at` in `from` (x, y, z) replaces the old one at `keyAt` there, `old` is dropped if nothing
+   * is left in it, and the new cell is returned. A key is a double above the small-integer
+   * range, boxed by every call not inlined and by every map lookup, so it stays in the row, and
+   * a crossing to a neighbouring cell follows `old`'s link (`GridCell.near`): no garbage.
+   */
+  recell(old: GridCell<E, C>, from: Float64Array, at: number, keyAt: number): GridCell<E, C> {
+    const cx = this.coord(from[at]!);
+    const cy = this.coord(from[at + 1]!);
+    const cz = this.dimensions === 2 ? 0 : this.coord(from[at + 2]!);
+    const n = nearIndex(cx - old.cx, cy - old.cy, cz - old.cz);
+    let c = n >= 0 && old.near !== null ? old.near[n]! : null;
+    const empty = old.entities.length === 0 && old.watchers.length === 0;
+    if (empty) this.drop(old, from[keyAt]!);
+    from[keyAt] = this.key(cx, cy, cz);
+    if (c === null) {
+      c = this.cell(from[keyAt]!);
+      if (n >= 0 && !empty) link(old, c, n);
+    }
+    return c;
+  }
+
   cell(key: number): GridCell<E, C> {
     let c = this.cells.get(key);
     if (c === undefined) {
       const index = this.freeIndex.pop() ?? this.byIndex.length;
       c = new GridCell<E, C>(index);
+      // Its coordinates back from the key (see `key`).
+      if (this.dimensions === 2) {
+        c.cx = Math.floor(key / 2 ** 26) - OFF2;
+        c.cy = key - (c.cx + OFF2) * 2 ** 26 - OFF2;
+      } else {
+        const xy = Math.floor(key / 2 ** 17);
+        c.cz = key - xy * 2 ** 17 - OFF3;
+        c.cx = Math.floor(xy / 2 ** 17) - OFF3;
+        c.cy = xy - (c.cx + OFF3) * 2 ** 17 - OFF3;
+      }
       this.byIndex[index] = c;
       this.cells.set(key, c);
     }
@@ -275,11 +326,22 @@ export class SpatialGrid<E, C> {
   /** Drops a cell nobody uses any more, so a world that roams does not keep every cell it touched. */
   release(key: number): void {
     const c = this.cells.get(key);
-    if (c !== undefined && c.entities.length === 0 && c.watchers.length === 0) {
-      this.cells.delete(key);
-      this.byIndex[c.index] = null;
-      this.freeIndex.push(c.index);
+    if (c !== undefined && c.entities.length === 0 && c.watchers.length === 0) this.drop(c, key);
+  }
+
+  /** Drops cell `c` (key `key`), empty, and its links to its neighbours. */
+  private drop(c: GridCell<E, C>, key: number): void {
+    const near = c.near;
+    if (near !== null) {
+      for (let i = 0; i < near.length; i++) {
+        const d = near[i]!;
+        if (d !== null) d.near![26 - i] = null;
+      }
+      c.near = null;
     }
+    this.cells.delete(key);
+    this.byIndex[c.index] = null;
+    this.freeIndex.push(c.index);
   }
 
   /** Calls `fn` with the key of every cell overlapping the box [min, max] (z ignored in 2D). */
@@ -292,6 +354,18 @@ export class SpatialGrid<E, C> {
     const z1 = this.dimensions === 2 ? 0 : this.coord(maxZ);
     for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) for (let cz = z0; cz <= z1; cz++) fn(this.key(cx, cy, cz));
   }
+}
+
+/** The place of the cell (dx, dy, dz) away in a cell's `near` (27 places), or -1 beyond its neighbours. */
+function nearIndex(dx: number, dy: number, dz: number): number {
+  if (dx < -1 || dx > 1 || dy < -1 || dy > 1 || dz < -1 || dz > 1) return -1;
+  return dx + 1 + 3 * (dy + 1) + 9 * (dz + 1);
+}
+
+/** Links `a` to its neighbour `b` at place `n` of `a.near`, and `b` back to `a` at the opposite place. */
+function link<E, C>(a: GridCell<E, C>, b: GridCell<E, C>, n: number): void {
+  (a.near ??= new Array<GridCell<E, C> | null>(27).fill(null))[n] = b;
+  (b.near ??= new Array<GridCell<E, C> | null>(27).fill(null))[26 - n] = a;
 }
 
 /** A typed array twice as long, with the same contents. */
