@@ -58,7 +58,7 @@ export class GridCell<E, C> {
   cy = 0;
   cz = 0;
   /**
-   * The cells around it that entities crossed to, by `SpatialGrid.nearIndex`, linked both ways
+   * The cells around it that entities crossed to, at their `nearIndex` places, linked both ways
    * and unlinked when either is dropped: a crossing to one is found without the grid's map
    * (whose double keys each lookup boxes); null until the first crossing out.
    */
