@@ -3,7 +3,7 @@
 // (cell-log.ts), the views it left are found here too, through the same cells.
 import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, PLAIN, REQUERY, SWEPT, inView, type ClientTable } from './client-table.js';
-import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
+import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_OWNER, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import type { Interest } from './interest.js';
 import type { EntityRecord, RoomClient } from './records.js';
 import { VIEW_FIELDS, type GridCell, type SpatialGrid } from './spatial-grid.js';
@@ -38,7 +38,7 @@ export class EntityMoves<E extends object, D> {
       if (!grid.inCell(F, f + F_X, f + F_CELL)) {
         const rec = T.recs[slot]!;
         // Every view that held it watches the cell it left; the new cell's need no leave test.
-        if (leaves) this.leaveOld(cell, rec, from, k * 3, f + F_X);
+        if (leaves) this.leaveOld(cell, slot, from, k * 3, f + F_X);
         leaves = false;
         this.interest.leaveCell(cell, slot);
         cell = rec.gridCell = grid.recell(cell, F, f + F_X, f + F_CELL);
@@ -78,7 +78,7 @@ export class EntityMoves<E extends object, D> {
           if (inside === was) continue;
           if (inside === 1) {
             if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
-          } else if (leaves) this.leaveView(watchers[i]!, T.recs[slot]!);
+          } else if (leaves) this.leaveView(watchers[i]!, ws[i]!, slot);
         }
         continue;
       }
@@ -100,7 +100,7 @@ export class EntityMoves<E extends object, D> {
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
             if (inside > was) {
               if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
-            } else if (leaves && was > inside) this.leaveView(watchers[i]!, T.recs[slot]!);
+            } else if (leaves && was > inside) this.leaveView(watchers[i]!, ws[i]!, slot);
             continue;
           }
         }
@@ -152,7 +152,7 @@ export class EntityMoves<E extends object, D> {
       // A view left across two axes comes twice: the second finds no entry.
       for (let h = 0; h < m; h++) {
         const o = hits[h]! * VIEW_FIELDS;
-        if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[hits[h]!]!, T.recs[slot]!);
+        if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[hits[h]!]!, cell.slots[hits[h]!]!, slot);
       }
     }
     const others = edges.others;
@@ -164,22 +164,24 @@ export class EntityMoves<E extends object, D> {
    * view there that held it where it was (`from` at `fa`) and does not where it is (its table
    * row, at `ta`) loses it.
    */
-  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, rec: EntityRecord, from: Float64Array, fa: number, ta: number): void {
+  private leaveOld(cell: GridCell<EntityRecord, RoomClient<D>>, slot: number, from: Float64Array, fa: number, ta: number): void {
     const V = cell.views;
     const F = this.table.f64;
     // A watcher without a box view has a NaN centre, which holds nothing.
     for (let i = 0; i < cell.watchers.length; i++) {
       const o = i * VIEW_FIELDS;
-      if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[i]!, rec);
+      if (holds(V, o, from, fa) && !holds(V, o, F, ta)) this.leaveView(cell.watchers[i]!, cell.slots[i]!, slot);
     }
   }
 
   /**
-   * A box view the entity moved out of, when the fold did not walk its viewers: it leaves, unless
-   * the client knows it for another reason (it owns it).
+   * A box view the entity moved out of, when the fold did not walk its viewers (a tick noted by
+   * cell): it leaves, unless the client owns it. Every view is then a box the view alone decides
+   * and the entity is neither global nor shown (`ChangeFold.loggable`, `skips`), so its row is
+   * the whole test: no record, no lookup in the client's entries.
    */
-  private leaveView(client: RoomClient<D>, rec: EntityRecord): void {
-    if (client.entries.has(rec.id) && !this.interest.relevant(client, rec, true)) this.interest.leave(client, rec);
+  private leaveView(client: RoomClient<D>, cs: number, slot: number): void {
+    if (this.table.i32[slot * ROW_I32 + I_OWNER] !== cs) this.interest.leaveSlot(client, slot);
   }
 
   /** A moved entity offered to watcher `i` of its cell, whose view is not a box the view alone decides for. */

@@ -250,6 +250,14 @@ export class Interest<E extends object, D> {
     this.drop(client, slot, id, client.entries.take(id)!);
   }
 
+  /** As `leaveAt`, the viewer found by its client slot; nothing when the client does not hold the entity. */
+  leaveSlot(client: RoomClient<D>, slot: number): void {
+    if (!this.table.removeViewer(slot, client.slot)) return;
+    this.unticked(client);
+    const id = this.table.i32[slot * ROW_I32 + I_ID]!;
+    this.drop(client, slot, id, client.entries.take(id)!);
+  }
+
   /** A removed entity leaves every view at once: one walk over its row, no viewer detached one by one. */
   leaveAll(rec: EntityRecord): void {
     const T = this.table;

@@ -37,7 +37,8 @@ export interface GridOptions<E> {
    * Ticks when every client has a box view the view alone decides (no hysteresis, no filter,
    * nothing hidden, no budget, no teams) may note each changed entity once under its cell for
    * the frames to collect, instead of listing it for each viewer (docs/rooms.md). 'auto'
-   * (default) does so while changes average 32 viewers or more; 'always' and 'never' force it.
+   * (default) does so while changes average 32 viewers or more and some client is not due (with
+   * every client due, the tick lists make listing cheaper); 'always' and 'never' force it.
    */
   cellLog?: CellLogMode;
 }
