@@ -24,7 +24,7 @@ const LOG_ON = 32;
 const LOG_OFF = 16;
 /** A ticked client whose view alone decides (client-table.ts): the fold's quick case. */
 const TICKED_PLAIN = TICKED | PLAIN;
-/** The row word at byte 60, between its first and last: see `gather`. */
+/** The row word at byte 60, between its first and last: see the touch at the start of the fold. */
 const ROW_MID = 15;
 
 export class ChangeFold<E extends object, D> {
@@ -61,7 +61,7 @@ export class ChangeFold<E extends object, D> {
   /** How many changed entities this tick gathered (`gSlot`, `gMask`), and whether it noted changes by cell. */
   private gN = 0;
   private loggedTick = false;
-  /** What `changeOrder` read from the rows it touched: kept so the reads are not optimized away. */
+  /** What the fold read from the rows it touched first: kept so the reads are not optimized away. */
   private touched = 0;
   /** Whether some client is not due this tick: a tick noting by cell keeps its masks in the histories for it. */
   private someNotDue = false;
@@ -188,6 +188,19 @@ export class ChangeFold<E extends object, D> {
     const pos = this.gPos;
     let movedN = 0;
     let viewers = 0;
+    // The changed entities' table rows, touched first in a loop of their own, so their cache
+    // misses overlap each other instead of each stalling the walk below (the rows of a thousand
+    // random entities are cold between ticks). Touched in the pass over the changes before the
+    // gather instead, they were partly gone again by now: this place measured 2–3 % off the
+    // arena's tick (BENCHMARKS.md). A row is two cache lines only if its buffer starts on a line;
+    // a large ArrayBuffer starts 16 bytes past one (glibc), which spreads a row over three. Words
+    // at most 64 bytes apart (bytes 0, 60 and 124 of the row) touch each line it spans.
+    let touch = 0;
+    for (let k = 0; k < n; k++) {
+      const r = slots[k]! * ROW_I32;
+      touch += I[r]! + I[r + ROW_MID]! + I[r + ROW_I32 - 1]!;
+    }
+    this.touched = touch;
     for (let k = 0; k < n; k++) {
       const slot = slots[k]!;
       const f = slot * ROW_F64;
@@ -528,8 +541,6 @@ export class ChangeFold<E extends object, D> {
     let n = 0;
     let sorted = true;
     let last = -1;
-    const I = this.table.i32;
-    let touch = 0;
     for (let i = 0; i < changes.length; i++) {
       const o = changes[i]!;
       const id = o.$id;
@@ -537,19 +548,7 @@ export class ChangeFold<E extends object, D> {
       const key = id * KEY_SPAN + i;
       if (key < last) sorted = false;
       last = order[n++] = key;
-      // Its table row, touched in this tightest of loops, so the rows' cache misses overlap each
-      // other and the sort below, instead of each stalling the gather or the fold (the rows of a
-      // thousand random entities are cold between ticks: a tenth of the arena's tick). A row is
-      // two cache lines only if its buffer starts on a line; a large ArrayBuffer starts 16 bytes
-      // past one (glibc), which spreads a row over three. Words at most 64 bytes apart (bytes 0,
-      // 60 and 124 of the row) touch each line it spans, however it lies.
-      const slot = o.$ext;
-      if (typeof slot === 'number') {
-        const r = slot * ROW_I32;
-        touch += I[r]! + I[r + ROW_MID]! + I[r + ROW_I32 - 1]!;
-      }
     }
-    this.touched = touch;
     this.orderN = n;
     // Games often write their entities in id order: then there is nothing to sort.
     if (!sorted) sortKeys(order, n);
