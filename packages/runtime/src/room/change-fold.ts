@@ -317,7 +317,7 @@ export class ChangeFold<E extends object, D> {
         if (quick && (flags & TICKED_PLAIN) === TICKED_PLAIN && cs !== owner) {
           if (hasMoved && !inView(CF, cb, C_SA, x, y, z)) {
             if ((T.everyone[slot] === 0 && T.pinned[slot] === 0) || !this.interest.relevant(byClient[cs] as RoomClient<D>, recs[slot]!, true)) {
-              this.interest.leaveAt(byClient[cs] as RoomClient<D>, slot, j);
+              this.interest.leaveSoon(byClient[cs] as RoomClient<D>, slot, j);
               continue;
             }
           }
@@ -381,6 +381,7 @@ export class ChangeFold<E extends object, D> {
       if (keep) this.history.record(slot, this.tick, c0, c1, masks[k * 4 + 2]!, masks[k * 4 + 3]!);
       if (listed && eager) this.encodeNow(slot, k);
     }
+    this.interest.settleLeaves();
     this.gEnt.fill(null, 0, n);
     this.movedN = movedN;
     if (n > 0 && this.cellLog === 'auto') this.logging = viewers >= n * (this.logging ? LOG_OFF : LOG_ON);

@@ -77,7 +77,7 @@ export class EntityMoves<E extends object, D> {
           const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
           if (inside === was) continue;
           if (inside === 1) {
-            if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
+            if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSoon(watchers[i]!, slot);
           } else if (leaves) this.leaveView(watchers[i]!, ws[i]!, slot);
         }
         continue;
@@ -99,7 +99,7 @@ export class EntityMoves<E extends object, D> {
             const inside = +(Math.abs(x - vx) <= ex) & +(Math.abs(y - vy) <= ey) & +(Math.abs(z - vz) <= ez);
             const was = +(Math.abs(fx - vx) <= ex) & +(Math.abs(fy - vy) <= ey) & +(Math.abs(fz - vz) <= ez);
             if (inside > was) {
-              if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSlot(watchers[i]!, slot);
+              if (!this.interest.has(watchers[i]!, ws[i]!, slot)) this.interest.enterSoon(watchers[i]!, slot);
             } else if (leaves && was > inside) this.leaveView(watchers[i]!, ws[i]!, slot);
             continue;
           }
@@ -126,6 +126,7 @@ export class EntityMoves<E extends object, D> {
         if (c.shape.containsAt(F, f + F_X, false) && this.interest.relevant(c, rec, false)) this.interest.enter(c, rec);
       }
     }
+    this.interest.settleEnters();
   }
 
   /**

@@ -10,7 +10,7 @@ import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_OWNER, I_VN, INLINE, ROW_F64, 
 import { EntityRecord, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, type Held, type RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
 import type { SharedRun } from './shared-run.js';
-import type { GridCell, SpatialGrid } from './spatial-grid.js';
+import { doubled, type GridCell, type SpatialGrid } from './spatial-grid.js';
 import { SweepBand } from './sweep-band.js';
 import type { TickLists } from './tick-lists.js';
 import { adopt, entryOf, listEntering, markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
@@ -34,6 +34,18 @@ export class Interest<E extends object, D> {
   private readonly band = new SweepBand();
   /** The box of cells a view watches (`SpatialGrid.watchBox`). */
   private readonly box = new Int32Array(6);
+  /** Leaves the fold's walk made whose entries are not yet updated (`leaveSoon`): client, entity slot and id. */
+  private readonly soonClients: RoomClient<D>[] = [];
+  private soonSlots = new Int32Array(64);
+  private soonIds = new Int32Array(64);
+  private soonN = 0;
+  /** Lite holds the moves gave whose entries are not yet set (`enterSoon`): client, entity id and slot. */
+  private readonly newClients: RoomClient<D>[] = [];
+  private newIds = new Int32Array(64);
+  private newSlots = new Int32Array(64);
+  private newN = 0;
+  /** What `settleLeaves` and `settleEnters` read ahead: kept so the reads are not optimized away. */
+  touched = 0;
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -214,6 +226,45 @@ export class Interest<E extends object, D> {
     else this.enterEntry(client, this.table.recs[slot]!);
   }
 
+  /**
+   * As `enterSlot`, for the moves' scans: a lite hold's entry in the client's entries is set by
+   * `settleEnters`, once the moves are done, its lookup read ahead with the others (as
+   * `settleLeaves` does). Meanwhile the entity's row names the client as a viewer, and the moves
+   * test each pair once. Its callers, the scans of box views the view alone decides, run no game
+   * callback (such views exist only in rooms without a filter).
+   */
+  enterSoon(client: RoomClient<D>, slot: number): void {
+    if (!this.holdsLite(client, slot)) {
+      this.enterEntry(client, this.table.recs[slot]!);
+      return;
+    }
+    this.table.pushViewer(slot, client.slot);
+    listEntering(client, slot);
+    const n = this.newN;
+    if (n === this.newIds.length) {
+      this.newIds = doubled(this.newIds);
+      this.newSlots = doubled(this.newSlots);
+    }
+    this.newClients[n] = client;
+    this.newIds[n] = this.table.i32[slot * ROW_I32 + I_ID]!;
+    this.newSlots[n] = slot;
+    this.newN = n + 1;
+  }
+
+  /** The lite holds `enterSoon` gave: set in each client's entries, in the order they entered. */
+  settleEnters(): void {
+    const n = this.newN;
+    if (n === 0) return;
+    this.newN = 0;
+    const cs = this.newClients;
+    const ids = this.newIds;
+    let touch = 0;
+    for (let i = 0; i < n; i++) touch += cs[i]!.entries.touch(ids[i]!);
+    this.touched = touch;
+    for (let i = 0; i < n; i++) cs[i]!.entries.set(ids[i]!, LITE_ENTERING, this.newSlots[i]!);
+    cs.fill(null!, 0, n);
+  }
+
   /** Whether the client holds the entity in `slot` lite when it enters (see `enter`). */
   private holdsLite(client: RoomClient<D>, slot: number): boolean {
     return !this.teams && !client.paused && client.budget === Infinity && this.table.i32[slot * ROW_I32 + I_OWNER] !== client.slot;
@@ -248,6 +299,47 @@ export class Interest<E extends object, D> {
     const id = this.table.i32[slot * ROW_I32 + I_ID]!;
     this.table.removeViewerAt(slot, j);
     this.drop(client, slot, id, client.entries.take(id)!);
+  }
+
+  /**
+   * As `leaveAt`, with the client's entries updated by `settleLeaves`, which the fold calls once
+   * its walk is done. Each such update looks the id up in the client's hold table, a cache miss
+   * in a table of them all; settled together, the lookups are read ahead in a loop of their own,
+   * so the misses overlap. Until then the client still holds the entity by its entries, not by
+   * the entity's row: nothing in the walk asks either for a pair it has already left. The walk's
+   * quick case, the only caller, runs no game callback that could throw before the settling (its
+   * room has no filter, and no teams when every client is due).
+   */
+  leaveSoon(client: RoomClient<D>, slot: number, j: number): void {
+    const id = this.table.i32[slot * ROW_I32 + I_ID]!;
+    this.table.removeViewerAt(slot, j);
+    const n = this.soonN;
+    if (n === this.soonSlots.length) {
+      this.soonSlots = doubled(this.soonSlots);
+      this.soonIds = doubled(this.soonIds);
+    }
+    this.soonClients[n] = client;
+    this.soonSlots[n] = slot;
+    this.soonIds[n] = id;
+    this.soonN = n + 1;
+  }
+
+  /** The leaves `leaveSoon` noted: each client's entries give up the entity, in the order they left. */
+  settleLeaves(): void {
+    const n = this.soonN;
+    if (n === 0) return;
+    this.soonN = 0;
+    const cs = this.soonClients;
+    const ids = this.soonIds;
+    let touch = 0;
+    for (let i = 0; i < n; i++) touch += cs[i]!.entries.touch(ids[i]!);
+    this.touched = touch;
+    for (let i = 0; i < n; i++) {
+      const c = cs[i]!;
+      this.drop(c, this.soonSlots[i]!, ids[i]!, c.entries.take(ids[i]!)!);
+    }
+    // Let the clients go: one removed before the next tick is not kept alive by this list.
+    cs.fill(null!, 0, n);
   }
 
   /** As `leaveAt`, the viewer found by its client slot; nothing when the client does not hold the entity. */
