@@ -8,9 +8,10 @@ import type { CellLog } from './cell-log.js';
 import { CROW, C_EA, C_FLAGS, C_ROUND, C_SA, C_X, C_Y, C_Z, inView, type ClientTable } from './client-table.js';
 import { F_CELL, F_X, F_Y, F_Z, I_CELLIX, I_ID, I_OWNER, I_VN, INLINE, ROW_F64, ROW_I32, type EntityTable } from './entity-table.js';
 import { EntityRecord, GONE, KNOWN, LITE_ENTERING, VIS_OTHER, ViewEntry, liveRecords, type Held, type RoomClient } from './records.js';
+import { PendingHolds } from './pending-holds.js';
 import { empty } from './reused-arrays.js';
 import type { SharedRun } from './shared-run.js';
-import { doubled, type GridCell, type SpatialGrid } from './spatial-grid.js';
+import type { GridCell, SpatialGrid } from './spatial-grid.js';
 import { SweepBand } from './sweep-band.js';
 import type { TickLists } from './tick-lists.js';
 import { adopt, entryOf, listEntering, markPending, updateVis, visOf, type ViewEntryPool } from './view-entries.js';
@@ -34,18 +35,9 @@ export class Interest<E extends object, D> {
   private readonly band = new SweepBand();
   /** The box of cells a view watches (`SpatialGrid.watchBox`). */
   private readonly box = new Int32Array(6);
-  /** Leaves the fold's walk made whose entries are not yet updated (`leaveSoon`): client, entity slot and id. */
-  private readonly soonClients: RoomClient<D>[] = [];
-  private soonSlots = new Int32Array(64);
-  private soonIds = new Int32Array(64);
-  private soonN = 0;
-  /** Lite holds the moves gave whose entries are not yet set (`enterSoon`): client, entity id and slot. */
-  private readonly newClients: RoomClient<D>[] = [];
-  private newIds = new Int32Array(64);
-  private newSlots = new Int32Array(64);
-  private newN = 0;
-  /** What `settleLeaves` and `settleEnters` read ahead: kept so the reads are not optimized away. */
-  touched = 0;
+  /** Leaves the fold's walk made, and lite holds the moves gave, whose entries are not yet updated (`leaveSoon`, `enterSoon`). */
+  private readonly leaves = new PendingHolds<D>();
+  private readonly enters = new PendingHolds<D>();
 
   constructor(
     private readonly table: EntityTable<EntityRecord>,
@@ -240,29 +232,18 @@ export class Interest<E extends object, D> {
     }
     this.table.pushViewer(slot, client.slot);
     listEntering(client, slot);
-    const n = this.newN;
-    if (n === this.newIds.length) {
-      this.newIds = doubled(this.newIds);
-      this.newSlots = doubled(this.newSlots);
-    }
-    this.newClients[n] = client;
-    this.newIds[n] = this.table.i32[slot * ROW_I32 + I_ID]!;
-    this.newSlots[n] = slot;
-    this.newN = n + 1;
+    this.enters.push(client, slot, this.table.i32[slot * ROW_I32 + I_ID]!);
   }
 
   /** The lite holds `enterSoon` gave: set in each client's entries, in the order they entered. */
   settleEnters(): void {
-    const n = this.newN;
-    if (n === 0) return;
-    this.newN = 0;
-    const cs = this.newClients;
-    const ids = this.newIds;
-    let touch = 0;
-    for (let i = 0; i < n; i++) touch += cs[i]!.entries.touch(ids[i]!);
-    this.touched = touch;
-    for (let i = 0; i < n; i++) cs[i]!.entries.set(ids[i]!, LITE_ENTERING, this.newSlots[i]!);
-    cs.fill(null!, 0, n);
+    const q = this.enters;
+    const n = q.readAhead();
+    const cs = q.clients;
+    const ids = q.ids;
+    const slots = q.slots;
+    for (let i = 0; i < n; i++) cs[i]!.entries.set(ids[i]!, LITE_ENTERING, slots[i]!);
+    q.clear();
   }
 
   /** Whether the client holds the entity in `slot` lite when it enters (see `enter`). */
@@ -311,35 +292,22 @@ export class Interest<E extends object, D> {
    * room has no filter, and no teams when every client is due).
    */
   leaveSoon(client: RoomClient<D>, slot: number, j: number): void {
-    const id = this.table.i32[slot * ROW_I32 + I_ID]!;
     this.table.removeViewerAt(slot, j);
-    const n = this.soonN;
-    if (n === this.soonSlots.length) {
-      this.soonSlots = doubled(this.soonSlots);
-      this.soonIds = doubled(this.soonIds);
-    }
-    this.soonClients[n] = client;
-    this.soonSlots[n] = slot;
-    this.soonIds[n] = id;
-    this.soonN = n + 1;
+    this.leaves.push(client, slot, this.table.i32[slot * ROW_I32 + I_ID]!);
   }
 
   /** The leaves `leaveSoon` noted: each client's entries give up the entity, in the order they left. */
   settleLeaves(): void {
-    const n = this.soonN;
-    if (n === 0) return;
-    this.soonN = 0;
-    const cs = this.soonClients;
-    const ids = this.soonIds;
-    let touch = 0;
-    for (let i = 0; i < n; i++) touch += cs[i]!.entries.touch(ids[i]!);
-    this.touched = touch;
+    const q = this.leaves;
+    const n = q.readAhead();
+    const cs = q.clients;
+    const ids = q.ids;
+    const slots = q.slots;
     for (let i = 0; i < n; i++) {
       const c = cs[i]!;
-      this.drop(c, this.soonSlots[i]!, ids[i]!, c.entries.take(ids[i]!)!);
+      this.drop(c, slots[i]!, ids[i]!, c.entries.take(ids[i]!)!);
     }
-    // Let the clients go: one removed before the next tick is not kept alive by this list.
-    cs.fill(null!, 0, n);
+    q.clear();
   }
 
   /** As `leaveAt`, the viewer found by its client slot; nothing when the client does not hold the entity. */
