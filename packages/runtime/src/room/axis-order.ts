@@ -1,6 +1,6 @@
 // A grid cell's entities sorted along one axis, so a view that moved a little finds the few
 // entities in the strip between its old and new edge by binary search instead of testing every
-// entity of each cell along its edge (see `Interest.sweep`).
+// entity of each cell along its edge (see `ViewQuery.sweep`).
 
 /**
  * Coordinates of a cell's entities on one axis, ascending, each with the entity's index in the

@@ -61,7 +61,7 @@ export class ClientTable {
   /**
    * Each client's view as of its last grid query, in the same layout; C_FLAGS is 1 when that
    * query left the client holding exactly what its box view decides, so the next one need only
-   * look where the view moved (see `Interest.query`).
+   * look where the view moved (see `ViewQuery.query`).
    */
   prev = new Float64Array(64 * CROW);
   /**

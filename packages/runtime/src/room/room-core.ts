@@ -18,6 +18,7 @@ import { ChangeFold } from './change-fold.js';
 import { SharedEncodings } from './shared-encodings.js';
 import { SharedRun } from './shared-run.js';
 import { reenterAll, releaseAll, updateVis, ViewEntryPool } from './view-entries.js';
+import { ViewQuery } from './view-query.js';
 import { EntityTable, I_OPEN0, I_OPEN1, I_OWNER, ROW_I32 } from './entity-table.js';
 import { EntityRecord, VIS_OTHER, ViewEntry, liveRecords, RoomClient } from './records.js';
 import { empty } from './reused-arrays.js';
@@ -130,6 +131,8 @@ export class RoomCore<E extends object = object, D = unknown> {
   private readonly pool = new ViewEntryPool();
   private readonly frames: FrameBuilder;
   private readonly interest: Interest<E, D>;
+  /** Views that moved, queried again each tick. */
+  private readonly views: ViewQuery<E, D>;
   private readonly changes: ChangeFold<E, D>;
   /** Follow links: while there are none, the tick skips looking for followers. */
   private followed = 0;
@@ -166,6 +169,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     this.gz = g?.z ?? ((e: E) => (e as { z?: number }).z ?? 0);
     this.log = new CellLog(this.ctable);
     this.interest = new Interest<E, D>(this.table, this.ctable, this.grid, this.gx, this.gy, this.gz, options.filter, this.teams, this.clients, this.run, this.pool, this.log, this.ticks);
+    this.views = new ViewQuery<E, D>(this.interest, this.table, this.ctable, this.grid, options.filter);
     this.moves = this.grid ? new EntityMoves<E, D>(this.table, this.ctable, this.grid, this.interest, this.log) : null;
     this.changes = new ChangeFold<E, D>(this.world, this.table, this.ctable, this.clients, this.grid, this.gx, this.gy, this.gz, options.teamOf, options.filter !== undefined, this.teams, this.interest, this.direct, this.run, this.history, this.log, cellLog, this.enc, this.ticks);
   }
@@ -339,7 +343,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     client.removed = true;
     swapRemove(this.clients, client);
     releaseAll(client, this.table);
-    this.interest.unwatchAll(client);
+    this.views.unwatchAll(client);
     if (client.follow) this.unfollow(client);
     for (const rec of client.owned) {
       rec.owner = null;
@@ -501,7 +505,7 @@ export class RoomCore<E extends object = object, D = unknown> {
     if (this.moves) this.moves.moveEntities(this.changes.moved, this.changes.movedFrom, this.changes.movedLog, this.changes.movedN);
     if (this.log.seal()) this.stats.cellLogTicks++;
     // Indexed, not `for...of`: code run again unoptimized (after a deopt) allocates an iterator result per client.
-    for (let i = 0; i < this.clients.length; i++) if (this.clients[i]!.viewDirty) this.interest.query(this.clients[i]!);
+    for (let i = 0; i < this.clients.length; i++) if (this.clients[i]!.viewDirty) this.views.query(this.clients[i]!);
     let frames = 0;
     let bytes = 0;
     for (let i = 0; i < this.clients.length; i++) {

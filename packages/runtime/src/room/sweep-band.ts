@@ -1,5 +1,5 @@
 // The band of a view's move: the grid cells that may hold a position inside one box (the view
-// before or after its move) but not the other. A sweep (`Interest.sweep`) reads only these.
+// before or after its move) but not the other. A sweep (`ViewQuery.sweep`) reads only these.
 import { C_X } from './client-table.js';
 
 /**
