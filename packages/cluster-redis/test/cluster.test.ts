@@ -79,6 +79,11 @@ describe('a cluster of 3 nodes', () => {
     expect(cleanMs).toBeLessThan(LEASE_MS + 2 * HEARTBEAT_MS + 2000);
     // Every orphan rejoins (a fresh session: its node died with it) in a room of a live node.
     await until(() => orphans.every((c) => c.status === 'open' && c.nodeUrl !== victim.url && live.some((n) => n.url === c.nodeUrl)), 'the orphans to rejoin live nodes', 20_000);
+    // A node writes its rooms' counts to the registry in a batch after the joins it served, so
+    // the last rejoin may reach the registry a round trip after its client is open: the count
+    // is read until it holds every client, within two heartbeats.
+    const count = async () => (await live[0]!.request<ClusterRoom[]>({ cmd: 'rooms', name: 'arena' })).reduce((n, r) => n + r.clients, 0);
+    await until(async () => (await count()) === 24, 'the registry to count every client', 2 * HEARTBEAT_MS + 2000).catch(() => undefined);
     const rooms = await live[0]!.request<ClusterRoom[]>({ cmd: 'rooms', name: 'arena' });
     for (const r of rooms) expect(r.clients).toBeLessThanOrEqual(r.maxClients);
     expect(rooms.reduce((n, r) => n + r.clients, 0)).toBe(24);
