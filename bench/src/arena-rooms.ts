@@ -31,7 +31,7 @@ const HELP = `usage: arena-rooms [filter-regex] [options]
                     targets/room-floor.ts)
   --runs N          measured runs, each from a fresh state (default 5; the scenarios too)
   --ticks N         measured ticks per run (default 100)
-  --warmup N        unmeasured ticks at the start of every run, after the join (default 20)
+  --warmup N        unmeasured ticks at the start of every run, after the join (default 100)
   --clients N       clients (default 100)
   --entities N      entities in the world (default 10000)
   --moved N         entities moved per tick (default 1000)
@@ -50,7 +50,7 @@ const { values: opts, positionals } = parseBenchArgs('arena-rooms', HELP, {
   options: {
     runs: { type: 'string', default: '5' },
     ticks: { type: 'string', default: '100' },
-    warmup: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '100' },
     clients: { type: 'string', default: '100' },
     entities: { type: 'string', default: '10000' },
     moved: { type: 'string', default: '1000' },
@@ -68,6 +68,9 @@ if (opts.help) {
 const int = (name: string, v: string, min: number) => intOption('arena-rooms', HELP, name, v, min);
 const runs = int('runs', opts.runs, 1);
 const ticks = int('ticks', opts.ticks, 1);
+// 100 by default, not 20: each run builds its rooms anew after the last run's were collected, and
+// V8 optimizes their tick code again. netschema's ticks 20–45 ran at 0.58–0.80 ms against
+// 0.34–0.41 from about tick 70 on (BENCHMARKS.md, "warm-up"); Colyseus's settle within 45.
 const warmup = int('warmup', opts.warmup, 0);
 const clients = int('clients', opts.clients, 1);
 const half = int('half', opts.half, 1);

@@ -3,13 +3,17 @@
  * but each tick only 2% of the heroes get a new hp (owner-only) and nothing public changes: most
  * clients have nothing to receive. See owner-room.ts.
  *
- * 2,000 measured ticks a run, not the 200 of the other scenarios: a tick here takes tens of µs,
- * so 200 of them are a few ms, where one 4 ms preemption of the main thread by another thread
- * (this VM's scheduler quantum; V8's background GC threads after the run's full GC) doubles a
- * run's mean, and the first ticks after that GC run with cold caches. Measured at a3611c4:
- * netschema's run means spread 12–126 µs with 200 ticks and 14–36 µs with 2,000; the ratio was
- * 0.26–0.80 in eight scenario runs of 200 ticks and 0.24–0.25 in three of 2,000. Both systems
- * run the same ticks.
+ * 2,000 measured ticks a run, not the 200 of the other scenarios: a tick here takes a few µs,
+ * so 200 of them are a few ms, where one 4 ms preemption of the main thread doubles a run's mean.
+ * Measured at a3611c4: netschema's run means spread 12–126 µs with 200 ticks and 14–36 µs with
+ * 2,000.
+ *
+ * 3,000 warm-up ticks, not 300: each run builds a new room after the last one's was collected,
+ * and V8 optimizes the tick's code again (`--trace-opt` shows `fold`, `update`, `build` … anew in
+ * every run). Its background compiles take tens of ms, and 300 ticks of this size are about 6 ms: netschema's
+ * measured ticks then started in unoptimized code, its run means spread 7–22 µs (medians of the
+ * ticks 6.5–7.8 µs), and one bench:arena run in six missed the 0.5 goal. With 3,000 the run means
+ * spread 6.6–8.0 µs (BENCHMARKS.md, "warm-up"). Both systems warm up and run the same ticks.
  */
 import { runOwnerScenario } from './owner-room.js';
 import type { Scenario } from './scenario.js';
@@ -20,7 +24,7 @@ export const ownerOnly: Scenario = {
     runOwnerScenario(
       'owner_only',
       '100 clients, 1,000 heroes seen by all, 10 owned per client; per tick 20 owner-only hp changes, nothing public',
-      { clients: 100, heroes: 1000, hpPerTick: 20, movesPerTick: 0, warmup: 300, ticks: 2000 },
+      { clients: 100, heroes: 1000, hpPerTick: 20, movesPerTick: 0, warmup: 3000, ticks: 2000 },
       options,
       { server: 'owner_only_ratio', bytes: 'owner_bytes_ratio' },
     ),
