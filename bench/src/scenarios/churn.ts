@@ -33,7 +33,7 @@ const CLIENTS = 100;
 const CHURN = 100;
 /**
  * Unmeasured ticks first: V8 optimizes each new room's code again (owner-only.ts says why), and
- * netschema's ticks 20–80 still ran at 0.19–0.47 ms against 0.15–0.19 after.
+ * netschema's ticks 20–80 still ran at 0.17–0.47 ms against 0.14–0.21 after.
  */
 const WARMUP = 100;
 const TICKS = 200;

@@ -3,8 +3,8 @@
  * 10% of the heroes get a new hp (owner-only) and 5% move (public). See owner-room.ts.
  *
  * 1,500 warm-up ticks: V8 optimizes each new room's tick code again (owner-only.ts says why), and
- * with 300 (about 15 ms of netschema's loop) some runs were measured before it had: run means of
- * 36 µs and of 64–71 µs in one run, 32–35 µs (one 47) with 1,500.
+ * with 300 (about 15 ms of netschema's loop) some runs were measured before it had: in one
+ * scenario run, run means of 37–38 µs in two and 50–71 µs in four; 32–35 µs (one 47) with 1,500.
  */
 import { runOwnerScenario } from './owner-room.js';
 import type { Scenario } from './scenario.js';

@@ -10,10 +10,11 @@
  *
  * 3,000 warm-up ticks, not 300: each run builds a new room after the last one's was collected,
  * and V8 optimizes the tick's code again (`--trace-opt` shows `fold`, `update`, `build` … anew in
- * every run). Its background compiles take tens of ms, and 300 ticks of this size are about 6 ms: netschema's
- * measured ticks then started in unoptimized code, its run means spread 7–22 µs (medians of the
- * ticks 6.5–7.8 µs), and one bench:arena run in six missed the 0.5 goal. With 3,000 the run means
- * spread 6.6–8.0 µs (BENCHMARKS.md, "warm-up"). Both systems warm up and run the same ticks.
+ * every run), on a background thread. 300 ticks of this size are about 6 ms of the loop, and the
+ * measured ticks then began in unoptimized code: run means spread 7.7–27 µs while the ticks'
+ * medians stayed at 6.8–11.4, and one bench:arena run in six missed the 0.5 goal. With 3,000 the
+ * run means spread 6.6–8.0 µs (BENCHMARKS.md, "warm-up"). Both systems warm up and run the same
+ * ticks.
  */
 import { runOwnerScenario } from './owner-room.js';
 import type { Scenario } from './scenario.js';
