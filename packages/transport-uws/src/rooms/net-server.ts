@@ -1,18 +1,16 @@
 import {
-  C_JOIN, C_LEAVE, C_MANIFEST, C_MESSAGE, C_PING, C_PONG, C_RESYNC, CloseCode, DecodeError, ErrorCode,
-  PROTOCOL_VERSION, Reader, readJoin, readMessageBody, S_MANIFEST_REQUEST, S_PING, S_PONG, Writer, closeReason, writeError, writePing,
-  writeRedirect, writeWelcome, type JoinRequest, type SchemaModule,
-  Client, Room, numberOption, type NumberRange, type RoomHost, type RoomOptions,
+  CloseCode, S_PING, Writer, closeReason, writePing, type SchemaModule,
+  type Client, type Room, numberOption, type NumberRange, type RoomHost, type RoomOptions,
 } from '@netschema/runtime';
-import type { ClusterAdapter, ClusterRoomListing, Placement } from '../cluster/cluster-adapter.js';
+import type { ClusterAdapter, ClusterRoomListing } from '../cluster/cluster-adapter.js';
 import { Messaging, type TopicHandler } from '../cluster/messaging.js';
-import { nodeToken, splitNodeToken } from '../cluster/node-token.js';
 import { Inspector, resolveInspectorOptions } from '../inspector/inspector.js';
 import { UpgradeRejection, UwsServer, sendResultOf, type SendResult, type UpgradeRequest, type UwsServerOptions, type UwsSocket } from '../uws-server.js';
 import { AddressTable, resolveLimits, type Limits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
-import { explainMismatch } from './handshake.js';
-import { AWAIT_MANIFEST, CLOSED, JOINED, JOINING, PLACING, Peer } from './peer.js';
+import { Inbound } from './inbound.js';
+import { Joins } from './joins.js';
+import { CLOSED, JOINED, Peer, detachPeer } from './peer.js';
 import type { NetServerOptions, RoomListing } from './server-options.js';
 import { RoomRegistry } from './room-registry.js';
 import { defaultIdentify, Sessions } from './sessions.js';
@@ -25,10 +23,6 @@ interface Admitted {
   user: unknown;
   address: string;
 }
-
-/** A room id as `newRoomId` makes it, and a seat as the cluster reserves it (`<roomId>.<seatId>`). */
-const ROOM_ID = /^r[\w-]{16}$/;
-const SEAT = /^(r[\w-]{16})\.([\w-]{12})$/;
 
 /** A NetServer's counts at one moment (see `NetServer.stats`). */
 export interface ServerStats {
@@ -49,7 +43,7 @@ export interface ServerStats {
 export class NetServer implements RoomHost {
   readonly schema: SchemaModule;
   readonly pauseBytes: number;
-  /** Largest message a joined client may send. */
+  /** Largest message a joined client may send (Inbound holds clients to it). */
   private readonly maxMessage: number;
   /** Silence (ms) after which a joined client is closed; 0: never. */
   private readonly idleMs: number;
@@ -61,7 +55,6 @@ export class NetServer implements RoomHost {
   private readonly resumeGraceMs: number;
   private readonly messageRate: number;
   private readonly messageBurst: number;
-  private readonly maxErrors: number;
   private readonly pingIntervalMs: number;
   private uws!: UwsServer;
   private inspector: Inspector | null = null;
@@ -71,9 +64,9 @@ export class NetServer implements RoomHost {
   private readonly limits: Limits;
   private readonly addresses: AddressTable;
   private readonly sessions: Sessions;
-  private readonly identify: (user: unknown) => unknown;
+  private readonly joins: Joins;
+  private readonly inbound: Inbound;
   private readonly w = new Writer(1024);
-  private readonly r: Reader;
   private housekeeping: NodeJS.Timeout | undefined;
   private pinger: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
@@ -110,20 +103,30 @@ export class NetServer implements RoomHost {
     this.resumeGraceMs = n('resumeGraceMs', 10_000, { min: 0 });
     this.messageRate = n('messageRate', 120, { above: 0, finite: true });
     this.messageBurst = n('messageBurst', 240, { min: 1 });
-    this.maxErrors = n('maxErrors', 10, { min: 0 });
+    const maxErrors = n('maxErrors', 10, { min: 0 });
     // A ping period under 10 ms would turn the pinger into a busy loop.
     this.pingIntervalMs = n('pingIntervalMs', 1000, { min: 10, finite: true });
-    this.r = new Reader(new Uint8Array(0));
     this.limits = resolveLimits(options);
     this.addresses = new AddressTable(this.limits);
     this.sessions = new Sessions(this.limits);
     this.registry = new RoomRegistry(this, this.limits);
-    this.identify = options.identify ?? defaultIdentify;
     // Checked before anything listens: an inspector without auth never starts.
     this.inspectorOptions = options.inspector === undefined ? null : resolveInspectorOptions(options.inspector);
     this.cluster = options.cluster;
     if (this.cluster !== undefined && typeof this.cluster.placeByName !== 'function') throw new TypeError('NetServer: cluster must be a cluster adapter (e.g. redisCluster() from @netschema/cluster-redis)');
     this.messaging = new Messaging(schema, this.cluster, (e, where) => this.report(e, where));
+    // The join flow and the message handling reach the sockets through these (uWS starts later, in `start`).
+    const send = (peer: Peer, bytes: Uint8Array): void => void this.uws.send(peer.ws, bytes);
+    const end = (peer: Peer, code: number, reason: string): void => this.end(peer, code, reason);
+    this.joins = new Joins(schema, this.registry, this.sessions, this.addresses, this.limits, this.cluster, options.identify ?? defaultIdentify, {
+      draining: () => this.draining !== null,
+      send,
+      end,
+      open: (name, opts, isPrivate, id) => this.open(name, opts, isPrivate, id),
+      roomChanged: (room, seat) => this.roomChanged(room, seat),
+      sendBytes: (client, bytes) => this.sendBytes(client, bytes),
+    });
+    this.inbound = new Inbound(schema, this.joins, { maxMessage: this.maxMessage, messageRate: this.messageRate, maxErrors }, { send, end });
   }
 
   private async start(): Promise<void> {
@@ -139,7 +142,7 @@ export class NetServer implements RoomHost {
       allowFallback: options.allowFallback ?? false,
       ...(options.sharedPort === undefined ? {} : { sharedPort: options.sharedPort }),
       onOpen: (ws) => this.opened(ws),
-      onMessage: (ws, bytes, isBinary) => this.received(ws, bytes, isBinary),
+      onMessage: (ws, bytes, isBinary) => this.inbound.received(ws.getUserData().owner as Peer, bytes, isBinary),
       onClose: (ws) => this.closed(ws),
       onDrain: (ws) => this.drained(ws),
     };
@@ -345,7 +348,7 @@ export class NetServer implements RoomHost {
   closeClient(client: Client, code: number, reason: string): void {
     const peer = client.link as Peer | null;
     if (peer === null) return;
-    this.detach(peer);
+    detachPeer(peer);
     this.uws.end(peer.ws, code, closeReason(reason));
   }
 
@@ -411,321 +414,10 @@ export class NetServer implements RoomHost {
     peer.counted = true;
   }
 
-  private received(ws: UwsSocket, bytes: Uint8Array, isBinary: boolean): void {
-    const peer = ws.getUserData().owner as Peer;
-    if (peer.state === CLOSED) return;
-    if (!isBinary) {
-      // Every protocol message is binary; a text frame is not one of them, whatever it holds.
-      if (peer.state === JOINED && peer.client) this.offence(peer, peer.client, ErrorCode.MALFORMED_MESSAGE, 'a text frame; protocol messages are binary');
-      else this.end(peer, CloseCode.PROTOCOL_ERROR, 'a text frame; the join must be a binary message');
-      return;
-    }
-    const now = performance.now();
-    peer.lastSeen = now;
-    const client = peer.client;
-    if (client) {
-      client.stats.bytesIn += bytes.length;
-      client.stats.messagesIn++;
-    }
-    if (peer.state === JOINED && bytes.length > this.maxMessage) {
-      this.end(peer, CloseCode.MESSAGE_TOO_BIG, `a message of ${bytes.length} bytes; the limit is ${this.maxMessage}`);
-      client?.room.leave(client, false);
-      return;
-    }
-    if (!peer.bucket.take(now)) {
-      this.end(peer, CloseCode.RATE_LIMITED, `more than ${this.messageRate} messages per second`);
-      // RATE_LIMITED is final for the client: end the session too, or its entities stay behind.
-      client?.room.leave(client, false);
-      return;
-    }
-    const r = this.r;
-    r.reset(bytes);
-    try {
-      const kind = bytes.length > 0 ? r.u8() : -1;
-      if (peer.state === JOINED && client) this.inRoom(peer, client, kind, r);
-      else if (peer.state === JOINING && kind === C_JOIN) this.join(peer, readJoin(r));
-      else if (peer.state === AWAIT_MANIFEST && kind === C_MANIFEST) this.mismatch(peer, r.string());
-      else if (kind === C_PING) this.pong(peer, r);
-      else this.end(peer, CloseCode.PROTOCOL_ERROR, `expected a join message first, got message kind ${kind}`);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      if (peer.state === JOINED && client) this.offence(peer, client, ErrorCode.MALFORMED_MESSAGE, `malformed message: ${e.message}`);
-      else this.end(peer, CloseCode.PROTOCOL_ERROR, `malformed handshake: ${e.message}`);
-    }
-  }
-
-  private inRoom(peer: Peer, client: Client, kind: number, r: Reader): void {
-    switch (kind) {
-      case C_MESSAGE: {
-        const seq = r.varuint();
-        const { codec, msg } = readMessageBody(r, this.schema);
-        if (!client.room.dispatch(client, seq, codec.name, msg)) {
-          this.offence(peer, client, ErrorCode.NO_HANDLER, `no handler for message ${codec.name} in room ${client.room.name}`);
-        }
-        return;
-      }
-      case C_PING:
-        this.pong(peer, r);
-        return;
-      case C_PONG: {
-        const id = r.varuint();
-        if (id === peer.pingId && peer.pingSentAt > 0) {
-          const rtt = performance.now() - peer.pingSentAt;
-          client.rtt = rtt;
-          client.rttSmoothed = client.rttSmoothed === 0 ? rtt : client.rttSmoothed + (rtt - client.rttSmoothed) / 8;
-          peer.pingSentAt = 0;
-        }
-        return;
-      }
-      case C_RESYNC:
-        client.room.resync(client);
-        return;
-      case C_JOIN:
-        this.offence(peer, client, ErrorCode.ALREADY_JOINED, `already joined room ${client.room.name} (${client.room.id}); one connection carries one session, leave first or open another connection`);
-        return;
-      case C_LEAVE:
-        this.end(peer, CloseCode.LEFT, 'left');
-        client.room.leave(client, true);
-        return;
-      default:
-        this.offence(peer, client, ErrorCode.UNKNOWN_MESSAGE, `unknown message kind ${kind}`);
-    }
-  }
-
-  /** A bad message: the client hears why; after `maxErrors` of them it is disconnected. */
-  private offence(peer: Peer, client: Client, code: number, text: string): void {
-    if (++peer.errors > this.maxErrors) {
-      this.end(peer, CloseCode.TOO_MANY_ERRORS, `too many bad messages; last: ${text}`);
-      client.room.leave(client, false);
-      return;
-    }
-    client.room.error(client, code, text);
-  }
-
-  private pong(peer: Peer, r: Reader): void {
-    const w = this.w;
-    w.reset();
-    writePing(w, S_PONG, r.varuint());
-    this.uws.send(peer.ws, w.view_(0));
-  }
-
-  private join(peer: Peer, j: JoinRequest): void {
-    // First: every join costs this, including ones that go on to a manifest exchange.
-    if (!this.addresses.join(peer.address, performance.now())) {
-      this.end(peer, CloseCode.JOIN_RATE_LIMITED, `more than ${this.limits.joinRate} joins per second from your address`);
-      return;
-    }
-    if (j.protocol !== PROTOCOL_VERSION) {
-      this.end(peer, CloseCode.PROTOCOL_VERSION, `client speaks protocol ${j.protocol}, this server ${PROTOCOL_VERSION}: upgrade the ${j.protocol < PROTOCOL_VERSION ? 'client' : 'server'}`);
-      return;
-    }
-    if (j.fingerprint !== this.schema.fingerprint) {
-      // Ask for the client's manifest, so the close reason can name what differs.
-      peer.state = AWAIT_MANIFEST;
-      this.uws.send(peer.ws, Uint8Array.of(S_MANIFEST_REQUEST));
-      return;
-    }
-    const identity = this.identify(peer.user);
-    // In a cluster a token names its node: another node's session is resumed there.
-    let { node: tokenNode, token } = this.cluster ? splitNodeToken(j.resumeToken) : { node: '', token: j.resumeToken };
-    if (tokenNode === this.nodeId) tokenNode = '';
-    // A token presented by another identity (or a stale one) is ignored: a fresh join.
-    const held = token && tokenNode === '' ? this.sessions.find(token, identity) : undefined;
-    if (held) {
-      this.resume(peer, held, j.lastTick);
-      return;
-    }
-    let options: unknown;
-    try {
-      options = j.options ? JSON.parse(j.options) : {};
-    } catch {
-      this.end(peer, CloseCode.PROTOCOL_ERROR, 'join options are not valid JSON');
-      return;
-    }
-    if (this.cluster) {
-      void this.placeInCluster(this.cluster, peer, j, options, identity, tokenNode);
-      return;
-    }
-    const room = this.pick(peer, j.room, options);
-    if (room !== null) this.admit(peer, room, options, identity);
-  }
-
-  /**
-   * A join in a cluster: to the node holding the client's session, or to a seat the registry
-   * reserves (here, or on the node that holds the room: a redirect). Every await is followed by
-   * a check that the socket is still open; a seat it no longer needs expires on its own.
-   */
-  private async placeInCluster(cluster: ClusterAdapter, peer: Peer, j: JoinRequest, options: unknown, identity: unknown, tokenNode: string): Promise<void> {
-    peer.state = PLACING;
-    try {
-      if (tokenNode !== '') {
-        const url = await cluster.nodeUrl(tokenNode);
-        if (peer.state === CLOSED) return;
-        // Its node is gone (no lease): the session died with it, so this is a fresh join.
-        if (url !== null) return this.redirect(peer, url, '');
-      }
-      let placement: Placement | undefined;
-      // Only something shaped like a seat costs a registry call; anything else is ignored.
-      const seat = SEAT.exec(j.seat);
-      if (seat !== null) {
-        const claim = await cluster.claimSeat(seat[1]!, seat[2]!);
-        if (claim.ok) placement = { at: 'here', roomId: seat[1]!, name: claim.name, seat: seat[2]! };
-        // An expired or foreign seat: place the join again, as the client asked it.
-      }
-      if (placement === undefined && !this.registry.isDefined(j.room) && !ROOM_ID.test(j.room)) {
-        return this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(j.room.slice(0, 64))}`);
-      }
-      placement ??= await this.place(cluster, j.room);
-      if (peer.state === CLOSED) {
-        // Gone while placed: give the seat back now rather than when it expires.
-        const room = placement.at === 'here' ? this.registry.get(placement.roomId) : undefined;
-        if (room !== undefined && placement.at === 'here') this.roomChanged(room, placement.seat);
-        return;
-      }
-      if (placement.at === 'node') return this.redirect(peer, placement.url, `${placement.roomId}.${placement.seat}`);
-      if (placement.at === 'none') {
-        const code = placement.reason === 'not-found' ? CloseCode.ROOM_NOT_FOUND : this.registry.isDefined(j.room) ? CloseCode.SERVER_FULL : CloseCode.ROOM_FULL;
-        return this.end(peer, code, placement.message);
-      }
-      let room = this.registry.get(placement.roomId);
-      if (room === undefined || room.disposed) {
-        const opened = this.open(placement.name, options, false, placement.roomId);
-        if (typeof opened === 'string') {
-          this.cluster?.roomClosed(placement.roomId);
-          return this.end(peer, CloseCode.SERVER_FULL, `no room for you here: ${opened}`);
-        }
-        room = opened;
-      }
-      this.admit(peer, room, options, identity, placement.seat);
-    } catch (e) {
-      if (peer.state === CLOSED) return;
-      this.end(peer, CloseCode.CLUSTER_UNAVAILABLE, `the cluster's room registry is unreachable (${e instanceof Error ? e.message : String(e)}); try again`);
-    }
-  }
-
-  private place(cluster: ClusterAdapter, key: string): Promise<Placement> {
-    const maxClients = this.registry.maxClientsOf(key);
-    if (maxClients === undefined) return cluster.placeById(key);
-    return cluster.placeByName(key, maxClients);
-  }
-
-  /** Sends the client to another node: S_REDIRECT, then close 4016 (the client follows at once). */
-  private redirect(peer: Peer, url: string, seat: string): void {
-    const w = this.w;
-    w.reset();
-    writeRedirect(w, { url, seat });
-    this.uws.send(peer.ws, w.view_(0));
-    this.end(peer, CloseCode.REDIRECT, `join at ${url}`);
-  }
-
-  /** A new session in `room`; `seat`: the registry's reservation it uses up, whether the join succeeds or not. */
-  private admit(peer: Peer, room: Room, options: unknown, identity: unknown, seat?: string): void {
-    if (this.registry.isFull(room)) {
-      this.roomChanged(room, seat);
-      this.end(peer, CloseCode.ROOM_FULL, `room ${room.id} is full (${room.maxClients} clients)`);
-      return;
-    }
-    const client = new Client(room, peer.user);
-    try {
-      room.join(client, options);
-    } catch (e) {
-      this.roomChanged(room, seat);
-      this.end(peer, CloseCode.JOIN_REFUSED, e instanceof Error ? e.message : String(e));
-      return;
-    }
-    this.sessions.issue(client, identity);
-    this.roomChanged(room, seat);
-    this.attach(peer, client);
-    this.welcome(peer, client, false);
-    // Messages onJoin sent (a greeting, the rules) follow the welcome.
-    const early = client.early ?? [];
-    client.early = null;
-    for (const bytes of early) this.sendBytes(client, bytes);
-  }
-
-  /** The room to join: by id, or by name (a public one with room, else a new one). Null after closing the peer. */
-  private pick(peer: Peer, key: string, options: unknown): Room | null {
-    const byId = this.registry.get(key);
-    if (byId && !byId.disposed) {
-      if (this.registry.isFull(byId)) {
-        this.end(peer, CloseCode.ROOM_FULL, `room ${key} is full (${byId.maxClients} clients)`);
-        return null;
-      }
-      return byId;
-    }
-    if (!this.registry.isDefined(key)) {
-      this.end(peer, CloseCode.ROOM_NOT_FOUND, `no room named or with id ${JSON.stringify(key)}`);
-      return null;
-    }
-    if (this.draining !== null) {
-      // Existing rooms too: a draining server lets its rooms empty.
-      this.end(peer, CloseCode.SERVER_FULL, 'the server is draining: it takes joins by room id and resumes only');
-      return null;
-    }
-    const open = this.registry.openRoomNamed(key);
-    if (open !== undefined) return open;
-    const room = this.open(key, options, false);
-    if (typeof room === 'string') {
-      this.end(peer, CloseCode.SERVER_FULL, `every room named ${JSON.stringify(key)} is full and ${room}`);
-      return null;
-    }
-    return room;
-  }
-
-  private resume(peer: Peer, client: Client, lastTick: number): void {
-    if (client.link !== null) {
-      // The old connection is still open (the server has not noticed it die): replace it.
-      const old = client.link as Peer;
-      this.detach(old);
-      this.uws.end(old.ws, CloseCode.LEFT, 'replaced by a newer connection');
-    }
-    this.sessions.release(client);
-    // A new token on every resume: one that leaked from an earlier connection stops working.
-    this.sessions.issue(client);
-    client.congestedSince = -1;
-    client.room.resumeFrames(client);
-    // Only the delta is safe if the client applied the last frame the server sent it.
-    if (lastTick !== client.lastFrameTick) client.room.resync(client);
-    this.attach(peer, client);
-    this.welcome(peer, client, true);
-    client.room.hook(() => client.room.onResume?.(client), 'onResume');
-  }
-
-  private attach(peer: Peer, client: Client): void {
-    peer.state = JOINED;
-    peer.client = client;
-    client.link = peer;
-  }
-
-  private detach(peer: Peer): void {
-    peer.state = CLOSED;
-    const client = peer.client;
-    peer.client = null;
-    if (client && client.link === peer) client.link = null;
-  }
-
-  private welcome(peer: Peer, client: Client, resumed: boolean): void {
-    const w = this.w;
-    w.reset();
-    const token = this.sessions.token(client);
-    const resumeToken = this.cluster ? nodeToken(this.cluster.nodeId, token) : token;
-    writeWelcome(w, { protocol: PROTOCOL_VERSION, clientId: client.id, roomId: client.room.id, roomName: client.room.name, resumeToken, resumed });
-    this.uws.send(peer.ws, w.view_(0));
-  }
-
-  private mismatch(peer: Peer, manifestJson: string): void {
-    const { full, short } = explainMismatch(this.schema, manifestJson);
-    const w = this.w;
-    w.reset();
-    writeError(w, CloseCode.SCHEMA_MISMATCH, full);
-    this.uws.send(peer.ws, w.view_(0));
-    this.end(peer, CloseCode.SCHEMA_MISMATCH, short);
-  }
-
   /** Closes a peer's socket with a code and reason; its session (if any) is not held. */
   private end(peer: Peer, code: number, reason: string): void {
     if (peer.state === CLOSED) return;
-    this.detach(peer);
+    detachPeer(peer);
     this.uws.end(peer.ws, code, closeReason(reason));
   }
 
@@ -735,7 +427,7 @@ export class NetServer implements RoomHost {
     if (peer.counted) this.addresses.closed(peer.address);
     if (peer.state === CLOSED) return;
     const client = peer.client;
-    this.detach(peer);
+    detachPeer(peer);
     if (client === null || client.left || this.shuttingDown) return;
     this.hold(client);
   }

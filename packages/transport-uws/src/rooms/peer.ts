@@ -39,3 +39,18 @@ export class Peer {
     };
   }
 }
+
+/** The peer carries `client`'s session from now on. */
+export function attachPeer(peer: Peer, client: Client): void {
+  peer.state = JOINED;
+  peer.client = client;
+  client.link = peer;
+}
+
+/** The peer is done: it carries no session, and its client (if it was still the client's link) has none. */
+export function detachPeer(peer: Peer): void {
+  peer.state = CLOSED;
+  const client = peer.client;
+  peer.client = null;
+  if (client && client.link === peer) client.link = null;
+}
