@@ -11,7 +11,7 @@
  * and only the number of entities (and of cells) differs. `--variant density` keeps the
  * 1000×1000 area, puts 10× the entities in it and shrinks every window to 1/10 of its area.
  *
- *   tsx --conditions=source src/scale.ts [--runs 5] [--ticks 100] [--warmup 20]
+ *   tsx --conditions=source src/scale.ts [--runs 5] [--ticks 100] [--warmup 100]
  *
  * The last line printed is one JSON object with `world_ratio`, `clients_ratio` and the medians.
  */
@@ -26,7 +26,8 @@ const HELP = `usage: scale [options]
 
   --runs N          measured runs of every case, each from a fresh state (default 5)
   --ticks N         measured ticks per run (default 100)
-  --warmup N        unmeasured ticks at the start of every run, after the join (default 20)
+  --warmup N        unmeasured ticks at the start of every run, after the join (default 100:
+                    V8 optimizes each new room's code again, see bench/README.md, "Warm-up")
   --moved N         entities moved per tick (default 1000)
   --half N          half the side of a window in the 10k world (default 112: 5.0% of it)
   --variant V       area (default): the 100k world has 10x the area, same windows;
@@ -42,7 +43,7 @@ const { values: opts } = parseBenchArgs('scale', HELP, {
   options: {
     runs: { type: 'string', default: '5' },
     ticks: { type: 'string', default: '100' },
-    warmup: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '100' },
     moved: { type: 'string', default: '1000' },
     half: { type: 'string', default: '112' },
     variant: { type: 'string', default: 'area' },
